@@ -1,0 +1,1 @@
+"""Typed values shared by every step of the method (pydantic v2, validated at boundaries)."""

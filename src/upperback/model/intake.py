@@ -1,0 +1,89 @@
+"""Preface documents: intake answers, screening outcome, clinician clearance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import Field, field_validator
+
+from upperback.model.common import Equipment, Frozen, Goal, Score0to10, WorkPosture
+
+
+class Urgency(StrEnum):
+    """How fast a referral must happen; ordered from least to most urgent."""
+
+    none = "none"
+    routine = "routine"
+    urgent = "urgent"
+    emergency = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return list(Urgency).index(self)
+
+
+class Intake(Frozen):
+    """Everything the client tells us before assessment (the intake JSON document)."""
+
+    date: dt.date
+    complaint: str = Field(default="", max_length=2000, description="Main complaint in the client's words.")
+    history: str = Field(default="", max_length=5000)
+    pain_duration_weeks: float = Field(default=0, ge=0, le=5200)
+    pain_now: Score0to10 = 0
+    occupation: str = Field(default="", max_length=200)
+    work_posture: WorkPosture = WorkPosture.desk
+    sitting_hours_per_day: float = Field(default=0, ge=0, le=24)
+    screen_hours_per_day: float = Field(default=0, ge=0, le=24)
+    sports: list[str] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=lambda: [Goal.endurance])
+    equipment: list[Equipment] = Field(default_factory=lambda: [Equipment.none, Equipment.mat, Equipment.wall])
+    minutes_per_session: int = Field(default=30, ge=10, le=120)
+    sessions_per_week: int = Field(default=3, ge=1, le=7)
+    dislikes: list[str] = Field(default_factory=list, description="Exercise ids the client prefers to avoid.")
+    red_flags: dict[str, bool] = Field(
+        default_factory=dict,
+        description="Answers to red-flag screening items, by item id (see `upperback knowledge red-flags`).",
+    )
+    yellow_flags: dict[str, bool] = Field(default_factory=dict)
+    hypertension: bool = False
+    notes: str = Field(default="", max_length=5000)
+
+    @field_validator("goals")
+    @classmethod
+    def _at_least_one_goal(cls, goals: list[Goal]) -> list[Goal]:
+        if not goals:
+            raise ValueError("name at least one goal")
+        return goals
+
+
+class FlagHit(Frozen):
+    """One positive red flag (or scored rule) with why it matters."""
+
+    flag_id: str
+    domain: str
+    label: str
+    urgency: Urgency
+    action: str
+    evidence: str
+
+
+class ScreeningResult(Frozen):
+    """Outcome of red-flag screening; `refer` blocks programming until clearance."""
+
+    outcome: str = Field(pattern="^(clear|refer)$")
+    urgency: Urgency
+    hits: list[FlagHit] = Field(default_factory=list)
+    yellow_flags: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(default_factory=list)
+
+    @property
+    def blocks_program(self) -> bool:
+        return self.outcome == "refer"
+
+
+class Clearance(Frozen):
+    """A clinician's record that referral findings were reviewed and loading may start."""
+
+    date: dt.date
+    note: str = Field(min_length=3, max_length=2000)

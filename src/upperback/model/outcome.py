@@ -1,0 +1,40 @@
+"""Outcome tracking: measures over time against clinically meaningful change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from upperback.model.common import Frozen
+
+
+class OutcomePoint(Frozen):
+    measure: str
+    date: dt.date
+    value: float
+    unit: str
+
+
+class OutcomeSummary(Frozen):
+    """Baseline to latest for one measure, judged against its MCID/MDC."""
+
+    measure: str
+    unit: str
+    baseline: float
+    latest: float
+    change: float
+    percent_change: float | None
+    threshold: float | None
+    threshold_kind: str | None
+    meaningful: bool | None
+    improved: bool | None
+    source: str = ""
+    points: list[OutcomePoint] = []
+
+
+class AdherenceSummary(Frozen):
+    planned_sessions: int
+    logged_sessions: int
+    completed_sessions: int
+    adherence: float
+    longest_gap_days: int
+    recent_adherence: float
