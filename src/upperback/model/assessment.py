@@ -90,4 +90,6 @@ class ScoredAssessment(Frozen):
     results: list[ScoredResult]
 
     def get(self, test_id: str, side: Side | None = None) -> list[ScoredResult]:
-        return [r for r in self.results if r.test_id == test_id and (side is None or r.side == side)]
+        return [
+            r for r in self.results if r.test_id == test_id and (side is None or r.side == side)
+        ]

@@ -27,7 +27,9 @@ class Intake(Frozen):
     """Everything the client tells us before assessment (the intake JSON document)."""
 
     date: dt.date
-    complaint: str = Field(default="", max_length=2000, description="Main complaint in the client's words.")
+    complaint: str = Field(
+        default="", max_length=2000, description="Main complaint in the client's words."
+    )
     history: str = Field(default="", max_length=5000)
     pain_duration_weeks: float = Field(default=0, ge=0, le=5200)
     pain_now: Score0to10 = 0
@@ -37,10 +39,14 @@ class Intake(Frozen):
     screen_hours_per_day: float = Field(default=0, ge=0, le=24)
     sports: list[str] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=lambda: [Goal.endurance])
-    equipment: list[Equipment] = Field(default_factory=lambda: [Equipment.none, Equipment.mat, Equipment.wall])
+    equipment: list[Equipment] = Field(
+        default_factory=lambda: [Equipment.none, Equipment.mat, Equipment.wall]
+    )
     minutes_per_session: int = Field(default=30, ge=10, le=120)
     sessions_per_week: int = Field(default=3, ge=1, le=7)
-    dislikes: list[str] = Field(default_factory=list, description="Exercise ids the client prefers to avoid.")
+    dislikes: list[str] = Field(
+        default_factory=list, description="Exercise ids the client prefers to avoid."
+    )
     red_flags: dict[str, bool] = Field(
         default_factory=dict,
         description="Answers to red-flag screening items, by item id (see `upperback knowledge red-flags`).",

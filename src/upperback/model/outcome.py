@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import Field
+
 from upperback.model.common import Frozen
 
 
@@ -28,7 +30,7 @@ class OutcomeSummary(Frozen):
     meaningful: bool | None
     improved: bool | None
     source: str = ""
-    points: list[OutcomePoint] = []
+    points: list[OutcomePoint] = Field(default_factory=list)
 
 
 class AdherenceSummary(Frozen):

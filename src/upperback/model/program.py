@@ -25,9 +25,14 @@ class Prescription(Frozen):
     hold_s: int | None = Field(default=None, ge=1, le=600)
     load_kg: float | None = Field(default=None, ge=0, le=300)
     level: int | None = Field(
-        default=None, ge=0, le=10, description="Band level or instability level where load is not in kg."
+        default=None,
+        ge=0,
+        le=10,
+        description="Band level or instability level where load is not in kg.",
     )
-    tempo: str = Field(description="Eccentric-pause-concentric-pause seconds, e.g. 3-1-1-0; X = explosive.")
+    tempo: str = Field(
+        description="Eccentric-pause-concentric-pause seconds, e.g. 3-1-1-0; X = explosive."
+    )
     rest_s: int = Field(ge=0, le=600)
     rpe_target: float = Field(ge=1, le=10)
     breathing_cue: str

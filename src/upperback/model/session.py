@@ -20,12 +20,19 @@ class SetLog(Frozen):
     load_kg: float | None = Field(default=None, ge=0, le=300)
     level: int | None = Field(default=None, ge=0, le=10)
     rir: float | None = Field(default=None, ge=0, le=10, description="Reps in reserve.")
-    rpe: float | None = Field(default=None, ge=1, le=10, description="RIR-based RPE (Zourdos 2016).")
+    rpe: float | None = Field(
+        default=None, ge=1, le=10, description="RIR-based RPE (Zourdos 2016)."
+    )
     pain_during: Score0to10 = 0
     emg_ratio: float | None = Field(
-        default=None, ge=0, le=50, description="sEMG UT/target amplitude ratio during the set, if recorded."
+        default=None,
+        ge=0,
+        le=50,
+        description="sEMG UT/target amplitude ratio during the set, if recorded.",
     )
-    technique_lost: bool = Field(default=False, description="Scapular control lost before the target (technical failure).")
+    technique_lost: bool = Field(
+        default=False, description="Scapular control lost before the target (technical failure)."
+    )
 
     @model_validator(mode="after")
     def _reps_or_hold(self) -> SetLog:
@@ -55,9 +62,13 @@ class SessionLogIn(Frozen):
     fatigue: Score0to10 | None = Field(default=None, description="General fatigue 0-10.")
     readiness: Score0to10 | None = Field(default=None, description="Readiness to train 0-10.")
     awareness: list[str] = Field(default_factory=list, description="Body-awareness cues noticed.")
-    new_symptoms: list[str] = Field(default_factory=list, description="Red-flag item ids newly reported.")
+    new_symptoms: list[str] = Field(
+        default_factory=list, description="Red-flag item ids newly reported."
+    )
     notes: str = Field(default="", max_length=5000)
-    emg: dict[str, Any] | None = Field(default=None, description="Live sEMG session summary, if any.")
+    emg: dict[str, Any] | None = Field(
+        default=None, description="Live sEMG session summary, if any."
+    )
 
     @model_validator(mode="after")
     def _sets_when_completed(self) -> SessionLogIn:

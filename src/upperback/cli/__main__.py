@@ -1,0 +1,3 @@
+from upperback.cli.app import main
+
+main()

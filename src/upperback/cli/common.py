@@ -1,0 +1,113 @@
+"""What every command shares: options, error translation, document reading, output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+
+from upperback.errors import InvalidInput, UpperbackError
+from upperback.knowledge.loader import describe_validation_error
+from upperback.services.access import Actor, default_clinician
+from upperback.services.database import Database
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", envvar="UPPERBACK_DB", help="SQLite file or database URL (default: user data dir)."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+ClientArg = Annotated[int, typer.Argument(help="Client id (see `upperback client list`).")]
+DocArg = Annotated[str, typer.Argument(help="JSON document file, or - for standard input.")]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+M = TypeVar("M", bound=BaseModel)
+
+
+def guarded(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn user errors into one line on stderr and exit status 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except UpperbackError as exc:
+            fail(exc.message)
+        except ValidationError as exc:
+            fail(describe_validation_error(exc, exc.title))
+
+    return wrapper
+
+
+def fail(message: str) -> NoReturn:
+    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def read_json(source: str) -> Any:
+    """Read a JSON document from a path or '-' (stdin) with a one-line error if malformed."""
+    if source == "-":
+        text = sys.stdin.read()
+        where = "stdin"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InvalidInput(f"{source}: file not found")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"{source}: cannot read ({exc.__class__.__name__})") from None
+        where = source
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{where}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+
+
+def read_model(source: str, model: type[M]) -> M:
+    doc = read_json(source)
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        raise InvalidInput(
+            describe_validation_error(exc, f"{source if source != '-' else 'stdin'}")
+        ) from None
+
+
+def open_db(db: str | None) -> Database:
+    return Database.open(db)
+
+
+def clinician(database: Database) -> Actor:
+    with database.uow() as uow:
+        return default_clinician(uow.session)
+
+
+def print_json(data: Any) -> None:
+    if isinstance(data, BaseModel):
+        text = data.model_dump_json(indent=2)
+    else:
+        text = json.dumps(data, indent=2, default=_default)
+    sys.stdout.write(text + "\n")
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    raise TypeError(f"cannot serialise {type(obj).__name__}")

@@ -1,0 +1,32 @@
+"""Open a database (URL or file), migrate it to head, hand out units of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from upperback.store import migrate
+from upperback.store.db import make_engine, resolve_url
+from upperback.store.uow import UnitOfWork
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+
+    @classmethod
+    def open(cls, db: str | Path | None = None, *, migrate_schema: bool = True) -> Database:
+        url = resolve_url(db)
+        engine = make_engine(url)
+        if migrate_schema:
+            migrate.upgrade(engine)
+        return cls(url=url, engine=engine)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,240 @@
+"""Use cases of intentional loading: plan, read the current program, next session, why, overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from upperback.errors import InvalidInput, NotFound, SafetyBlock
+from upperback.feedback import apply_overrides, next_session, replan
+from upperback.knowledge.loader import exercise_library
+from upperback.loading import generate_program
+from upperback.model.adaptation import Action, Adaptation, Override
+from upperback.model.program import Program, SessionPlan
+from upperback.model.session import SessionLog
+from upperback.preface.gate import program_allowed
+from upperback.services.access import Actor, audit, client_for, require_clinician
+from upperback.services.database import Database
+from upperback.store.mapping import (
+    adaptation_from_row,
+    adaptation_to_row,
+    override_from_row,
+    program_from_row,
+    program_to_row,
+    session_log_from_row,
+)
+from upperback.store.tables import AdaptationRow, OverrideRow, ProgramRow, SessionLogRow
+
+
+def current_program_row(session: Session, client_id: int) -> ProgramRow | None:
+    return session.scalars(
+        select(ProgramRow)
+        .where(ProgramRow.client_id == client_id)
+        .order_by(ProgramRow.version.desc())
+    ).first()
+
+
+def overrides_in(session: Session, client_id: int) -> list[Override]:
+    rows = session.scalars(
+        select(OverrideRow).where(OverrideRow.client_id == client_id).order_by(OverrideRow.id)
+    )
+    return [override_from_row(r) for r in rows]
+
+
+def logs_in(session: Session, client_id: int) -> list[SessionLog]:
+    rows = session.scalars(
+        select(SessionLogRow)
+        .where(SessionLogRow.client_id == client_id)
+        .order_by(SessionLogRow.date, SessionLogRow.id)
+    )
+    return [session_log_from_row(r) for r in rows]
+
+
+def check_allowed(session: Session, client_id: int) -> None:
+    from upperback.services.preface import open_referral
+
+    screening, clearance = open_referral(session, client_id)
+    allowed, why = program_allowed(screening, clearance)
+    if not allowed:
+        raise SafetyBlock(why)
+
+
+def plan_program(
+    db: Database, actor: Actor, client_id: int, *, start_date: dt.date, seed: int = 0
+) -> Program:
+    """Generate the 12-week program from the latest profile and intake (blocked by open red flags)."""
+    from upperback.services.assessment import latest_profile_in
+    from upperback.services.preface import latest_intake
+
+    require_clinician(actor, "plan a program")
+    with db.uow() as uow:
+        s = uow.session
+        client_for(s, actor, client_id, write=True)
+        check_allowed(s, client_id)
+        intake = latest_intake(s, client_id)
+        if intake is None:
+            raise InvalidInput("no intake recorded for this client: run `upperback intake` first")
+        profile = latest_profile_in(s, client_id)
+        if profile is None:
+            raise InvalidInput(
+                "no assessment recorded for this client: run `upperback assess` first"
+            )
+        if start_date < intake.date:
+            raise InvalidInput(f"start: {start_date} is before the intake date {intake.date}")
+        previous = current_program_row(s, client_id)
+        version = previous.version + 1 if previous else 1
+        program = generate_program(
+            profile,
+            intake,
+            start_date=start_date,
+            seed=seed,
+            overrides=overrides_in(s, client_id),
+            version=version,
+        )
+        s.add(program_to_row(client_id, program))
+        audit(s, actor, "program.plan", client_id)
+        uow.commit()
+        return program
+
+
+def replan_after_assessment(
+    session: Session, client_id: int, profile: object, day: dt.date
+) -> list[Adaptation]:
+    """Reassessment closes the loop: re-plan the weeks not yet trained from the new profile."""
+    from upperback.model.profile import DeficitProfile
+    from upperback.services.preface import latest_intake
+
+    assert isinstance(profile, DeficitProfile)
+    row = current_program_row(session, client_id)
+    intake = latest_intake(session, client_id)
+    if row is None or intake is None:
+        return []
+    program = program_from_row(row)
+    logs = logs_in(session, client_id)
+    upcoming = next_session(program, logs)
+    if upcoming is None:
+        return []
+    new_program, adaptations = replan(
+        program,
+        profile,
+        intake,
+        from_week=upcoming.week,
+        seed=program.seed,
+        overrides=overrides_in(session, client_id),
+    )
+    if not adaptations:
+        return []
+    session.add(program_to_row(client_id, new_program))
+    for a in adaptations:
+        session.add(adaptation_to_row(client_id, new_program.version, None, a))
+    return adaptations
+
+
+def current_program(db: Database, actor: Actor, client_id: int) -> Program:
+    with db.uow() as uow:
+        client_for(uow.session, actor, client_id)
+        row = current_program_row(uow.session, client_id)
+        if row is None:
+            raise NotFound("no program yet for this client: run `upperback plan` first")
+        return program_from_row(row)
+
+
+@dataclass(frozen=True)
+class NextView:
+    program: Program
+    session: SessionPlan | None
+    suspended_reason: str | None
+    adaptations: list[Adaptation]
+
+
+def next_view(db: Database, actor: Actor, client_id: int) -> NextView:
+    """The next session with its cues, or why there is none (suspended, finished)."""
+    with db.uow() as uow:
+        s = uow.session
+        client_for(s, actor, client_id)
+        row = current_program_row(s, client_id)
+        if row is None:
+            raise NotFound("no program yet for this client: run `upperback plan` first")
+        program = program_from_row(row)
+        from upperback.services.preface import open_referral
+
+        screening, clearance = open_referral(s, client_id)
+        allowed, why = program_allowed(screening, clearance)
+        adaptations = [
+            adaptation_from_row(r)
+            for r in s.scalars(
+                select(AdaptationRow)
+                .where(AdaptationRow.client_id == client_id)
+                .order_by(AdaptationRow.id)
+            )
+        ]
+        if not allowed:
+            return NextView(program, None, why, adaptations)
+        return NextView(program, next_session(program, logs_in(s, client_id)), None, adaptations)
+
+
+def adaptations_for(db: Database, actor: Actor, client_id: int) -> list[Adaptation]:
+    with db.uow() as uow:
+        client_for(uow.session, actor, client_id)
+        rows = uow.session.scalars(
+            select(AdaptationRow)
+            .where(AdaptationRow.client_id == client_id)
+            .order_by(AdaptationRow.id)
+        )
+        return [adaptation_from_row(r) for r in rows]
+
+
+def add_override(db: Database, actor: Actor, client_id: int, override: Override) -> Program:
+    """Store a clinician override and apply it to the current program as a new version."""
+    clinician_id = require_clinician(actor, "override a prescription")
+    exercise_library().get(override.exercise_id)
+    if override.field.value == "replace_with":
+        exercise_library().get(override.value)
+    with db.uow() as uow:
+        s = uow.session
+        client_for(s, actor, client_id, write=True)
+        row = current_program_row(s, client_id)
+        if row is None:
+            raise NotFound("no program yet for this client: run `upperback plan` first")
+        s.add(
+            OverrideRow(
+                client_id=client_id,
+                clinician_id=clinician_id,
+                exercise_id=override.exercise_id,
+                field=override.field.value,
+                value=override.value,
+                reason=override.reason,
+                date=override.date,
+            )
+        )
+        program = program_from_row(row)
+        upcoming = next_session(program, logs_in(s, client_id))
+        new = apply_overrides(program, [override]).model_copy(
+            update={"version": program.version + 1}
+        )
+        s.add(program_to_row(client_id, new))
+        s.add(
+            adaptation_to_row(
+                client_id,
+                new.version,
+                None,
+                Adaptation(
+                    rule_id="override.clinician",
+                    action=Action.override,
+                    exercise_id=override.exercise_id,
+                    reason=f"clinician override: {override.reason}",
+                    before="",
+                    after=f"{override.field.value} = {override.value}".strip(),
+                    date=override.date,
+                    from_week=upcoming.week if upcoming else program.weeks,
+                    from_index=upcoming.index if upcoming else 1,
+                    source="clinician decision",
+                ),
+            )
+        )
+        audit(s, actor, "override.add", client_id)
+        uow.commit()
+        return new

@@ -1,0 +1,147 @@
+"""Use case of adaptive feedback: log a session, adapt what comes next, store why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from upperback.errors import Conflict, InvalidInput, NotFound, SafetyBlock
+from upperback.feedback import adapt, next_session
+from upperback.knowledge.loader import exercise_library
+from upperback.model.adaptation import Adaptation
+from upperback.model.intake import ScreeningResult
+from upperback.model.program import SessionPlan
+from upperback.model.session import SessionLogIn
+from upperback.services.access import Actor, audit, client_for
+from upperback.services.assessment import latest_profile_in
+from upperback.services.database import Database
+from upperback.services.preface import store_referral
+from upperback.services.program import check_allowed, current_program_row, logs_in, overrides_in
+from upperback.store.mapping import (
+    adaptation_to_row,
+    program_from_row,
+    program_to_row,
+    session_log_to_row,
+)
+from upperback.store.tables import OutcomeRow, SessionLogRow
+
+
+@dataclass(frozen=True)
+class LogOutcome:
+    log_id: int
+    adaptations: list[Adaptation]
+    next_session: SessionPlan | None
+    referral: ScreeningResult | None
+    program_version: int
+
+
+def _validate_against_program(
+    log: SessionLogIn, planned: SessionPlan | None, start: object
+) -> None:
+    library = exercise_library()
+    for i, s in enumerate(log.sets):
+        if s.exercise_id not in library.by_id:
+            raise InvalidInput(f"sets[{i}].exercise_id: unknown exercise id {s.exercise_id!r}")
+    if planned is None:
+        raise InvalidInput(f"week/index: the program has no session {log.week}.{log.index}")
+
+
+def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -> LogOutcome:
+    """Store a logged session, run the adaptive engine and store the new version with reasons."""
+    with db.uow() as uow:
+        s = uow.session
+        client_for(s, actor, client_id, write=True)
+        row = current_program_row(s, client_id)
+        if row is None:
+            raise NotFound("no program yet for this client: run `upperback plan` first")
+        try:
+            check_allowed(s, client_id)
+        except SafetyBlock as exc:
+            raise SafetyBlock(f"program suspended: {exc.message}") from None
+        program = program_from_row(row)
+        if log.date < program.start_date:
+            raise InvalidInput(
+                f"date: {log.date} is before the program starts ({program.start_date})"
+            )
+        _validate_against_program(log, program.session(log.week, log.index), program.start_date)
+        dup = s.scalars(
+            select(SessionLogRow).where(
+                SessionLogRow.client_id == client_id,
+                SessionLogRow.week == log.week,
+                SessionLogRow.index == log.index,
+            )
+        ).first()
+        if dup is not None:
+            raise Conflict(
+                f"week/index: session {log.week}.{log.index} was already logged (log {dup.id})"
+            )
+        history = logs_in(s, client_id)
+        result = adapt(
+            program,
+            log,
+            history=history,
+            overrides=overrides_in(s, client_id),
+            profile=latest_profile_in(s, client_id),
+        )
+        log_row = session_log_to_row(client_id, program.version, log)
+        s.add(log_row)
+        s.flush()
+        new_program = result.program
+        if new_program.version != program.version or result.adaptations:
+            if new_program.version == program.version:
+                new_program = new_program.model_copy(update={"version": program.version + 1})
+            s.add(program_to_row(client_id, new_program))
+        for a in result.adaptations:
+            s.add(adaptation_to_row(client_id, new_program.version, log_row.id, a))
+        if result.referral is not None:
+            store_referral(
+                s, client_id, log.date, result.referral, source=f"session_log:{log_row.id}"
+            )
+        _record_outcomes(s, client_id, log)
+        audit(s, actor, "session.log", client_id)
+        upcoming = None if result.stopped else next_session(new_program, [*history, log])
+        uow.commit()
+        return LogOutcome(
+            log_row.id, list(result.adaptations), upcoming, result.referral, new_program.version
+        )
+
+
+def _record_outcomes(session: object, client_id: int, log: SessionLogIn) -> None:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    if log.sets:
+        session.add(
+            OutcomeRow(
+                client_id=client_id,
+                measure="pain_during_max",
+                date=log.date,
+                value=log.max_pain_during(),
+                unit="0-10",
+                origin="log",
+            )
+        )
+    if log.pain_next_morning is not None:
+        session.add(
+            OutcomeRow(
+                client_id=client_id,
+                measure="pain_next_morning",
+                date=log.date,
+                value=log.pain_next_morning,
+                unit="0-10",
+                origin="log",
+            )
+        )
+    ratios = [st.emg_ratio for st in log.sets if st.emg_ratio is not None]
+    if ratios:
+        session.add(
+            OutcomeRow(
+                client_id=client_id,
+                measure="emg_ut_ratio_sets",
+                date=log.date,
+                value=sum(ratios) / len(ratios),
+                unit="ratio",
+                origin="log",
+            )
+        )

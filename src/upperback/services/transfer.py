@@ -1,0 +1,158 @@
+"""Export a clinician's records to JSON and import them into an empty database, losslessly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Table, func, insert, select
+
+from upperback import __version__
+from upperback.errors import Conflict, InvalidInput
+from upperback.services.access import Actor, audit, require_clinician
+from upperback.services.database import Database
+from upperback.store.tables import Base
+
+FORMAT = "upperback-export"
+FORMAT_VERSION = 1
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _decode(table: Table, name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    col_type = table.c[name].type
+    try:
+        if isinstance(col_type, DateTime):
+            return dt.datetime.fromisoformat(value)
+        if isinstance(col_type, Date):
+            return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{table.name}.{name}: {value!r} is not an ISO date") from None
+    return value
+
+
+def _owned_ids(conn: Any, clinician_id: int) -> dict[str, set[int]]:
+    t = Base.metadata.tables
+    ids: dict[str, set[int]] = {"clinician": {clinician_id}}
+    ids["client"] = set(
+        conn.scalars(select(t["client"].c.id).where(t["client"].c.clinician_id == clinician_id))
+    )
+    for name in ("assessment", "program", "session_log"):
+        ids[name] = set(
+            conn.scalars(select(t[name].c.id).where(t[name].c.client_id.in_(ids["client"])))
+        )
+    ids["program_session"] = set(
+        conn.scalars(
+            select(t["program_session"].c.id).where(
+                t["program_session"].c.program_id.in_(ids["program"])
+            )
+        )
+    )
+    return ids
+
+
+def _rows_for(
+    conn: Any, table: Table, ids: dict[str, set[int]], clinician_id: int
+) -> list[dict[str, Any]]:
+    c = table.c
+    if table.name == "clinician":
+        cond = c.id == clinician_id
+    elif table.name == "client":
+        cond = c.clinician_id == clinician_id
+    elif table.name == "account":
+        cond = (c.clinician_id == clinician_id) | c.client_id.in_(ids["client"])
+    elif "client_id" in c:
+        cond = c.client_id.in_(ids["client"])
+    elif table.name == "test_result":
+        cond = c.assessment_id.in_(ids["assessment"])
+    elif table.name == "program_session":
+        cond = c.program_id.in_(ids["program"])
+    elif table.name == "prescription":
+        cond = c.session_id.in_(ids["program_session"])
+    elif table.name == "set_log":
+        cond = c.session_log_id.in_(ids["session_log"])
+    else:
+        return []
+    rows = conn.execute(select(table).where(cond).order_by(c.id)).mappings()
+    return [{k: _encode(v) for k, v in row.items()} for row in rows]
+
+
+def export_records(db: Database, actor: Actor) -> dict[str, Any]:
+    """Every row the acting clinician owns, table by table, in dependency order."""
+    clinician_id = require_clinician(actor, "export records")
+    with db.engine.connect() as conn:
+        ids = _owned_ids(conn, clinician_id)
+        tables = {
+            t.name: _rows_for(conn, t, ids, clinician_id) for t in Base.metadata.sorted_tables
+        }
+    with db.uow() as uow:
+        audit(uow.session, actor, "export", None)
+        uow.commit()
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "upperback": __version__,
+        "tables": tables,
+    }
+
+
+def import_records(db: Database, doc: Any) -> dict[str, int]:
+    """Load an export into an empty database in one transaction; counts rows per table."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise InvalidInput(f"import: not an {FORMAT} document (missing 'format': {FORMAT!r})")
+    if doc.get("format_version") != FORMAT_VERSION:
+        raise InvalidInput(
+            f"import: format_version {doc.get('format_version')!r} is not supported (expected {FORMAT_VERSION})"
+        )
+    tables = doc.get("tables")
+    if not isinstance(tables, dict):
+        raise InvalidInput("import: 'tables' must be an object of table name -> rows")
+    known = {t.name: t for t in Base.metadata.sorted_tables}
+    unknown = sorted(set(tables) - set(known))
+    if unknown:
+        raise InvalidInput(f"import: unknown table {unknown[0]!r}")
+    counts: dict[str, int] = {}
+    with db.engine.begin() as conn:
+        for name, table in known.items():
+            if conn.scalar(select(func.count()).select_from(table)):
+                raise Conflict(
+                    f"import: the database is not empty (table {name} has rows); import needs an empty database"
+                )
+        for name, table in known.items():
+            rows = tables.get(name, [])
+            if not isinstance(rows, list):
+                raise InvalidInput(f"import: table {name} must be a list of rows")
+            decoded = []
+            for i, row in enumerate(rows):
+                if not isinstance(row, dict):
+                    raise InvalidInput(f"import: {name}[{i}] is not an object")
+                bad = set(row) - set(table.c.keys())
+                if bad:
+                    raise InvalidInput(f"import: {name}[{i}] has unknown column {sorted(bad)[0]!r}")
+                decoded.append({k: _decode(table, k, v) for k, v in row.items()})
+            if decoded:
+                try:
+                    conn.execute(insert(table), decoded)
+                except Exception as exc:  # integrity errors name the constraint
+                    msg = str(getattr(exc, "orig", exc)).splitlines()[0]
+                    raise InvalidInput(f"import: table {name}: {msg}") from None
+            counts[name] = len(decoded)
+        _reset_sequences(conn)
+    return counts
+
+
+def _reset_sequences(conn: Any) -> None:
+    """PostgreSQL keeps id sequences apart from the rows; move them past the imported ids."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in Base.metadata.sorted_tables:
+        if "id" in table.c:
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE(MAX(id), 1)) FROM {table.name}"
+            )

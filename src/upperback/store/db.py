@@ -1,0 +1,68 @@
+"""Engine set-up: database location, SQLite pragmas, migrations to head."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+from upperback.errors import InvalidInput
+
+ENV_VAR = "UPPERBACK_DB"
+
+
+def default_db_path() -> Path:
+    """The embedded database under the user's data directory."""
+    return Path(user_data_dir("upperback", appauthor=False)) / "upperback.sqlite3"
+
+
+def resolve_url(db: str | Path | None = None) -> str:
+    """A SQLAlchemy URL from `--db`, then UPPERBACK_DB, then the default file.
+
+    A plain path means an SQLite file; anything with '://' is taken as a URL
+    (for example postgresql+psycopg://...).
+    """
+    raw = str(db) if db is not None else os.environ.get(ENV_VAR) or str(default_db_path())
+    if "://" in raw:
+        try:
+            make_url(raw)
+        except Exception:
+            raise InvalidInput(f"--db: {raw!r} is not a valid database URL") from None
+        return raw
+    path = Path(raw).expanduser()
+    if path.exists() and path.is_dir():
+        raise InvalidInput(f"--db: {path} is a directory, not a database file")
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets readers work during a write and survives a crash mid-commit;
+    # foreign keys are off by default in SQLite and must be asked for per connection.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+    if str(mode).lower() != "wal":
+        cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite files get their parent folder, WAL and foreign keys."""
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def is_initialized(engine: Engine) -> bool:
+    return inspect(engine).has_table("alembic_version")

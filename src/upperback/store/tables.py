@@ -1,0 +1,294 @@
+"""ORM tables (SQLAlchemy 2 typed mapping). Dialect-neutral: SQLite by default, PostgreSQL-ready.
+
+Documents that are read whole (screening, scored norms, program rationale) are stored as
+JSON next to the columns that queries filter on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class ClinicianRow(Base):
+    __tablename__ = "clinician"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class AccountRow(Base):
+    """A login: a clinician's or a client's; the password is stored only as an argon2 hash."""
+
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id", ondelete="CASCADE"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class ClientRow(Base):
+    __tablename__ = "client"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(
+        ForeignKey("clinician.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    sex: Mapped[str] = mapped_column(String(10))
+    birth_year: Mapped[int] = mapped_column(Integer)
+    body_mass_kg: Mapped[float | None] = mapped_column(Float)
+    email: Mapped[str | None] = mapped_column(String(320))
+    created: Mapped[dt.date] = mapped_column(Date)
+
+
+class IntakeRow(Base):
+    __tablename__ = "intake"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    screening: Mapped[dict[str, Any]] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(10))
+    urgency: Mapped[str] = mapped_column(String(12))
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class ClearanceRow(Base):
+    __tablename__ = "clearance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intake.id", ondelete="CASCADE"))
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    tester: Mapped[str] = mapped_column(String(120))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    results: Mapped[list[TestResultRow]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="TestResultRow.id"
+    )
+
+
+class TestResultRow(Base):
+    """One scored result: value, unit, side, date, tester, and its norm and change judgement."""
+
+    __tablename__ = "test_result"
+    __test__ = False
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    test_id: Mapped[str] = mapped_column(String(60), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(20))
+    side: Mapped[str | None] = mapped_column(String(1))
+    condition: Mapped[str | None] = mapped_column(String(80))
+    band: Mapped[str | None] = mapped_column(String(60))
+    date: Mapped[dt.date] = mapped_column(Date)
+    tester: Mapped[str] = mapped_column(String(120))
+    scored: Mapped[dict[str, Any]] = mapped_column(JSON)
+    assessment: Mapped[AssessmentRow] = relationship(back_populates="results")
+
+
+class ProgramRow(Base):
+    __tablename__ = "program"
+    __table_args__ = (UniqueConstraint("client_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    seed: Mapped[int] = mapped_column(Integer)
+    weeks: Mapped[int] = mapped_column(Integer)
+    sessions_per_week: Mapped[int] = mapped_column(Integer)
+    phases: Mapped[list[Any]] = mapped_column(JSON)
+    rationale: Mapped[list[Any]] = mapped_column(JSON)
+    excluded: Mapped[list[Any]] = mapped_column(JSON)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    sessions: Mapped[list[ProgramSessionRow]] = relationship(
+        back_populates="program",
+        cascade="all, delete-orphan",
+        order_by="(ProgramSessionRow.week, ProgramSessionRow.index)",
+    )
+
+
+class ProgramSessionRow(Base):
+    __tablename__ = "program_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("program.id", ondelete="CASCADE"), index=True
+    )
+    week: Mapped[int] = mapped_column(Integer)
+    index: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))
+    focus: Mapped[str] = mapped_column(String(300))
+    minutes: Mapped[int] = mapped_column(Integer)
+    program: Mapped[ProgramRow] = relationship(back_populates="sessions")
+    prescriptions: Mapped[list[PrescriptionRow]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="PrescriptionRow.position"
+    )
+
+
+class PrescriptionRow(Base):
+    __tablename__ = "prescription"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("program_session.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(200))
+    sets: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    hold_s: Mapped[int | None] = mapped_column(Integer)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    level: Mapped[int | None] = mapped_column(Integer)
+    tempo: Mapped[str] = mapped_column(String(20))
+    rest_s: Mapped[int] = mapped_column(Integer)
+    rpe_target: Mapped[float] = mapped_column(Float)
+    breathing_cue: Mapped[str] = mapped_column(Text)
+    coaching_cues: Mapped[list[Any]] = mapped_column(JSON)
+    rationale: Mapped[str] = mapped_column(Text)
+    per_side: Mapped[bool] = mapped_column(Boolean, default=False)
+    session: Mapped[ProgramSessionRow] = relationship(back_populates="prescriptions")
+
+
+class SessionLogRow(Base):
+    __tablename__ = "session_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    program_version: Mapped[int] = mapped_column(Integer)
+    date: Mapped[dt.date] = mapped_column(Date)
+    week: Mapped[int] = mapped_column(Integer)
+    index: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[bool] = mapped_column(Boolean)
+    pain_before: Mapped[float | None] = mapped_column(Float)
+    pain_next_morning: Mapped[float | None] = mapped_column(Float)
+    fatigue: Mapped[float | None] = mapped_column(Float)
+    readiness: Mapped[float | None] = mapped_column(Float)
+    awareness: Mapped[list[Any]] = mapped_column(JSON)
+    new_symptoms: Mapped[list[Any]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text)
+    emg: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    sets: Mapped[list[SetLogRow]] = relationship(
+        back_populates="session_log", cascade="all, delete-orphan", order_by="SetLogRow.id"
+    )
+
+
+class SetLogRow(Base):
+    __tablename__ = "set_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_log_id: Mapped[int] = mapped_column(
+        ForeignKey("session_log.id", ondelete="CASCADE"), index=True
+    )
+    exercise_id: Mapped[str] = mapped_column(String(60))
+    set_index: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    hold_s: Mapped[float | None] = mapped_column(Float)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    level: Mapped[int | None] = mapped_column(Integer)
+    rir: Mapped[float | None] = mapped_column(Float)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    pain_during: Mapped[float] = mapped_column(Float)
+    emg_ratio: Mapped[float | None] = mapped_column(Float)
+    technique_lost: Mapped[bool] = mapped_column(Boolean, default=False)
+    session_log: Mapped[SessionLogRow] = relationship(back_populates="sets")
+
+
+class AdaptationRow(Base):
+    __tablename__ = "adaptation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    session_log_id: Mapped[int | None] = mapped_column(
+        ForeignKey("session_log.id", ondelete="CASCADE")
+    )
+    program_version: Mapped[int] = mapped_column(Integer)
+    rule_id: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    exercise_id: Mapped[str | None] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(Text)
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    date: Mapped[dt.date] = mapped_column(Date)
+    from_week: Mapped[int] = mapped_column(Integer)
+    from_index: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class OverrideRow(Base):
+    __tablename__ = "override"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))
+    exercise_id: Mapped[str] = mapped_column(String(60))
+    field: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    date: Mapped[dt.date] = mapped_column(Date)
+
+
+class OutcomeRow(Base):
+    """A measure over time (pain, NDI, ROM, adherence, sEMG ratios) for progress views."""
+
+    __tablename__ = "outcome"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    measure: Mapped[str] = mapped_column(String(80), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(20))
+    origin: Mapped[str] = mapped_column(String(20))
+
+
+class EmgRecordingRow(Base):
+    __tablename__ = "emg_recording"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    filename: Mapped[str] = mapped_column(String(300))
+    analysis: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AuditRow(Base):
+    """Who read or wrote which client's record, and when (health-data accountability)."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    actor: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(80))
+    client_id: Mapped[int | None] = mapped_column(Integer, index=True)
