@@ -1,0 +1,59 @@
+"""The embedded database: migrations, pragmas, one transaction per unit of work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+
+from upperback.errors import InvalidInput
+from upperback.services.database import Database
+from upperback.store import migrate
+from upperback.store.db import resolve_url
+from upperback.store.tables import ClientRow, ClinicianRow
+
+
+def test_migrates_a_new_file_to_head_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "a.sqlite3")
+    assert migrate.current_revision(db.engine) == migrate.head_revision()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    assert migrate.upgrade(db.engine) is False  # already current: nothing runs, nothing written
+
+
+def test_rolls_back_uncommitted_work_by_default(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "b.sqlite3")
+    with db.uow() as uow:
+        uow.session.add(ClinicianRow(name="x"))
+        uow.session.flush()
+    with db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(ClinicianRow)) == 0
+
+
+def test_rolls_back_everything_when_the_service_fails_midway(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "c.sqlite3")
+    with pytest.raises(RuntimeError), db.uow() as uow:
+        uow.session.add(ClinicianRow(name="y"))
+        uow.session.flush()
+        raise RuntimeError("crash between writes")
+    with db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(ClinicianRow)) == 0
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "d.sqlite3")
+    with pytest.raises(IntegrityError), db.uow() as uow:
+        uow.session.add(ClientRow(clinician_id=42, name="n", sex="female", birth_year=1990, created=dt.date(2026, 1, 1)))
+        uow.commit()
+
+
+def test_database_location_comes_from_option_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UPPERBACK_DB", str(tmp_path / "env.sqlite3"))
+    assert resolve_url(None).endswith("env.sqlite3")
+    assert resolve_url(tmp_path / "opt.sqlite3").endswith("opt.sqlite3")
+    with pytest.raises(InvalidInput, match="is a directory"):
+        resolve_url(tmp_path)
