@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -74,12 +74,29 @@ class ExerciseLibrary:
             for rel, ids in (("progressions", ex.progressions), ("regressions", ex.regressions)):
                 for target in ids:
                     if target not in self.by_id:
-                        raise InvalidInput(f"{where} entry {ex.id}: {rel} names unknown id {target!r}")
+                        raise InvalidInput(
+                            f"{where} entry {ex.id}: {rel} names unknown id {target!r}"
+                        )
                     if target == ex.id:
                         raise InvalidInput(f"{where} entry {ex.id}: {rel} names itself")
+                    self._check_level(where, ex, rel, self.by_id[target])
         cycle = self.find_progression_cycle()
         if cycle:
             raise InvalidInput(f"{where}: progression cycle {' -> '.join(cycle)}")
+
+    @staticmethod
+    def _check_level(where: str, ex: Exercise, rel: str, target: Exercise) -> None:
+        """A progression never goes down a level and a regression never goes up one."""
+        if rel == "progressions" and target.level < ex.level:
+            raise InvalidInput(
+                f"{where} entry {ex.id}: progressions names {target.id!r} at level {target.level}, "
+                f"below this entry's level {ex.level}"
+            )
+        if rel == "regressions" and target.level > ex.level:
+            raise InvalidInput(
+                f"{where} entry {ex.id}: regressions names {target.id!r} at level {target.level}, "
+                f"above this entry's level {ex.level}"
+            )
 
     def find_progression_cycle(self) -> list[str]:
         """A cycle in progressions (or reversed regressions), or [] if the graph is acyclic."""
@@ -114,7 +131,7 @@ class ExerciseLibrary:
     def __len__(self) -> int:
         return len(self.by_id)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Exercise]:
         return iter(self.by_id.values())
 
     def get(self, exercise_id: str) -> Exercise:

@@ -7,6 +7,21 @@ from enum import StrEnum
 from pydantic import Field, field_validator, model_validator
 
 from upperback.model.common import Equipment, Frozen, Goal, Muscle
+from upperback.model.profile import FindingCode
+
+INTAKE_CONDITIONS: frozenset[str] = frozenset(
+    {"high_irritability", "hypertension", "no_floor_work"}
+)
+"""Intake conditions an exercise can be contraindicated for (besides finding codes).
+
+high_irritability: irritable presentation, no late-stage or high-load entries;
+hypertension: no Valsalva-prone heavy holds; no_floor_work: client cannot get down to the floor.
+"""
+
+CONTRAINDICATION_CODES: frozenset[str] = (
+    frozenset({c.value for c in FindingCode}) | INTAKE_CONDITIONS
+)
+"""Every code `Exercise.contraindications` may use: deficit finding codes plus intake conditions."""
 
 
 class Evidence(StrEnum):
@@ -65,15 +80,19 @@ class Dosage(Frozen):
     def _sane(self) -> Dosage:
         if (self.reps is None) == (self.hold_s is None):
             raise ValueError("give exactly one of reps or hold_s")
+        # A hold series counts each hold as a set (CCF: 10 x 10-s holds), so allow up to 10.
+        max_sets = 10 if self.hold_s is not None else 6
         for label, rng, lo, hi in (
-            ("sets", self.sets, 1, 6),
+            ("sets", self.sets, 1, max_sets),
             ("reps", self.reps, 1, 30),
             ("hold_s", self.hold_s, 5, 120),
         ):
             if rng is None:
                 continue
             if not (lo <= rng[0] <= rng[1] <= hi):
-                raise ValueError(f"{label} range {list(rng)} must satisfy {lo} <= low <= high <= {hi}")
+                raise ValueError(
+                    f"{label} range {list(rng)} must satisfy {lo} <= low <= high <= {hi}"
+                )
         return self
 
 
@@ -93,7 +112,11 @@ class Exercise(Frozen):
     load_mode: LoadMode
     level: int = Field(ge=1, le=5, description="1 = first stage of its ladder, 5 = late stage.")
     dosage: dict[Goal, Dosage]
-    tempo: str = Field(pattern=r"^([0-9X]+-){3}[0-9X]+$")
+    tempo: str = Field(
+        pattern=r"^([0-9X]+-){3}[0-9X]+$",
+        description="Seconds eccentric-pause-concentric-pause (X = explosive); for mobility and "
+        "breathing entries: exhale/into range, end-range pause, inhale/return, pause.",
+    )
     breathing_cue: str = Field(min_length=3)
     coaching_cues: list[str] = Field(min_length=1)
     compensations: list[str] = Field(min_length=1)
@@ -104,7 +127,12 @@ class Exercise(Frozen):
     )
     progressions: list[str] = Field(default_factory=list)
     regressions: list[str] = Field(default_factory=list)
-    minutes_per_set: float = Field(default=1.0, gt=0, le=10)
+    minutes_per_set: float = Field(
+        default=1.0,
+        gt=0,
+        le=10,
+        description="Working time of one set, both sides when per_side; rest excluded.",
+    )
     per_side: bool = False
     source: str = Field(min_length=3, description="Evidence for selecting this exercise.")
     evidence: Evidence
@@ -117,6 +145,17 @@ class Exercise(Frozen):
         if missing:
             raise ValueError(f"dosage missing for goal(s): {', '.join(missing)}")
         return dosage
+
+    @field_validator("contraindications")
+    @classmethod
+    def _known_codes(cls, codes: list[str]) -> list[str]:
+        unknown = sorted(set(codes) - CONTRAINDICATION_CODES)
+        if unknown:
+            raise ValueError(
+                f"unknown contraindication code(s) {', '.join(unknown)}; use a finding code or "
+                f"{', '.join(sorted(INTAKE_CONDITIONS))}"
+            )
+        return codes
 
     def figure(self, muscle: Muscle) -> EmgFigure | None:
         return next((f for f in self.emg if f.muscle == muscle), None)
