@@ -78,6 +78,7 @@ class ScoredResult(Frozen):
     score: float
     unit: str
     band: str | None = None
+    rating: str | None = Field(default=None, description="Categorical rating as entered (dyskinesis, CCFT).")
     norm: NormComparison | None = None
     change: ChangeComparison | None = None
     date: dt.date

@@ -1,0 +1,160 @@
+"""Schema and loader of the red-flag catalogue (knowledge/data/red_flags.yaml).
+
+Red flags send the client to a clinician instead of the gym. Stand-alone flags refer on
+their own; rule items (Cook 2010 myelopathy cluster, Canadian C-spine rule) count only
+inside their scored rule. Yellow flags never refer; they shape dosing and education.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from upperback.errors import InvalidInput
+from upperback.knowledge.loader import (
+    data_path,
+    describe_validation_error,
+    read_yaml,
+    validate_entries,
+)
+from upperback.knowledge.schema import Evidence
+from upperback.model.common import Frozen
+from upperback.model.intake import Urgency
+
+_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class RedFlagItem(Frozen):
+    """One screening question; `kind=rule_item` items refer only through a scored rule."""
+
+    id: str = Field(pattern=_ID, max_length=60)
+    domain: str = Field(pattern=_ID)
+    kind: Literal["flag", "rule_item"] = "flag"
+    question: str = Field(min_length=10, description="Plain-language question for the client.")
+    label: str = Field(min_length=3, description="Clinician-facing name of the finding.")
+    urgency: Urgency = Field(description="Urgency when this flag alone is positive.")
+    action: str = Field(min_length=5)
+    source: str = Field(min_length=3)
+    evidence: Evidence
+
+    @model_validator(mode="after")
+    def _flags_refer(self) -> RedFlagItem:
+        if self.kind == "flag" and self.urgency == Urgency.none:
+            raise ValueError("a stand-alone flag needs an urgency above 'none'")
+        return self
+
+
+class RuleLevel(Frozen):
+    """Outcome of a scored rule once at least `min_positive` criteria are met."""
+
+    min_positive: int = Field(ge=1, le=10)
+    urgency: Urgency
+    label: str = Field(min_length=3)
+    action: str = Field(min_length=5)
+
+
+class ScoredRule(Frozen):
+    """A clinical prediction rule: count positive items (plus an age criterion)."""
+
+    id: str = Field(pattern=_ID)
+    domain: str = Field(pattern=_ID)
+    items: list[str] = Field(min_length=1)
+    requires: list[str] = Field(
+        default_factory=list, description="Items that must be positive for the rule to apply."
+    )
+    age_over: int | None = Field(
+        default=None, description="Age strictly above counts as a criterion."
+    )
+    age_at_least: int | None = Field(
+        default=None, description="Age at or above counts as a criterion."
+    )
+    levels: list[RuleLevel] = Field(
+        min_length=1, description="Checked from the highest count down."
+    )
+    source: str = Field(min_length=3)
+    evidence: Evidence
+
+
+class Escalation(Frozen):
+    """Several hits in one domain raise the urgency (e.g. malignancy combinations)."""
+
+    domain: str = Field(pattern=_ID)
+    min_hits: int = Field(ge=2)
+    urgency: Urgency
+    source: str = Field(min_length=3)
+    evidence: Evidence
+
+
+class YellowFlagItem(Frozen):
+    id: str = Field(pattern=_ID)
+    question: str = Field(min_length=10)
+    label: str = Field(min_length=3)
+    source: str = Field(min_length=3)
+    evidence: Evidence
+
+
+class RedFlagCatalogue(Frozen):
+    """The validated catalogue with cross-references checked."""
+
+    items: list[RedFlagItem]
+    rules: list[ScoredRule]
+    escalations: list[Escalation] = Field(default_factory=list)
+    yellow_flags: list[YellowFlagItem]
+    advice: dict[Urgency, str] = Field(description="Plain-language next step per urgency.")
+    yellow_advice: str = Field(min_length=5)
+    new_symptom_action: str = Field(min_length=5)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RedFlagCatalogue:
+        ids = [i.id for i in self.items]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"duplicate item id(s): {', '.join(dup)}")
+        known = set(ids)
+        for rule in self.rules:
+            for ref in (*rule.items, *rule.requires):
+                if ref not in known:
+                    raise ValueError(f"rule {rule.id} names unknown item {ref!r}")
+        for item in self.items:
+            if item.kind == "rule_item" and not any(item.id in r.items for r in self.rules):
+                raise ValueError(f"rule item {item.id} is used by no rule")
+        missing = [u.value for u in Urgency if u not in self.advice]
+        if missing:
+            raise ValueError(f"advice missing for urgency: {', '.join(missing)}")
+        return self
+
+    def item(self, item_id: str) -> RedFlagItem | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+def load_red_flags(path: Path | str | None = None) -> RedFlagCatalogue:
+    """Load and validate a red-flag file (default: the packaged one)."""
+    p = Path(path) if path is not None else data_path("red_flags.yaml")
+    doc = read_yaml(p)
+    if not isinstance(doc, dict):
+        raise InvalidInput(f"{p.name}: expected a mapping with items, rules, yellow_flags")
+    items = validate_entries(RedFlagItem, doc.get("items"), f"{p.name} items")
+    rules = validate_entries(ScoredRule, doc.get("rules"), f"{p.name} rules")
+    escalations = validate_entries(Escalation, doc.get("escalations", []), f"{p.name} escalations")
+    yellow = validate_entries(YellowFlagItem, doc.get("yellow_flags"), f"{p.name} yellow_flags")
+    try:
+        return RedFlagCatalogue(
+            items=items,
+            rules=rules,
+            escalations=escalations,
+            yellow_flags=yellow,
+            advice=doc.get("advice", {}),
+            yellow_advice=doc.get("yellow_advice", ""),
+            new_symptom_action=doc.get("new_symptom_action", ""),
+        )
+    except ValidationError as err:
+        raise InvalidInput(describe_validation_error(err, p.name)) from None
+
+
+@cache
+def red_flag_catalogue() -> RedFlagCatalogue:
+    """The packaged catalogue, loaded once per process."""
+    return load_red_flags()

@@ -1,0 +1,1 @@
+"""Preface: red-flag screening, the programming gate and client education (pure)."""
