@@ -1,41 +1,15 @@
-"""Drive the real `upperback` command on a temporary SQLite file."""
+"""Fixtures for CLI tests: a temporary database with a clinician, and a planned client."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from cli_support import START, Cli
 
-from upperback.cli.app import app
 from upperback.services.demo import demo_assessment, demo_intake
-
-START = dt.date(2026, 1, 5)
-
-
-class Cli:
-    def __init__(self, db: Path, tmp: Path) -> None:
-        self.db = db
-        self.tmp = tmp
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, ok: bool = True, stdin: str | None = None) -> Any:
-        result = self.runner.invoke(app, [*args, "--db", str(self.db)], input=stdin)
-        if ok and result.exit_code != 0:
-            raise AssertionError(f"{args} exited {result.exit_code}: {result.output}{result.stderr if result.stderr_bytes else ''}")
-        return result
-
-    def json(self, *args: str) -> Any:
-        return json.loads(self(*args, "--json").stdout)
-
-    def write(self, name: str, doc: Any) -> str:
-        path = self.tmp / name
-        path.write_text(json.dumps(doc, default=str), encoding="utf-8")
-        return str(path)
 
 
 @pytest.fixture
@@ -50,10 +24,34 @@ def planned_client(cli: Cli) -> Callable[[], int]:
     """A client with intake, assessment and a program through the CLI."""
 
     def make() -> int:
-        client = cli.json("client", "add", "--name", "Jo", "--sex", "female", "--birth-year", "1985", "--mass", "62")
+        client = cli.json(
+            "client",
+            "add",
+            "--name",
+            "Jo",
+            "--sex",
+            "female",
+            "--birth-year",
+            "1985",
+            "--mass",
+            "62",
+        )
         cid = client["id"]
-        cli("intake", str(cid), cli.write("intake.json", demo_intake(START - dt.timedelta(days=2)).model_dump(mode="json")))
-        cli("assess", str(cid), cli.write("assess.json", demo_assessment(START - dt.timedelta(days=2), 0.0).model_dump(mode="json")))
+        cli(
+            "intake",
+            str(cid),
+            cli.write(
+                "intake.json", demo_intake(START - dt.timedelta(days=2)).model_dump(mode="json")
+            ),
+        )
+        cli(
+            "assess",
+            str(cid),
+            cli.write(
+                "assess.json",
+                demo_assessment(START - dt.timedelta(days=2), 0.0).model_dump(mode="json"),
+            ),
+        )
         cli("plan", str(cid), "--start", START.isoformat(), "--seed", "3")
         return int(cid)
 

@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from .conftest import START, Cli
+from cli_support import START, Cli
 
 
 def _digest(path: Path) -> str:
     """Bytes of the database and its WAL: a rejected command must change neither."""
     parts = [path, path.with_name(path.name + "-wal")]
-    return hashlib.sha256(b"".join(p.read_bytes() if p.exists() else b"" for p in parts)).hexdigest()
+    return hashlib.sha256(
+        b"".join(p.read_bytes() if p.exists() else b"" for p in parts)
+    ).hexdigest()
 
 
 def _valid_log(cli: Cli, cid: int) -> dict[str, Any]:
@@ -27,7 +28,14 @@ def _valid_log(cli: Cli, cid: int) -> dict[str, Any]:
         "week": plan["week"],
         "index": plan["index"],
         "sets": [
-            {"exercise_id": p["exercise_id"], "set_index": 1, "reps": p["reps"], "hold_s": p["hold_s"], "rpe": 6, "pain_during": 1}
+            {
+                "exercise_id": p["exercise_id"],
+                "set_index": 1,
+                "reps": p["reps"],
+                "hold_s": p["hold_s"],
+                "rpe": 6,
+                "pain_during": 1,
+            }
         ],
         "pain_next_morning": 1,
     }
@@ -36,14 +44,22 @@ def _valid_log(cli: Cli, cid: int) -> dict[str, Any]:
 CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "pain 11": (lambda d: d["sets"][0].update(pain_during=11), "pain_during"),
     "negative reps": (lambda d: d["sets"][0].update(reps=-3, hold_s=None), "reps"),
-    "unknown exercise": (lambda d: d["sets"][0].update(exercise_id="no_such_drill"), "no_such_drill"),
-    "before program start": (lambda d: d.update(date=(START - dt.timedelta(days=30)).isoformat()), "before the program starts"),
+    "unknown exercise": (
+        lambda d: d["sets"][0].update(exercise_id="no_such_drill"),
+        "no_such_drill",
+    ),
+    "before program start": (
+        lambda d: d.update(date=(START - dt.timedelta(days=30)).isoformat()),
+        "before the program starts",
+    ),
     "no such session": (lambda d: d.update(week=13), "week"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_session_log_is_rejected_and_database_unchanged(cli: Cli, planned_client, case: str) -> None:
+def test_bad_session_log_is_rejected_and_database_unchanged(
+    cli: Cli, planned_client, case: str
+) -> None:
     cid = planned_client()
     doc = _valid_log(cli, cid)
     mutate, needle = CASES[case]
@@ -58,7 +74,9 @@ def test_bad_session_log_is_rejected_and_database_unchanged(cli: Cli, planned_cl
     assert _digest(cli.db) == before
 
 
-def test_malformed_json_and_missing_file_and_unknown_client(cli: Cli, planned_client, tmp_path: Path) -> None:
+def test_malformed_json_and_missing_file_and_unknown_client(
+    cli: Cli, planned_client, tmp_path: Path
+) -> None:
     cid = planned_client()
     broken = tmp_path / "broken.json"
     broken.write_text('{"date": "2026-01-06", "week": ', encoding="utf-8")

@@ -6,10 +6,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from upperback.services.demo import perform
-from upperback.model.program import SessionPlan
+from cli_support import START, Cli
 
-from .conftest import START, Cli
+from upperback.model.program import SessionPlan
+from upperback.services.demo import perform
 
 
 def _log_for(next_json: dict[str, Any], rng_seed: int = 1) -> dict[str, Any]:
@@ -51,7 +51,9 @@ def test_whole_journey_from_intake_to_progress(cli: Cli, planned_client) -> None
     assert "pain_during_max" in prog["series"]
 
 
-def test_export_then_import_into_empty_database_round_trips(cli: Cli, planned_client, tmp_path) -> None:
+def test_export_then_import_into_empty_database_round_trips(
+    cli: Cli, planned_client, tmp_path
+) -> None:
     cid = planned_client()
     cli("log", str(cid), cli.write("log.json", _log_for(cli.json("next", str(cid)))))
     first = cli("export").stdout

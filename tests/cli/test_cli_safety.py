@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from upperback.services.demo import demo_assessment, demo_intake
+from cli_support import START, Cli
 
-from .conftest import START, Cli
+from upperback.services.demo import demo_assessment, demo_intake
 
 
 def test_red_flag_refers_and_blocks_planning_until_clearance(cli: Cli) -> None:
@@ -18,9 +18,18 @@ def test_red_flag_refers_and_blocks_planning_until_clearance(cli: Cli) -> None:
     intake["red_flags"] = {item.id: True}
     screening = cli.json("intake", str(cid), cli.write("i.json", intake))
     assert screening["outcome"] == "refer" and screening["hits"]
-    cli("assess", str(cid), cli.write("a.json", demo_assessment(START, 0.0).model_dump(mode="json")))
+    cli(
+        "assess", str(cid), cli.write("a.json", demo_assessment(START, 0.0).model_dump(mode="json"))
+    )
     blocked = cli("plan", str(cid), "--start", START.isoformat(), ok=False)
     assert blocked.exit_code == 2 and "error:" in blocked.stderr
-    cli("clear", str(cid), "--note", "GP reviewed: no serious pathology", "--date", START.isoformat())
+    cli(
+        "clear",
+        str(cid),
+        "--note",
+        "GP reviewed: no serious pathology",
+        "--date",
+        START.isoformat(),
+    )
     plan = cli.json("plan", str(cid), "--start", (START + dt.timedelta(days=1)).isoformat())
     assert plan["sessions"]

@@ -74,7 +74,7 @@ def demo(
         for o in report.progress.outcomes:
             mark = "" if o.meaningful is None else ("yes" if o.meaningful else "no")
             table.add_row(
-                o.measure, f"{o.baseline:g} {o.unit}", f"{o.latest:g}", f"{o.change:+g}", mark
+                o.measure, f"{o.baseline:.4g} {o.unit}", f"{o.latest:.4g}", f"{o.change:+.3g}", mark
             )
         console.print(table)
         if report.progress.adherence:

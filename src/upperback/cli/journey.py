@@ -260,7 +260,7 @@ def progress_(
             else ("yes, " if o.meaningful else "no, ") + ("improved" if o.improved else "worse")
         )
         table.add_row(
-            o.measure, f"{o.baseline:g} {o.unit}", f"{o.latest:g}", f"{o.change:+g}{pct}", thr, mark
+            o.measure, f"{o.baseline:.4g} {o.unit}", f"{o.latest:.4g}", f"{o.change:+.3g}{pct}", thr, mark
         )
     console.print(table)
     if prog.adherence:

@@ -88,7 +88,7 @@ def demo_assessment(day: dt.date, gain: float) -> AssessmentIn:
         date=day,
         tester="Demo Clinician",
         results=[
-            TestResult(test_id="nprs", value=mix(5, 2), unit="0-10"),
+            TestResult(test_id="nprs", value=mix(5, 2), unit="points"),
             TestResult(test_id="ndi", items=ndi_items),
             TestResult(test_id="psfs", items=[mix(4, 7), mix(5, 8), mix(3, 7)], version="1"),
             TestResult(test_id="dnf_endurance", value=mix(12, 30), unit="s"),

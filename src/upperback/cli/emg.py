@@ -1,0 +1,138 @@
+"""``upperback emg``: analyse sEMG recordings and run live (or replayed) biofeedback.
+
+The lead registers :data:`emg_app` as the ``emg`` sub-command. Errors a user can cause
+print one line ``error: ...`` on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from upperback.errors import UpperbackError
+
+emg_app = typer.Typer(
+    name="emg",
+    help="sEMG analysis: activations, ratios, onset delays, fatigue, quality; live biofeedback.",
+    no_args_is_help=True,
+)
+
+
+def _fail(exc: UpperbackError) -> typer.Exit:
+    typer.echo(f"error: {exc.message}", err=True)
+    return typer.Exit(2)
+
+
+@emg_app.command("analyze")
+def analyze(
+    rec: Path = typer.Argument(..., help="Recording: .csv/.txt, .edf/.bdf, .c3d or WFDB .hea"),
+    fs: float | None = typer.Option(
+        None, "--fs", help="Sampling rate in Hz (text files without time column)"
+    ),
+    mvc: Path | None = typer.Option(None, "--mvc", help="MVC recording for normalization"),
+    mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
+    map_: list[str] = typer.Option([], "--map", help="CHANNEL=MUSCLE override, e.g. EMG6=UT_R"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON to standard output"),
+) -> None:
+    """Analyse a recording and print the results (JSON with --json)."""
+    from upperback.emg import analyze_recording, read_recording
+    from upperback.emg.channels import parse_mapping_items
+
+    try:
+        mapping = parse_mapping_items(map_)
+        recording = read_recording(rec, fs=fs, mapping=mapping or None)
+        mvc_rec = read_recording(mvc, fs=fs) if mvc is not None else None
+        result = analyze_recording(recording, mvc=mvc_rec, mains=mains)
+    except UpperbackError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{rec.name}: {result.fs:g} Hz, {result.duration_s:.1f} s")
+    for col in (
+        "channel",
+        "muscle",
+        "side",
+        "bursts",
+        "RMS",
+        "%MVC",
+        "MDF Hz",
+        "MDF slope Hz/min",
+        "quality",
+    ):
+        table.add_column(col)
+    for name, ch in result.channels.items():
+        table.add_row(
+            name,
+            ch.muscle,
+            ch.side or "",
+            str(len(ch.activations)),
+            f"{ch.rms:.3g}" if ch.rms is not None else "-",
+            f"{100 * ch.rms_mvc:.0f}" if ch.rms_mvc is not None else "-",
+            f"{ch.median_frequency_hz:.0f}" if ch.median_frequency_hz is not None else "-",
+            f"{ch.median_frequency_slope_hz_per_min:.1f}"
+            if ch.median_frequency_slope_hz_per_min is not None
+            else "-",
+            "ok" if ch.quality.ok else ",".join(ch.quality.flags),
+        )
+    console = Console()
+    console.print(table)
+    for k, v in result.ratios.items():
+        console.print(
+            f"ratio {k} ({result.ratio_basis}): {v:.2f}" if v is not None else f"ratio {k}: -"
+        )
+
+
+@emg_app.command("live")
+def live(
+    rec: Path | None = typer.Argument(None, help="Recording to replay (with --replay)"),
+    replay: bool = typer.Option(False, "--replay", help="Replay REC as if live"),
+    lsl: str | None = typer.Option(None, "--lsl", help="Name of a Lab Streaming Layer EMG stream"),
+    speed: float = typer.Option(
+        0.0, "--speed", help="Replay speed (1 = real time, 0 = as fast as possible)"
+    ),
+    duration: float = typer.Option(30.0, "--duration", help="Seconds to record from LSL"),
+    fs: float | None = typer.Option(None, "--fs", help="Sampling rate in Hz for text files"),
+    target: float = typer.Option(2.0, "--target", help="Ratio target (UT over partner), e.g. 2.0"),
+    mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
+    as_json: bool = typer.Option(False, "--json", help="Print the session summary as JSON"),
+) -> None:
+    """Live biofeedback from a replayed file or an LSL stream; prints cues and a summary."""
+    from upperback.emg.live import run_lsl, run_replay
+
+    def show(cue: Any) -> None:
+        if not as_json:
+            typer.echo(f"[{cue.t_s:7.2f} s] {cue.message}")
+
+    try:
+        if lsl is not None:
+            summary = run_lsl(lsl, duration_s=duration, target=target, mains=mains, on_cue=show)
+        elif replay and rec is not None:
+            from upperback.emg import read_recording
+
+            summary = run_replay(
+                read_recording(rec, fs=fs), speed=speed, target=target, mains=mains, on_cue=show
+            )
+        else:
+            raise UpperbackError("give REC with --replay, or --lsl NAME")
+    except UpperbackError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        sys.stdout.write(summary.model_dump_json(indent=2) + "\n")
+    else:
+        typer.echo(
+            json.dumps(
+                {
+                    "mean_ratios": summary.mean_ratios,
+                    "time_over_target_s": summary.time_over_target_s,
+                    "final_level": summary.final_level,
+                }
+            )
+        )
