@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from upperback.cli import render
@@ -177,7 +178,7 @@ def next_(client_id: ClientArg, db: DbOpt = None, json_out: JsonOpt = False) -> 
         )
         return
     if view.suspended_reason:
-        console.print(f"[bold red]program suspended[/]: {view.suspended_reason}")
+        console.print("[bold red]program suspended[/]: " + escape(view.suspended_reason))
     elif view.session is None:
         console.print(
             "program complete: every planned session is logged; reassess and plan the next block"
@@ -201,7 +202,7 @@ def why(client_id: ClientArg, db: DbOpt = None, json_out: JsonOpt = False) -> No
         )
         return
     for line in view.program.rationale:
-        console.print(f"program: {line}")
+        console.print(escape(f"program: {line}"))
     if view.session is not None:
         render.session(console, view.session, with_rationale=True)
     render.adaptations(console, view.adaptations, title="Adaptation history")
@@ -260,7 +261,12 @@ def progress_(
             else ("yes, " if o.meaningful else "no, ") + ("improved" if o.improved else "worse")
         )
         table.add_row(
-            o.measure, f"{o.baseline:.4g} {o.unit}", f"{o.latest:.4g}", f"{o.change:+.3g}{pct}", thr, mark
+            o.measure,
+            f"{o.baseline:.4g} {o.unit}",
+            f"{o.latest:.4g}",
+            f"{o.change:+.3g}{pct}",
+            thr,
+            mark,
         )
     console.print(table)
     if prog.adherence:

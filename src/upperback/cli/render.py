@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from upperback.model.adaptation import Adaptation
@@ -18,7 +19,7 @@ def screening(console: Console, result: ScreeningResult) -> None:
             f"[bold red]REFER[/] (urgency: {result.urgency.value}); no program until a clinician records a clearance"
         )
         for hit in result.hits:
-            console.print(f"  - [{hit.domain}] {hit.label}: {hit.action} ({hit.evidence})")
+            console.print(escape(f"  - [{hit.domain}] {hit.label}: {hit.action} ({hit.evidence})"))
     else:
         console.print("[green]screening clear[/]: no red flag reported")
     if result.yellow_flags:
@@ -26,7 +27,7 @@ def screening(console: Console, result: ScreeningResult) -> None:
             "yellow flags (adapt dosing and education): " + ", ".join(result.yellow_flags)
         )
     for line in result.advice:
-        console.print(f"  advice: {line}")
+        console.print(escape(f"  advice: {line}"))
 
 
 def dose(p: object) -> str:
@@ -68,22 +69,26 @@ def profile(console: Console, prof: DeficitProfile) -> None:
     console.print(
         f"[bold]Deficit profile[/] ({prof.assessment_date}), irritability {prof.irritability.value}"
     )
-    by_code = {f.code: f for f in prof.findings}
     for rank, code in enumerate(prof.priorities, 1):
-        f = by_code.get(code)  # type: ignore[call-overload]
-        if f is None:
-            continue
-        console.print(f" {rank}. [{f.severity.value}] {f.statement}")
-        console.print(
-            f"    evidence: {f.evidence}; source: {f.source}"
-            + (f"; uncertain: {f.uncertainty}" if f.uncertainty else "")
+        found = sorted(
+            (f for f in prof.findings if f.code == code), key=lambda f: -f.severity.weight
         )
+        for f in found:
+            console.print(escape(f" {rank}. [{f.severity.value}] {f.statement}"))
+            console.print(
+                escape(
+                    f"    evidence: {f.evidence}; source: {f.source}"
+                    + (f"; uncertain: {f.uncertainty}" if f.uncertainty else "")
+                )
+            )
     if not prof.findings:
         console.print(" no deficit found against the published norms")
 
 
 def session(console: Console, plan: SessionPlan, *, with_rationale: bool = False) -> None:
-    title = f"Week {plan.week}, session {plan.index} ({plan.kind.value}): {plan.focus}, about {plan.minutes} min"
+    title = escape(
+        f"Week {plan.week}, session {plan.index} ({plan.kind.value}): {plan.focus}, about {plan.minutes} min"
+    )
     table = Table(
         "exercise",
         "dose",
@@ -100,7 +105,9 @@ def session(console: Console, plan: SessionPlan, *, with_rationale: bool = False
         )
         if with_rationale:
             cues += f"\nwhy: {p.rationale}"
-        table.add_row(p.name, dose(p), p.tempo, f"{p.rest_s} s", f"{p.rpe_target:g}", cues)
+        table.add_row(
+            escape(p.name), dose(p), p.tempo, f"{p.rest_s} s", f"{p.rpe_target:g}", escape(cues)
+        )
     console.print(table)
 
 
@@ -110,13 +117,18 @@ def program(console: Console, prog: Program) -> None:
     )
     for ph in prog.phases:
         console.print(
-            f" - {ph.name} (weeks {ph.weeks[0]}-{ph.weeks[-1]}, {ph.goal.value}): {ph.emphasis}"
+            escape(
+                f" - {ph.name} (weeks {ph.weeks[0]}-{ph.weeks[-1]}, {ph.goal.value}): {ph.emphasis}"
+            )
         )
     for line in prog.rationale:
-        console.print(f"   why: {line}")
+        console.print(escape(f"   why: {line}"))
     if prog.excluded:
         console.print(
-            "excluded: " + "; ".join(f"{e.exercise_id} ({e.reason})" for e in prog.excluded[:12])
+            escape(
+                "excluded: "
+                + "; ".join(f"{e.exercise_id} ({e.reason})" for e in prog.excluded[:12])
+            )
         )
     first = prog.sessions[0] if prog.sessions else None
     if first:
@@ -133,6 +145,10 @@ def adaptations(console: Console, items: list[Adaptation], title: str = "Adaptat
             f"{a.action.value}: {a.before} -> {a.after}" if a.before or a.after else a.action.value
         )
         table.add_row(
-            f"{a.from_week}.{a.from_index}", a.rule_id, a.exercise_id or "", change, a.reason
+            f"{a.from_week}.{a.from_index}",
+            a.rule_id,
+            a.exercise_id or "",
+            escape(change),
+            escape(a.reason),
         )
     console.print(table)
