@@ -58,9 +58,7 @@ def seed_demo(db: Database, *, today: dt.date, seed: int = 7) -> SeedInfo:
     clinician_id = report.actor.clinician_id
     assert clinician_id is not None
     accounts.create_account_for_clinician(db, clinician_id, DEMO_USER, DEMO_PASSWORD)
-    accounts.create_client_account(
-        db, report.actor, report.client.id, CLIENT_USER, CLIENT_PASSWORD
-    )
+    accounts.create_client_account(db, report.actor, report.client.id, CLIENT_USER, CLIENT_PASSWORD)
     other = accounts.create_clinician_account(db, "Other Clinician", OTHER_USER, OTHER_PASSWORD)
     other_actor = other.actor()
     with db.uow() as uow:

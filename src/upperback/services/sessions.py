@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -145,3 +146,39 @@ def _record_outcomes(session: object, client_id: int, log: SessionLogIn) -> None
                 origin="log",
             )
         )
+
+
+def attach_emg(
+    db: Database, actor: Actor, client_id: int, week: int, index: int, summary: dict[str, Any]
+) -> int:
+    """Store a live sEMG session summary with the client's logged session (week.index)."""
+    with db.uow() as uow:
+        s = uow.session
+        client_for(s, actor, client_id, write=True)
+        row = s.scalars(
+            select(SessionLogRow).where(
+                SessionLogRow.client_id == client_id,
+                SessionLogRow.week == week,
+                SessionLogRow.index == index,
+            )
+        ).first()
+        if row is None:
+            raise NotFound(
+                f"session {week}.{index} is not logged yet for client {client_id}: log it first"
+            )
+        row.emg = summary
+        for name, value in summary.get("mean_ratios", {}).items():
+            if isinstance(value, int | float):
+                s.add(
+                    OutcomeRow(
+                        client_id=client_id,
+                        measure=f"emg_live_{name}",
+                        date=row.date,
+                        value=float(value),
+                        unit="ratio",
+                        origin="emg",
+                    )
+                )
+        audit(s, actor, "session.emg", client_id)
+        uow.commit()
+        return row.id

@@ -62,7 +62,7 @@ def program_from_row(row: ProgramRow) -> Program:
         SessionPlan(
             week=s.week,
             index=s.index,
-            kind=s.kind,  # type: ignore[arg-type]
+            kind=s.kind,
             focus=s.focus,
             minutes=s.minutes,
             prescriptions=[
