@@ -57,3 +57,15 @@ def test_database_location_comes_from_option_then_environment(tmp_path: Path, mo
     assert resolve_url(tmp_path / "opt.sqlite3").endswith("opt.sqlite3")
     with pytest.raises(InvalidInput, match="is a directory"):
         resolve_url(tmp_path)
+
+
+def test_migrations_produce_exactly_the_tables_the_code_declares(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from upperback.store.tables import Base
+
+    db = Database.open(tmp_path / "e.sqlite3")
+    with db.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diffs == [], "tables.py changed without a migration: add one with alembic revision --autogenerate"

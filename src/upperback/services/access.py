@@ -26,7 +26,7 @@ class Actor:
         return f"{self.role}:{ident}:{self.name}"
 
 
-def client_for(session: Session, actor: Actor, client_id: int, *, write: bool = False) -> ClientRow:
+def client_for(session: Session, actor: Actor, client_id: int) -> ClientRow:
     """The client row if the actor may see it; otherwise NotFound (existence is not revealed)."""
     row = session.get(ClientRow, client_id)
     visible = row is not None and (

@@ -68,7 +68,7 @@ def _insert(db: Database, row: AccountRow, actor: Actor | None) -> Account:
         if s.scalars(select(AccountRow).where(AccountRow.username == row.username)).first():
             raise Conflict(f"username: {row.username!r} is taken")
         if row.client_id is not None and actor is not None:
-            client_for(s, actor, row.client_id, write=True)
+            client_for(s, actor, row.client_id)
             if s.scalars(select(AccountRow).where(AccountRow.client_id == row.client_id)).first():
                 raise Conflict(f"client {row.client_id} already has a login")
         s.add(row)

@@ -45,7 +45,7 @@ def record_assessment(
 
     with db.uow() as uow:
         s = uow.session
-        client = client_from_row(client_for(s, actor, client_id, write=True))
+        client = client_from_row(client_for(s, actor, client_id))
         scored = score_assessment(
             doc,
             sex=client.sex,

@@ -20,7 +20,7 @@ from upperback.store.tables import ClearanceRow, IntakeRow
 def record_intake(db: Database, actor: Actor, client_id: int, intake: Intake) -> ScreeningResult:
     """Screen the intake and store both; a referral blocks planning until clearance."""
     with db.uow() as uow:
-        row = client_for(uow.session, actor, client_id, write=True)
+        row = client_for(uow.session, actor, client_id)
         client = client_from_row(row)
         screening = screen_intake(intake, age=client.age_on(intake.date))
         uow.session.add(
@@ -92,7 +92,7 @@ def record_clearance(db: Database, actor: Actor, client_id: int, clearance: Clea
     """A clinician records that the referral was acted on and loading may start."""
     clinician_id = require_clinician(actor, "record a clearance")
     with db.uow() as uow:
-        client_for(uow.session, actor, client_id, write=True)
+        client_for(uow.session, actor, client_id)
         row = latest_intake_row(uow.session, client_id)
         if row is None:
             raise InvalidInput("no intake recorded for this client: run intake first")

@@ -72,7 +72,7 @@ def plan_program(
     require_clinician(actor, "plan a program")
     with db.uow() as uow:
         s = uow.session
-        client_for(s, actor, client_id, write=True)
+        client_for(s, actor, client_id)
         check_allowed(s, client_id)
         intake = latest_intake(s, client_id)
         if intake is None:
@@ -195,7 +195,7 @@ def add_override(db: Database, actor: Actor, client_id: int, override: Override)
         exercise_library().get(override.value)
     with db.uow() as uow:
         s = uow.session
-        client_for(s, actor, client_id, write=True)
+        client_for(s, actor, client_id)
         row = current_program_row(s, client_id)
         if row is None:
             raise NotFound("no program yet for this client: run `upperback plan` first")

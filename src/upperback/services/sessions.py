@@ -37,9 +37,7 @@ class LogOutcome:
     program_version: int
 
 
-def _validate_against_program(
-    log: SessionLogIn, planned: SessionPlan | None, start: object
-) -> None:
+def _validate_against_program(log: SessionLogIn, planned: SessionPlan | None) -> None:
     library = exercise_library()
     for i, s in enumerate(log.sets):
         if s.exercise_id not in library.by_id:
@@ -52,7 +50,7 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
     """Store a logged session, run the adaptive engine and store the new version with reasons."""
     with db.uow() as uow:
         s = uow.session
-        client_for(s, actor, client_id, write=True)
+        client_for(s, actor, client_id)
         row = current_program_row(s, client_id)
         if row is None:
             raise NotFound("no program yet for this client: run `upperback plan` first")
@@ -65,7 +63,7 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
             raise InvalidInput(
                 f"date: {log.date} is before the program starts ({program.start_date})"
             )
-        _validate_against_program(log, program.session(log.week, log.index), program.start_date)
+        _validate_against_program(log, program.session(log.week, log.index))
         dup = s.scalars(
             select(SessionLogRow).where(
                 SessionLogRow.client_id == client_id,
@@ -154,7 +152,7 @@ def attach_emg(
     """Store a live sEMG session summary with the client's logged session (week.index)."""
     with db.uow() as uow:
         s = uow.session
-        client_for(s, actor, client_id, write=True)
+        client_for(s, actor, client_id)
         row = s.scalars(
             select(SessionLogRow).where(
                 SessionLogRow.client_id == client_id,

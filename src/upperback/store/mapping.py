@@ -46,6 +46,7 @@ def program_to_row(client_id: int, program: Program) -> ProgramRow:
         phases=[p.model_dump(mode="json") for p in program.phases],
         rationale=list(program.rationale),
         excluded=[e.model_dump(mode="json") for e in program.excluded],
+        stopped_reason=program.stopped_reason,
     )
     for s in program.sessions:
         srow = ProgramSessionRow(
@@ -97,6 +98,7 @@ def program_from_row(row: ProgramRow) -> Program:
         sessions=sessions,
         rationale=list(row.rationale),
         excluded=[Exclusion.model_validate(e) for e in row.excluded],
+        stopped_reason=row.stopped_reason,
     )
 
 

@@ -137,6 +137,7 @@ class ProgramRow(Base):
     phases: Mapped[list[Any]] = mapped_column(JSON)
     rationale: Mapped[list[Any]] = mapped_column(JSON)
     excluded: Mapped[list[Any]] = mapped_column(JSON)
+    stopped_reason: Mapped[str | None] = mapped_column(Text)
     created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     sessions: Mapped[list[ProgramSessionRow]] = relationship(
         back_populates="program",

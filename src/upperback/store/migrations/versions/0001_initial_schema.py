@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 04:27:53.951021
+Create Date: 2026-11-24 04:56:09.348563
 """
 
 from __future__ import annotations
@@ -159,6 +159,7 @@ def upgrade() -> None:
         sa.Column("phases", sa.JSON(), nullable=False),
         sa.Column("rationale", sa.JSON(), nullable=False),
         sa.Column("excluded", sa.JSON(), nullable=False),
+        sa.Column("stopped_reason", sa.Text(), nullable=True),
         sa.Column("created", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["client_id"], ["client.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
