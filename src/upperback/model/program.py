@@ -78,6 +78,9 @@ class Program(Frozen):
     sessions: list[SessionPlan]
     rationale: list[str] = Field(default_factory=list)
     excluded: list[Exclusion] = Field(default_factory=list)
+    stopped_reason: str | None = Field(
+        default=None, description="Set when a red flag stopped the program; no sessions follow until clearance."
+    )
 
     def session(self, week: int, index: int) -> SessionPlan | None:
         for s in self.sessions:
