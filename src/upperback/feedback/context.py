@@ -1,0 +1,128 @@
+"""Everything a rule may read about one logged session, computed once per adapt() call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from upperback.knowledge.loader import ExerciseLibrary
+from upperback.knowledge.loading_rules import LoadingRules
+from upperback.knowledge.schema import Exercise
+from upperback.model.adaptation import Action, Override, OverrideField
+from upperback.model.common import Goal
+from upperback.model.profile import DeficitProfile
+from upperback.model.program import Prescription, Program, SessionPlan
+from upperback.model.session import SessionLogIn, SetLog
+
+ALL_FIELDS = "*"
+PROGRESS_ACTIONS = frozenset({Action.progress_load, Action.progress_reps, Action.progress_exercise})
+
+PrescriptionFn = Callable[[Prescription, SessionPlan], Prescription]
+
+
+@dataclass(frozen=True)
+class Op:
+    """A change one rule asks for: which exercise (None = all), where, and how."""
+
+    rule_id: str
+    action: Action
+    exercise_id: str | None
+    positions: tuple[int, ...]
+    fn: PrescriptionFn | None
+    reason: str
+    source: str
+    swap_to: str | None = None
+
+
+def protected_fields(overrides: Sequence[Override]) -> dict[str, set[str]]:
+    """Exercise -> fields a clinician set (ALL_FIELDS when frozen or swapped in)."""
+    out: dict[str, set[str]] = {}
+    for o in overrides:
+        if o.field in (OverrideField.freeze, OverrideField.exclude):
+            out.setdefault(o.exercise_id, set()).add(ALL_FIELDS)
+        elif o.field == OverrideField.replace_with:
+            out.setdefault(o.exercise_id, set()).add(ALL_FIELDS)
+            out.setdefault(o.value, set()).add("exercise")
+        else:
+            out.setdefault(o.exercise_id, set()).add(o.field.value)
+    return out
+
+
+def is_flare(log: SessionLogIn, baseline: float, rules: LoadingRules) -> bool:
+    """Pain above the agreed limit during, or not settled by next morning (Silbernagel 2007)."""
+    if log.max_pain_during() > rules.pain.during_max:
+        return True
+    return (
+        log.pain_next_morning is not None
+        and log.pain_next_morning > baseline + rules.pain.morning_tolerance
+    )
+
+
+@dataclass
+class Ctx:
+    program: Program
+    log: SessionLogIn
+    history: list[SessionLogIn]
+    pos: int
+    rules: LoadingRules
+    library: ExerciseLibrary
+    profile: DeficitProfile | None
+    protected: dict[str, set[str]]
+    excluded: set[str]
+    active_conditions: set[str]
+    sets_by_ex: dict[str, list[SetLog]] = field(default_factory=dict)
+    blocked: list[str] = field(default_factory=list)  # why progression is blocked this time
+    changed: set[str] = field(default_factory=set)  # exercises already changed by a rule
+
+    @property
+    def plan(self) -> SessionPlan:
+        return self.program.sessions[self.pos]
+
+    def prescribed(self, exercise_id: str) -> Prescription | None:
+        return next((p for p in self.plan.prescriptions if p.exercise_id == exercise_id), None)
+
+    def future(self) -> tuple[int, ...]:
+        return tuple(range(self.pos + 1, len(self.program.sessions)))
+
+    def next_n(self, n: int) -> tuple[int, ...]:
+        return self.future()[:n]
+
+    def week_positions(self, week: int) -> tuple[int, ...]:
+        return tuple(i for i in self.future() if self.program.sessions[i].week == week)
+
+    def goal_of(self, plan: SessionPlan) -> Goal:
+        phase = self.program.phase_of(plan.week)
+        return phase.goal if phase is not None else Goal.endurance
+
+    def exercise(self, exercise_id: str) -> Exercise | None:
+        return self.library.by_id.get(exercise_id)
+
+    def baseline_pain(
+        self, log: SessionLogIn | None = None, before: Sequence[SessionLogIn] | None = None
+    ) -> float:
+        """Pain before the session, else the last morning pain, else the profile's pain."""
+        log = log or self.log
+        before = self.history if before is None else before
+        if log.pain_before is not None:
+            return log.pain_before
+        for h in reversed(before):
+            if h.pain_next_morning is not None:
+                return h.pain_next_morning
+        if self.profile is not None and self.profile.pain_now is not None:
+            return self.profile.pain_now
+        return 0.0
+
+    def allowed(self, exercise_id: str) -> bool:
+        """May this exercise be prescribed (not excluded, not contraindicated, known)?"""
+        from upperback.loading.eligibility import is_contraindicated
+
+        ex = self.library.by_id.get(exercise_id)
+        if ex is None or exercise_id in self.excluded:
+            return False
+        return not is_contraindicated(ex, self.active_conditions, self.rules)
+
+    def may_change(self, exercise_id: str) -> bool:
+        return ALL_FIELDS not in self.protected.get(exercise_id, set())
+
+    def may_swap(self, exercise_id: str) -> bool:
+        return not self.protected.get(exercise_id)

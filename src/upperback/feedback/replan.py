@@ -1,0 +1,72 @@
+"""Re-plan after reassessment: weeks already trained stay, the rest answer the new profile."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from upperback.errors import InvalidInput, SafetyBlock
+from upperback.knowledge.loader import ExerciseLibrary, exercise_library
+from upperback.knowledge.loading_rules import LoadingRules, loading_rules
+from upperback.loading.generator import generate_program, modes_of
+from upperback.loading.load import enforce_weekly_cap
+from upperback.model.adaptation import Action, Adaptation, Override
+from upperback.model.intake import Intake
+from upperback.model.profile import DeficitProfile
+from upperback.model.program import Program
+
+
+def replan(
+    program: Program,
+    profile: DeficitProfile,
+    intake: Intake,
+    *,
+    from_week: int,
+    seed: int,
+    overrides: Sequence[Override] = (),
+    library: ExerciseLibrary | None = None,
+    rules: LoadingRules | None = None,
+) -> tuple[Program, list[Adaptation]]:
+    """Next version with weeks >= from_week regenerated from the reassessed profile."""
+    if program.stopped_reason:
+        raise SafetyBlock(f"program stopped: {program.stopped_reason}")
+    if not 1 <= from_week <= program.weeks:
+        raise InvalidInput(f"from_week: {from_week} is outside weeks 1-{program.weeks}")
+    lib = library if library is not None else exercise_library()
+    rules = rules if rules is not None else loading_rules()
+    fresh = generate_program(
+        profile,
+        intake,
+        start_date=program.start_date,
+        seed=seed,
+        library=lib,
+        overrides=overrides,
+        weeks=program.weeks,
+        version=program.version + 1,
+        rules=rules,
+    )
+    kept = [s for s in program.sessions if s.week < from_week]
+    sessions = kept + [s for s in fresh.sessions if s.week >= from_week]
+    sessions, _ = enforce_weekly_cap(sessions, modes_of(lib), rules, first_mutable=len(kept))
+    new = fresh.model_copy(update={"sessions": sessions, "version": program.version + 1})
+    old_ids = {
+        p.exercise_id for s in program.sessions if s.week >= from_week for p in s.prescriptions
+    }
+    new_ids = {p.exercise_id for s in sessions if s.week >= from_week for p in s.prescriptions}
+    first = next((s for s in sessions if s.week >= from_week), None)
+    added, dropped = sorted(new_ids - old_ids), sorted(old_ids - new_ids)
+    reason = (
+        f"reassessment on {profile.assessment_date}: weeks {from_week}-{program.weeks} re-planned from "
+        f"priorities {', '.join(profile.priorities) or 'none'}"
+    )
+    adaptation = Adaptation(
+        rule_id="reassessment.replan",
+        action=Action.replan,
+        reason=reason,
+        before="; ".join(dropped) or "unchanged selection",
+        after="; ".join(added) or "unchanged selection",
+        date=profile.assessment_date,
+        from_week=first.week if first else from_week,
+        from_index=first.index if first else 1,
+        source="reassessment closes the loop (lighter weeks 4/8/12 with reassessment) [design]",
+    )
+    return new, [adaptation]

@@ -1,0 +1,174 @@
+"""Exercise-level rules: technique, sEMG compensation and effort-driven progression."""
+
+from __future__ import annotations
+
+from upperback.feedback.context import Ctx, Op
+from upperback.feedback.ops import add_cue, change_reps, range_top, step_load, swap
+from upperback.feedback.regress import regress_ops
+from upperback.knowledge.schema import LoadMode
+from upperback.model.adaptation import Action
+from upperback.model.program import Prescription, SessionPlan
+
+
+def technique(ctx: Ctx) -> list[Op]:
+    """technique.lost_control_regress: scapular control lost in too many sets regresses the exercise."""
+    share = ctx.rules.technique.lost_fraction
+    ops: list[Op] = []
+    for ex_id, sets in ctx.sets_by_ex.items():
+        if ex_id in ctx.changed or ctx.prescribed(ex_id) is None:
+            continue
+        lost = sum(1 for s in sets if s.technique_lost)
+        if lost and lost / len(sets) >= share:
+            reason = f"control lost in {lost} of {len(sets)} sets (>= {share:.0%})"
+            ops.extend(
+                regress_ops(
+                    ctx, ex_id, "technique.lost_control_regress", reason, ctx.rules.technique.source
+                )
+            )
+    return ops
+
+
+def emg_compensation(ctx: Ctx) -> list[Op]:
+    """emg.ut_compensation: UT over-activity in LT/MT/SA work adds a cue, or regresses above class C."""
+    e = ctx.rules.emg
+    ops: list[Op] = []
+    for ex_id, sets in ctx.sets_by_ex.items():
+        ex = ctx.exercise(ex_id)
+        if ex is None or ex_id in ctx.changed or ctx.prescribed(ex_id) is None:
+            continue
+        if not any(t in e.targets for t in ex.targets):
+            continue
+        ratios = [s.emg_ratio for s in sets if s.emg_ratio is not None]
+        if not ratios:
+            continue
+        ratio = sum(ratios) / len(ratios)
+        if ratio > e.regress_ratio:
+            reason = (
+                f"sEMG UT/target ratio {ratio:.2f} > {e.regress_ratio:g} (UT-dominant, class C)"
+            )
+            ops.extend(regress_ops(ctx, ex_id, "emg.ut_compensation", reason, e.source))
+        elif ratio > e.cue_ratio:
+            ctx.changed.add(ex_id)
+            if not ctx.may_change(ex_id):
+                continue
+            ops.append(
+                Op(
+                    "emg.ut_compensation",
+                    Action.add_cue,
+                    ex_id,
+                    ctx.future(),
+                    lambda p, _plan: add_cue(p, e.cue),
+                    f"sEMG UT/target ratio {ratio:.2f} > {e.cue_ratio:g} (above class A): add cue, hold load",
+                    e.cue_source,
+                )
+            )
+    return ops
+
+
+def _mean_rpe(ctx: Ctx, ex_id: str) -> float | None:
+    values = [v for v in (s.effort_rpe() for s in ctx.sets_by_ex[ex_id]) if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def effort(ctx: Ctx) -> list[Op]:
+    """effort.*: RPE against target drives load and repetition steps (J Hum Kinet 2024; ACSM 2009)."""
+    ops: list[Op] = []
+    for ex_id in ctx.sets_by_ex:
+        p = ctx.prescribed(ex_id)
+        ex = ctx.exercise(ex_id)
+        rpe = _mean_rpe(ctx, ex_id)
+        if (
+            p is None
+            or ex is None
+            or rpe is None
+            or ex_id in ctx.changed
+            or not ctx.may_change(ex_id)
+        ):
+            continue
+        op = _effort_op(ctx, ex_id, p, rpe)
+        if op is not None:
+            ctx.changed.add(ex_id)
+            ops.append(op)
+    return ops
+
+
+def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
+    r = ctx.rules.effort
+    ex = ctx.library.by_id[ex_id]
+    target = p.rpe_target
+    if rpe >= target + r.reduce_margin:
+        points = rpe - target
+        frac = min(r.max_load_step, max(r.min_load_step, r.load_step_per_point * points))
+        return Op(
+            "effort.reduce_load",
+            Action.reduce,
+            ex_id,
+            ctx.future(),
+            lambda q, _plan: step_load(q, ex.load_mode, -frac, ctx.rules),
+            f"RPE {rpe:.1f} vs target {target:g} (+{points:.1f}): one step down ({frac:.0%} kg, 1 level or reps)",
+            r.source,
+        )
+    if ctx.blocked or rpe > target - r.progress_margin:
+        return None
+    sets = ctx.sets_by_ex[ex_id]
+    pain = max(s.pain_during for s in sets)
+    if pain > r.progress_max_pain:
+        return None
+    points = target - rpe
+    top = range_top(ex, ctx.goal_of(ctx.plan))
+    done = [s.reps for s in sets if s.reps is not None]
+    exceeded = (
+        p.hold_s is None
+        and p.reps is not None
+        and bool(done)
+        and min(done) >= p.reps + r.reps_exceed_by
+    )
+    current = p.hold_s if p.hold_s is not None else p.reps
+    at_top = top is not None and current is not None and current >= top
+    why = f"RPE {rpe:.1f} vs target {target:g} (-{points:.1f}), pain {pain:g}/10"
+    if not (exceeded or at_top):
+        steps = max(1, round(points))
+
+        def more(q: Prescription, plan: SessionPlan) -> Prescription:
+            return change_reps(q, steps, range_top(ex, ctx.goal_of(plan)), ctx.rules)
+
+        return Op(
+            "effort.progress_reps",
+            Action.progress_reps,
+            ex_id,
+            ctx.future(),
+            more,
+            f"{why}: +{steps * r.reps_step_per_point} reps (or +{steps * r.hold_step_per_point_s} s hold) "
+            "up to the range top",
+            r.source,
+        )
+    if ex.load_mode == LoadMode.bodyweight:
+        nxt = next((c for c in ex.progressions if ctx.allowed(c)), None)
+        if nxt is None or not ctx.may_swap(ex_id):
+            return None
+        new = ctx.library.by_id[nxt]
+
+        def harder(q: Prescription, plan: SessionPlan) -> Prescription:
+            return swap(q, new, ctx.goal_of(plan), ctx.rules, f"progressed ({why})")
+
+        return Op(
+            "effort.progress_load",
+            Action.progress_exercise,
+            ex_id,
+            ctx.future(),
+            harder,
+            f"{why}, top of range: next rung {new.name}",
+            r.source,
+            swap_to=nxt,
+        )
+    frac = min(r.max_load_step, max(r.min_load_step, r.load_step_per_point * points))
+    what = "target reps exceeded" if exceeded else "top of range"
+    return Op(
+        "effort.progress_load",
+        Action.progress_load,
+        ex_id,
+        ctx.future(),
+        lambda q, _plan: step_load(q, ex.load_mode, frac, ctx.rules),
+        f"{why}, {what}: load +{frac:.0%} (kg) or +1 level",
+        r.source,
+    )

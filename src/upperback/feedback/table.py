@@ -1,0 +1,110 @@
+"""The rule table a clinician reads: id, what fires it, what it does, where the numbers live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    rule_id: str
+    fires_when: str
+    does: str
+    rules_section: str  # loading_rules.yaml section holding its thresholds and source
+
+
+RULE_TABLE: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        "symptoms.red_flag_stop",
+        "a new red-flag symptom is logged and screening refers",
+        "stops the program (no later sessions), raises the referral",
+        "DOMAIN 3",
+    ),
+    RuleInfo(
+        "pain.flare_regress",
+        "pain during a set > pain.during_max (5/10)",
+        "regresses the painful exercise (ladder rung down, else -25 % volume and one load step)",
+        "pain",
+    ),
+    RuleInfo(
+        "pain.morning_not_settled",
+        "next-morning pain > baseline + pain.morning_tolerance",
+        "next session volume -pain.volume_reduction; no progression",
+        "pain",
+    ),
+    RuleInfo(
+        "pain.weekly_trend",
+        "last session of a week; mean morning pain rose >= pain.weekly_trend_rise",
+        "next week made lighter (deload dosing); no progression",
+        "pain",
+    ),
+    RuleInfo(
+        "readiness.low_fatigue_high",
+        "readiness <= 3 or fatigue >= 7 (0-10)",
+        "no progression; next session one set fewer",
+        "readiness",
+    ),
+    RuleInfo(
+        "adherence.reentry_after_gap",
+        ">= adherence.gap_days since the last completed session",
+        "next week's sessions -20 % volume (-35 % after >= long_gap_days); no progression",
+        "adherence",
+    ),
+    RuleInfo(
+        "load.acwr_guardrail",
+        "EWMA acute:chronic workload > acwr.max_ratio after acwr.min_days",
+        "holds progression (soft guardrail only)",
+        "acwr",
+    ),
+    RuleInfo(
+        "pain.after_flare_hold",
+        "the previous session was a pain flare",
+        "holds the dose for pain.hold_sessions_after_flare clean session(s)",
+        "pain",
+    ),
+    RuleInfo(
+        "technique.lost_control_regress",
+        "scapular control lost in >= technique.lost_fraction of sets",
+        "regresses the exercise",
+        "technique",
+    ),
+    RuleInfo(
+        "emg.ut_compensation",
+        "sEMG UT/target ratio > emg.cue_ratio in LT/MT/SA work (> regress_ratio)",
+        "adds the scapular-depression cue and holds load (regresses above class C)",
+        "emg",
+    ),
+    RuleInfo(
+        "effort.reduce_load",
+        "RPE >= target + effort.reduce_margin",
+        "load -5 %/RPE point (2-10 %), -1 band level or -2 reps",
+        "effort",
+    ),
+    RuleInfo(
+        "effort.progress_reps",
+        "RPE <= target - effort.progress_margin, pain <= 2, reps below range top",
+        "+2 reps per RPE point (or +3 s hold) up to the range top",
+        "effort",
+    ),
+    RuleInfo(
+        "effort.progress_load",
+        "as progress_reps, and target reps exceeded by >= 1 or at range top",
+        "load +5 %/RPE point (2-10 %), +1 level, or the next ladder rung for bodyweight",
+        "effort",
+    ),
+    RuleInfo(
+        "load.weekly_cap",
+        "a later week would grow an exercise's load index > weekly_cap.max_increase",
+        "cuts reps/sets of that week to the cap",
+        "weekly_cap",
+    ),
+    RuleInfo(
+        "reassessment.replan",
+        "replan() after a reassessment",
+        "regenerates the untrained weeks",
+        "phases",
+    ),
+    RuleInfo(
+        "override.clinician", "a clinician override", "applied and never undone by the engine", "-"
+    ),
+)

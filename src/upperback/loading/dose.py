@@ -1,0 +1,101 @@
+"""Dosage of one exercise in one session: sets, reps or hold, load, tempo, rest, effort, cues.
+
+Doses start at the low end of the library's range for the phase goal (ACSM 2009 novice
+start, endurance before bulk) and grow by the planned weekly step up to the range top;
+deload weeks drop a set and raise RIR (Rogerson 2024 [V]).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from upperback.knowledge.loading_rules import DayPattern, LoadingRules, PhaseDef
+from upperback.knowledge.schema import Exercise, LoadingType, LoadMode
+from upperback.model.program import Prescription
+
+
+@dataclass(frozen=True)
+class DoseContext:
+    phase: PhaseDef
+    pattern: DayPattern
+    build_index: int  # 0 for the first build week of the phase
+    deload: bool
+    high_irritability: bool
+    hypertension: bool
+
+
+def starting_load(ex: Exercise, rules: LoadingRules) -> tuple[float | None, int | None]:
+    """(load_kg, level) at which an exercise starts, from the `starting_load` rule."""
+    sl = rules.starting_load
+    if ex.load_mode == LoadMode.kg:
+        return sl.kg, None
+    if ex.load_mode == LoadMode.band:
+        return None, sl.band_level
+    if ex.load_mode == LoadMode.pressure:
+        return None, sl.pressure_level
+    return None, None
+
+
+def phase_tempo(ex: Exercise, phase: PhaseDef) -> str:
+    """The library tempo with the phase's eccentric seconds for dynamic work."""
+    parts = ex.tempo.split("-")
+    dynamic = (
+        LoadingType.concentric_eccentric in ex.loading_types
+        or LoadingType.eccentric_emphasis in ex.loading_types
+    )
+    if phase.eccentric_s is None or not dynamic or parts[0] in ("0", "X"):
+        return ex.tempo
+    parts[0] = str(max(int(parts[0]), phase.eccentric_s))
+    return "-".join(parts)
+
+
+def _grow(low: int, high: int, ctx: DoseContext, rules: LoadingRules) -> int:
+    growth = (1.0 + rules.session.planned_weekly_step) ** ctx.build_index
+    value = low * growth * ctx.pattern.reps_factor
+    if ctx.deload:
+        value *= rules.deload.reps_factor
+    return max(1, min(high, math.floor(value + 1e-9)))
+
+
+def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: str) -> Prescription:
+    """One dosed prescription."""
+    d = ex.dosage[ctx.phase.goal]
+    sets = d.sets[0]
+    if ctx.deload:
+        sets = max(1, sets + rules.deload.sets_delta)
+    reps = _grow(d.reps[0], d.reps[1], ctx, rules) if d.reps is not None else None
+    hold = _grow(d.hold_s[0], d.hold_s[1], ctx, rules) if d.hold_s is not None else None
+    rpe = d.rpe + ctx.pattern.rpe_offset
+    if ctx.deload:
+        rpe += rules.deload.rpe_delta
+    if ctx.high_irritability:
+        rpe += rules.high_irritability_rpe_delta
+    load_kg, level = starting_load(ex, rules)
+    breathing = ex.breathing_cue
+    if ctx.hypertension:
+        breathing = f"{breathing}. {rules.hypertension_cue}"
+    # Every value is bounded by the library schema and the rules, so validation is skipped
+    # for speed (10,000 programs in the benchmark); tests validate generated programs.
+    return Prescription.model_construct(
+        exercise_id=ex.id,
+        name=ex.name,
+        sets=sets,
+        reps=reps,
+        hold_s=hold,
+        load_kg=load_kg,
+        level=level,
+        tempo=phase_tempo(ex, ctx.phase),
+        rest_s=d.rest_s,
+        rpe_target=min(10.0, max(1.0, rpe)),
+        breathing_cue=breathing,
+        coaching_cues=list(ex.coaching_cues),
+        rationale=rationale,
+        per_side=ex.per_side,
+    )
+
+
+def seconds_needed(ex: Exercise, sets: int, rest_s: int, rules: LoadingRules) -> float:
+    """Estimated session time of one exercise: work, rest between sets and set-up."""
+    work = ex.minutes_per_set * 60.0 * (2 if ex.per_side else 1)
+    return sets * work + max(sets - 1, 0) * rest_s + rules.session.transition_s

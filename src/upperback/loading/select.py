@@ -1,0 +1,177 @@
+"""Slots (what the program must answer) and exercise choice per phase.
+
+A slot comes from a finding (via loading_rules.yaml `selection`), from the warm-up or from
+the client's work posture (integration phase). Candidates are ranked by: level inside the
+phase's range, ratio class (A before B), the phase's signature loading type, level, then a
+seeded tie-break; ties give an alternating variant for week-to-week variability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from upperback.knowledge.loading_rules import LoadingRules, PhaseDef, SelectionRule
+from upperback.knowledge.schema import Exercise, LoadingType, RatioClass
+from upperback.model.common import Muscle
+from upperback.model.intake import Intake
+from upperback.model.profile import DeficitProfile, Finding
+
+_CLASS_RANK = {RatioClass.A: 0, RatioClass.B: 1, RatioClass.C: 2}
+_DEFAULT_FINDINGS = ("scapular_endurance_low", "dnf_endurance_low")
+
+
+@dataclass(frozen=True)
+class Slot:
+    key: str
+    label: str
+    targets: tuple[Muscle, ...]
+    loading_types: tuple[LoadingType, ...]
+    ratio_classes: tuple[RatioClass, ...] | None
+    count: int
+    source: str
+    evidence: str
+    finding: Finding | None = None
+    integration_only: bool = False
+
+    def reason(self) -> str:
+        if self.finding is not None:
+            return f"{self.label} ({self.finding.evidence})"
+        return self.label
+
+
+@dataclass(frozen=True)
+class Pick:
+    slot: Slot
+    primary: Exercise
+    alternate: Exercise | None
+
+    def exercise_for(self, week: int, alternate_weeks: bool) -> Exercise:
+        if alternate_weeks and self.alternate is not None and week % 2 == 0:
+            return self.alternate
+        return self.primary
+
+
+def _slot(
+    rule: SelectionRule, finding: Finding | None, count: int | None = None, label: str | None = None
+) -> Slot:
+    return Slot(
+        key=rule.finding,
+        label=label or rule.label,
+        targets=tuple(rule.targets),
+        loading_types=tuple(rule.loading_types),
+        ratio_classes=tuple(rule.ratio_classes) if rule.ratio_classes else None,
+        count=rule.slots if count is None else count,
+        source=rule.source,
+        evidence=rule.evidence.value,
+        finding=finding,
+    )
+
+
+def ordered_findings(profile: DeficitProfile) -> list[Finding]:
+    """Findings in priority order: the profile's priorities, then by severity."""
+    rank = {code: i for i, code in enumerate(profile.priorities)}
+    return sorted(
+        profile.findings,
+        key=lambda f: (rank.get(str(f.code), len(rank)), -f.severity.weight, str(f.code)),
+    )
+
+
+def build_slots(profile: DeficitProfile, intake: Intake, rules: LoadingRules) -> list[Slot]:
+    """Warm-up, then one slot group per finding (priority order), then integration."""
+    slots = [_slot(rules.warmup, None)]
+    seen: set[str] = set()
+    for f in ordered_findings(profile):
+        rule = rules.rule_for(str(f.code))
+        if rule is None or rule.slots == 0 or rule.finding in seen:
+            continue
+        seen.add(rule.finding)
+        slots.append(_slot(rule, f))
+    if len(slots) == 1:
+        for code in _DEFAULT_FINDINGS:
+            rule = rules.rule_for(code)
+            if rule is not None:
+                slots.append(
+                    _slot(
+                        rule, None, 1, f"general upper-back resilience ({rule.label} not measured)"
+                    )
+                )
+    posture = next((p for p in rules.integration if p.posture == intake.work_posture), None)
+    if posture is not None:
+        slots.append(
+            Slot(
+                key="integration",
+                label=posture.label,
+                targets=tuple(posture.targets),
+                loading_types=tuple(posture.loading_types),
+                ratio_classes=None,
+                count=1,
+                source=posture.source,
+                evidence=posture.evidence.value,
+                integration_only=True,
+            )
+        )
+    return slots
+
+
+def _matches(slot: Slot, ex: Exercise) -> bool:
+    if slot.targets and not any(t in ex.targets for t in slot.targets):
+        return False
+    return not (slot.loading_types and not any(t in ex.loading_types for t in slot.loading_types))
+
+
+def rank_candidates(
+    slot: Slot, phase: PhaseDef, pool: Sequence[Exercise], tiebreak: dict[str, float]
+) -> list[tuple[tuple[float, ...], Exercise]]:
+    """Candidates for one slot in one phase, best first, with their ranking keys."""
+    classes = set(phase.ratio_classes)
+    if slot.ratio_classes is not None:
+        classes = classes & set(slot.ratio_classes) or set(slot.ratio_classes)
+    lo, hi = phase.level_range
+    signature = phase.loading_types[0]
+    ranked: list[tuple[tuple[float, ...], Exercise]] = []
+    for ex in pool:
+        if not _matches(slot, ex) or not any(t in phase.loading_types for t in ex.loading_types):
+            continue
+        if ex.ratio_class is not None and ex.ratio_class not in classes:
+            continue
+        distance = 0 if lo <= ex.level <= hi else min(abs(ex.level - lo), abs(ex.level - hi))
+        key = (
+            float(distance),
+            float(_CLASS_RANK[ex.ratio_class] if ex.ratio_class else 0),
+            0.0 if signature in ex.loading_types else 1.0,
+            float(ex.level),
+            tiebreak.get(ex.id, 0.0),
+        )
+        ranked.append((key, ex))
+    ranked.sort(key=lambda kv: kv[0])
+    return ranked
+
+
+def pick_for_phase(
+    slots: Sequence[Slot], phase: PhaseDef, pool: Sequence[Exercise], tiebreak: dict[str, float]
+) -> list[Pick]:
+    """Exercises for every slot of one phase, each exercise used once."""
+    integration_phase = LoadingType.integration in phase.loading_types
+    used: set[str] = set()
+    picks: list[Pick] = []
+    for slot in slots:
+        if slot.integration_only and not integration_phase:
+            continue
+        ranked = [
+            (k, ex) for k, ex in rank_candidates(slot, phase, pool, tiebreak) if ex.id not in used
+        ]
+        for _ in range(slot.count):
+            if not ranked:
+                break
+            key, primary = ranked.pop(0)
+            used.add(primary.id)
+            alternate = None
+            for i, (k2, ex2) in enumerate(ranked):
+                if k2[:4] == key[:4] and ex2.load_mode == primary.load_mode:
+                    alternate = ex2
+                    used.add(ex2.id)
+                    ranked.pop(i)
+                    break
+            picks.append(Pick(slot, primary, alternate))
+    return picks

@@ -1,0 +1,134 @@
+"""Deficit profiles and intakes for virtual clients and named examples (SIMULATION inputs).
+
+Findings here are invented inputs for simulation and tests, not assessments of anyone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import numpy as np
+
+from upperback.model.common import Equipment, Muscle, WorkPosture
+from upperback.model.intake import Intake
+from upperback.model.profile import (
+    DeficitProfile,
+    Finding,
+    FindingCode,
+    FindingKind,
+    Irritability,
+    Severity,
+)
+
+_KIND_LINK: dict[FindingCode, tuple[FindingKind, str]] = {
+    FindingCode.lt_underactive: (FindingKind.underactive, Muscle.lower_trapezius.value),
+    FindingCode.mt_underactive: (FindingKind.underactive, Muscle.middle_trapezius.value),
+    FindingCode.sa_underactive: (FindingKind.underactive, Muscle.serratus_anterior.value),
+    FindingCode.ut_dominant: (FindingKind.dominant, Muscle.upper_trapezius.value),
+    FindingCode.scm_dominant: (FindingKind.dominant, Muscle.sternocleidomastoid.value),
+    FindingCode.lt_onset_delayed: (FindingKind.motor_control, Muscle.lower_trapezius.value),
+    FindingCode.sa_onset_delayed: (FindingKind.motor_control, Muscle.serratus_anterior.value),
+    FindingCode.dnf_endurance_low: (FindingKind.endurance, Muscle.deep_neck_flexors.value),
+    FindingCode.dnf_control_low: (FindingKind.motor_control, Muscle.deep_neck_flexors.value),
+    FindingCode.forward_head: (FindingKind.posture, "head"),
+    FindingCode.thoracic_rotation_limited: (FindingKind.mobility, "thoracic spine"),
+    FindingCode.shoulder_flexion_limited: (FindingKind.mobility, "shoulder"),
+    FindingCode.shoulder_rotation_limited: (FindingKind.mobility, "shoulder"),
+    FindingCode.scapular_dyskinesis: (FindingKind.motor_control, "scapula"),
+    FindingCode.scapular_endurance_low: (FindingKind.endurance, "scapula"),
+    FindingCode.strength_asymmetry: (FindingKind.strength, "scapula"),
+    FindingCode.ckc_stability_low: (FindingKind.motor_control, "upper limb"),
+    FindingCode.pain: (FindingKind.pain, "neck"),
+    FindingCode.disability: (FindingKind.disability, "neck"),
+}
+
+_EVIDENCE: dict[FindingCode, str] = {
+    FindingCode.lt_underactive: "UT/LT 3.1",
+    FindingCode.ut_dominant: "UT/LT 3.1",
+    FindingCode.dnf_endurance_low: "DNF endurance 18 s",
+    FindingCode.dnf_control_low: "CCF 22 mmHg",
+    FindingCode.sa_underactive: "UT/SA 1.4",
+    FindingCode.thoracic_rotation_limited: "thoracic rotation 28 deg",
+}
+
+
+def make_profile(
+    findings: Mapping[FindingCode, Severity],
+    *,
+    irritability: Irritability = Irritability.low,
+    pain_now: float | None = None,
+    day: dt.date = dt.date(2025, 1, 1),
+) -> DeficitProfile:
+    """A profile with the given findings, priorities in the given order."""
+    out = []
+    for code, sev in findings.items():
+        kind, link = _KIND_LINK[code]
+        out.append(
+            Finding(
+                code=code,
+                kind=kind,
+                link=link,
+                severity=sev,
+                statement=f"{code.value.replace('_', ' ')}",
+                evidence=_EVIDENCE.get(code, "simulated"),
+                source="simulation input",
+            )
+        )
+    return DeficitProfile(
+        assessment_date=day,
+        findings=out,
+        priorities=[c.value for c in findings],
+        irritability=irritability,
+        pain_now=pain_now,
+    )
+
+
+_CODES: list[FindingCode] = [
+    c for c in FindingCode if c not in (FindingCode.pain, FindingCode.disability)
+]
+_HOME_KIT = [
+    Equipment.none,
+    Equipment.mat,
+    Equipment.wall,
+    Equipment.chair,
+    Equipment.band,
+    Equipment.towel,
+]
+
+
+def random_profile(rng: np.random.Generator, *, pain_now: float, day: dt.date) -> DeficitProfile:
+    """2-5 random findings with random severities (SIMULATION)."""
+    k = int(rng.integers(2, 6))
+    picks = rng.choice(len(_CODES), size=k, replace=False)
+    sev = list(Severity)
+    findings: dict[FindingCode, Severity] = {
+        _CODES[int(i)]: sev[int(rng.integers(0, 3))] for i in picks
+    }
+    irr = list(Irritability)[int(rng.choice(3, p=[0.6, 0.3, 0.1]))]
+    return make_profile(findings, irritability=irr, pain_now=round(pain_now, 1), day=day)
+
+
+def random_intake(rng: np.random.Generator, *, day: dt.date, pain_now: float) -> Intake:
+    """Home-kit intake with optional gym items, 20-45 min, 2-4 sessions a week (SIMULATION)."""
+    equipment = list(_HOME_KIT)
+    for extra in (
+        Equipment.dumbbell,
+        Equipment.bench,
+        Equipment.swiss_ball,
+        Equipment.pressure_biofeedback,
+        Equipment.foam_roller,
+        Equipment.kettlebell,
+    ):
+        if rng.random() < 0.4:
+            equipment.append(extra)
+    return Intake(
+        date=day,
+        pain_now=round(pain_now, 1),
+        work_posture=list(WorkPosture)[int(rng.integers(0, len(WorkPosture)))],
+        equipment=equipment,
+        minutes_per_session=int(rng.choice([20, 30, 45])),
+        sessions_per_week=int(rng.integers(2, 5)),
+        hypertension=bool(rng.random() < 0.1),
+        dislikes=["no_floor_work"] if rng.random() < 0.05 else [],
+    )
