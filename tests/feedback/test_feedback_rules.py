@@ -9,6 +9,7 @@ import pytest
 
 from upperback.errors import SafetyBlock
 from upperback.feedback import RULE_TABLE, adapt, next_session
+from upperback.feedback.rules_exercise import PACED_BY_BREATH
 from upperback.knowledge.loader import ExerciseLibrary
 from upperback.knowledge.loading_rules import loading_rules
 from upperback.knowledge.schema import LoadMode
@@ -93,7 +94,14 @@ def pick_prescription(
     for p in plan.prescriptions:
         ex = lib.get(p.exercise_id)
         top = ex.dosage[phase.goal].reps
-        if p.reps is not None and ex.load_mode in modes and top and (p.reps < top[1]) == below_top:
+        effort_dosed = not set(ex.loading_types) <= PACED_BY_BREATH
+        if (
+            effort_dosed
+            and p.reps is not None
+            and ex.load_mode in modes
+            and top
+            and (p.reps < top[1]) == below_top
+        ):
             return p
     raise AssertionError("fixture program lacks a suitable prescription")
 
@@ -319,3 +327,26 @@ def test_weekly_cap_limits_a_big_progression(program: Program, lib: ExerciseLibr
     mode = lambda i: lib.get(i).load_mode  # noqa: E731
     assert cap_violations(result.program.sessions, mode, loading_rules()) == []
     assert cap_violations(program.sessions, mode, loading_rules()) == []
+
+
+def test_effort_rules_leave_breath_paced_mobility_alone(
+    program: Program, lib: ExerciseLibrary
+) -> None:
+    """RPE is no dose signal for breathing drills: a high RPE there changes nothing."""
+    plan = program.session(1, 1)
+    assert plan is not None
+    paced = [
+        p
+        for p in plan.prescriptions
+        if set(lib.get(p.exercise_id).loading_types) <= PACED_BY_BREATH
+    ]
+    assert paced, "fixture program should start with a breath-paced drill"
+    log = edit_sets(
+        neutral(program, 1, 1), lambda s: s.exercise_id == paced[0].exercise_id, rpe=9.5
+    )
+    result = adapt(program, log, history=[], library=lib)
+    assert not [
+        a
+        for a in result.adaptations
+        if a.exercise_id == paced[0].exercise_id and a.rule_id.startswith("effort.")
+    ]

@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from upperback.errors import InvalidInput, UpperbackError
 from upperback.knowledge.loader import describe_validation_error
@@ -47,6 +48,9 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
             fail(exc.message)
         except ValidationError as exc:
             fail(describe_validation_error(exc, exc.title))
+        except SQLAlchemyError as exc:
+            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            fail(f"database: {detail} (is --db an upperback database at the current version?)")
 
     return wrapper
 

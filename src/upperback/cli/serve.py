@@ -39,8 +39,12 @@ def serve(
         console.print(f"demo data {state} (all session data SIMULATED)")
         console.print(f"  clinician: [bold]{info.clinician_user}[/] / {info.clinician_password}")
         console.print(f"  client:    [bold]{info.client_user}[/] / {info.client_password}")
-        console.print(f"  other clinician (cannot see the demo client): {info.other_user} / {info.other_password}")
+        console.print(
+            f"  other clinician (cannot see the demo client): {info.other_user} / {info.other_password}"
+        )
     app = create_app(db)
     shown = f"[{host}]" if ":" in host else host
-    console.print(f"upperback is running at [bold]http://{shown}:{port}/[/]  (API docs: /api/v1/docs; Ctrl+C stops)")
+    console.print(
+        f"upperback is running at [bold]http://{shown}:{port}/[/]  (API docs: /api/v1/docs; Ctrl+C stops)"
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from upperback.feedback.context import Ctx, Op
 from upperback.feedback.ops import add_cue, change_reps, range_top, step_load, swap
 from upperback.feedback.regress import regress_ops
-from upperback.knowledge.schema import LoadMode
+from upperback.knowledge.schema import LoadingType, LoadMode
 from upperback.model.adaptation import Action
 from upperback.model.program import Prescription, SessionPlan
 
@@ -70,6 +70,10 @@ def _mean_rpe(ctx: Ctx, ex_id: str) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+PACED_BY_BREATH = {LoadingType.mobility, LoadingType.breathing}
+"""Drills dosed by breaths and range, not effort: RPE steps do not apply (DOMAIN.md 4.7)."""
+
+
 def effort(ctx: Ctx) -> list[Op]:
     """effort.*: RPE against target drives load and repetition steps (J Hum Kinet 2024; ACSM 2009)."""
     ops: list[Op] = []
@@ -83,6 +87,7 @@ def effort(ctx: Ctx) -> list[Op]:
             or rpe is None
             or ex_id in ctx.changed
             or not ctx.may_change(ex_id)
+            or set(ex.loading_types) <= PACED_BY_BREATH
         ):
             continue
         op = _effort_op(ctx, ex_id, p, rpe)

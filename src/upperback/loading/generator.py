@@ -96,7 +96,8 @@ def _program_rationale(
     lines: list[str] = []
     findings = ordered_findings(profile)
     if findings:
-        lines.append("Priorities: " + "; ".join(f"{f.code.value} ({f.evidence})" for f in findings))
+        ranked = list(dict.fromkeys(f.statement for f in findings))
+        lines.append("Priorities, most important first: " + "; ".join(ranked))
     else:
         lines.append("No specific deficit found: general upper-back resilience slots used.")
     for (ph, ws), picks in zip(phase_weeks(rules, weeks), picks_by_phase, strict=True):
