@@ -33,7 +33,7 @@ def test_whole_journey_from_intake_to_progress(cli: Cli, planned_client) -> None
     log = _log_for(nxt)
     # an easy session: effort well below target, no pain -> progression should follow
     for s in log["sets"]:
-        s["rpe"], s["pain_during"] = 4.0, 0.0
+        s["rpe"], s["pain_during"] = 1.0, 0.0
     log["pain_next_morning"] = 0.0
     out = cli.json("log", str(cid), cli.write("log1.json", log))
     assert out["program_version"] >= 2
