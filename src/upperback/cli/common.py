@@ -51,6 +51,8 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
         except SQLAlchemyError as exc:
             detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             fail(f"database: {detail} (is --db an upperback database at the current version?)")
+        finally:
+            close_databases()
 
     return wrapper
 
@@ -92,8 +94,20 @@ def read_model(source: str, model: type[M]) -> M:
         ) from None
 
 
+_OPEN: list[Database] = []
+
+
 def open_db(db: str | None) -> Database:
-    return Database.open(db)
+    """Open (and migrate) the database for this command; closed when the command ends."""
+    database = Database.open(db)
+    _OPEN.append(database)
+    return database
+
+
+def close_databases() -> None:
+    """Close every connection so SQLite checkpoints its WAL now, not at some later GC."""
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 def clinician(database: Database) -> Actor:

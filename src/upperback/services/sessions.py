@@ -86,10 +86,10 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
         log_row = session_log_to_row(client_id, program.version, log)
         s.add(log_row)
         s.flush()
-        new_program = result.program
-        if new_program.version != program.version or result.adaptations:
-            if new_program.version == program.version:
-                new_program = new_program.model_copy(update={"version": program.version + 1})
+        # A new version is stored only when something changed; the reasons go with it.
+        new_program = program
+        if result.adaptations or result.stopped:
+            new_program = result.program.model_copy(update={"version": program.version + 1})
             s.add(program_to_row(client_id, new_program))
         for a in result.adaptations:
             s.add(adaptation_to_row(client_id, new_program.version, log_row.id, a))
