@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from upperback.errors import UpperbackError
+from upperback.errors import InvalidInput, UpperbackError
 
 emg_app = typer.Typer(
     name="emg",
@@ -103,8 +103,20 @@ def live(
     target: float = typer.Option(2.0, "--target", help="Ratio target (UT over partner), e.g. 2.0"),
     mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
     as_json: bool = typer.Option(False, "--json", help="Print the session summary as JSON"),
+    client: int | None = typer.Option(
+        None, "--client", help="Store the summary with this client's log"
+    ),
+    session: str | None = typer.Option(
+        None, "--session", help="Logged session as WEEK.INDEX, e.g. 3.2"
+    ),
+    db: str | None = typer.Option(
+        None, "--db", envvar="UPPERBACK_DB", help="Database for --client"
+    ),
 ) -> None:
-    """Live biofeedback from a replayed file or an LSL stream; prints cues and a summary."""
+    """Live biofeedback from a replayed file or an LSL stream; prints cues and a summary.
+
+    With --client and --session the summary is stored with that logged session.
+    """
     from upperback.emg.live import run_lsl, run_replay
 
     def show(cue: Any) -> None:
@@ -122,6 +134,8 @@ def live(
             )
         else:
             raise UpperbackError("give REC with --replay, or --lsl NAME")
+        if client is not None:
+            _store_live(summary.model_dump(mode="json"), client, session, db)
     except UpperbackError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -136,3 +150,20 @@ def live(
                 }
             )
         )
+
+
+def _store_live(summary: dict[str, Any], client: int, session: str | None, db: str | None) -> None:
+    """Attach a live summary to a logged session through the service layer."""
+    from upperback.cli.common import clinician, close_databases, open_db
+    from upperback.services.sessions import attach_emg
+
+    try:
+        week_s, index_s = (session or "").split(".")
+        week, index = int(week_s), int(index_s)
+    except ValueError:
+        raise InvalidInput(f"--session: {session!r} must be WEEK.INDEX, e.g. 3.2") from None
+    try:
+        database = open_db(db)
+        attach_emg(database, clinician(database), client, week, index, summary)
+    finally:
+        close_databases()
