@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -128,3 +129,68 @@ def exercises(
         )
     console.print(table)
     console.print(f"{len(items)} exercises")
+
+
+@knowledge_app.command("red-flags")
+@guarded
+def red_flags(json_out: JsonOpt = False) -> None:
+    """The red-flag screening items (ids for the intake document's `red_flags`)."""
+    from upperback.preface.screening import red_flag_items
+
+    items = red_flag_items()
+    if json_out:
+        print_json([i.model_dump(mode="json") for i in items])
+        return
+    table = Table("id", "domain", "question", "kind", "asked by")
+    for i in items:
+        table.add_row(
+            i.id,
+            i.domain,
+            escape(i.question),
+            i.kind,
+            "clinician" if i.clinician_only else "client",
+        )
+    console.print(table)
+
+
+@knowledge_app.command("tests")
+@guarded
+def tests_(json_out: JsonOpt = False) -> None:
+    """The assessment battery: units, norms and the change threshold each result is judged by."""
+    from upperback.knowledge.tests_catalog import battery
+
+    specs = list(battery().by_id.values())
+    if json_out:
+        print_json([t.model_dump(mode="json") for t in specs])
+        return
+    table = Table("id", "name", "unit", "norms", "change threshold")
+    for t in specs:
+        norms = "; ".join(
+            f"{n.sex} {n.mean if n.mean is not None else n.cutoff} [{n.evidence.value}]"
+            for n in t.norms
+        )
+        applied = next((c for c in t.change if c.applied), None)
+        thr = (
+            f"{applied.kind} {applied.value:g} ({applied.source}) [{applied.evidence.value}]"
+            if applied
+            else "-"
+        )
+        table.add_row(t.id, escape(t.name), t.unit, escape(norms or "-"), escape(thr))
+    console.print(table)
+
+
+@knowledge_app.command("counts")
+@guarded
+def counts(json_out: JsonOpt = False) -> None:
+    """Exercise library counts by target muscle and by loading type."""
+    from upperback.knowledge.library_report import counts_by_loading_type, counts_by_target
+    from upperback.knowledge.loader import exercise_library
+
+    lib = exercise_library()
+    by_target, by_type = counts_by_target(lib), counts_by_loading_type(lib)
+    if json_out:
+        print_json({"exercises": len(lib), "by_target": by_target, "by_loading_type": by_type})
+        return
+    console.print(f"{len(lib)} exercises")
+    for title, table in (("by target muscle", by_target), ("by loading type", by_type)):
+        console.print(title + ": " + ", ".join(f"{k} {v}" for k, v in table.items()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from typing import Annotated
 
 import typer
@@ -42,7 +43,11 @@ def serve(
         console.print(
             f"  other clinician (cannot see the demo client): {info.other_user} / {info.other_password}"
         )
-    app = create_app(db)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app = create_app(db)
+    for w in caught:
+        console.print(f"note: {w.message}", markup=False)
     shown = f"[{host}]" if ":" in host else host
     console.print(
         f"upperback is running at [bold]http://{shown}:{port}/[/]  (API docs: /api/v1/docs; Ctrl+C stops)"
