@@ -22,9 +22,10 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	$(BIN)/upperback demo --db $(DB) --fresh
+	$(BIN)/upperback serve --db $(DB) --seed-demo
 
-demo: run
+demo: install
+	$(BIN)/upperback demo --db $(CURDIR)/.upperback-cli-demo.sqlite3 --fresh
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

@@ -19,8 +19,10 @@ knowledge_app = typer.Typer(help="Browse the curated clinical knowledge.", no_ar
 
 def register(app: typer.Typer) -> None:
     from upperback.cli.emg import emg_app
+    from upperback.cli.serve import serve
 
     app.command()(demo)
+    app.command()(serve)
     app.command()(simulate)
     app.add_typer(knowledge_app, name="knowledge")
     app.add_typer(emg_app, name="emg")

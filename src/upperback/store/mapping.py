@@ -6,7 +6,7 @@ from upperback.model.adaptation import Adaptation, Override
 from upperback.model.assessment import ScoredAssessment, ScoredResult
 from upperback.model.client import Client
 from upperback.model.program import Exclusion, Phase, Prescription, Program, SessionPlan
-from upperback.model.session import SessionLog, SetLog
+from upperback.model.session import SessionLog, SessionLogIn, SetLog
 from upperback.store.tables import (
     AdaptationRow,
     AssessmentRow,
@@ -102,65 +102,18 @@ def program_from_row(row: ProgramRow) -> Program:
     )
 
 
-def session_log_to_row(
-    client_id: int, program_version: int, log: SessionLog | object
-) -> SessionLogRow:
-    from upperback.model.session import SessionLogIn
-
-    assert isinstance(log, SessionLogIn)
-    row = SessionLogRow(
-        client_id=client_id,
-        program_version=program_version,
-        date=log.date,
-        week=log.week,
-        index=log.index,
-        completed=log.completed,
-        pain_before=log.pain_before,
-        pain_next_morning=log.pain_next_morning,
-        fatigue=log.fatigue,
-        readiness=log.readiness,
-        awareness=list(log.awareness),
-        new_symptoms=list(log.new_symptoms),
-        notes=log.notes,
-        emg=log.emg,
-    )
-    for s in log.sets:
-        row.sets.append(SetLogRow(**s.model_dump()))
+def session_log_to_row(client_id: int, program_version: int, log: SessionLogIn) -> SessionLogRow:
+    fields = log.model_dump(exclude={"sets", "id"})
+    row = SessionLogRow(client_id=client_id, program_version=program_version, **fields)
+    row.sets.extend(SetLogRow(**s.model_dump()) for s in log.sets)
     return row
 
 
 def session_log_from_row(row: SessionLogRow) -> SessionLog:
-    return SessionLog(
-        id=row.id,
-        date=row.date,
-        week=row.week,
-        index=row.index,
-        completed=row.completed,
-        pain_before=row.pain_before,
-        pain_next_morning=row.pain_next_morning,
-        fatigue=row.fatigue,
-        readiness=row.readiness,
-        awareness=list(row.awareness),
-        new_symptoms=list(row.new_symptoms),
-        notes=row.notes,
-        emg=row.emg,
-        sets=[
-            SetLog(
-                exercise_id=s.exercise_id,
-                set_index=s.set_index,
-                reps=s.reps,
-                hold_s=s.hold_s,
-                load_kg=s.load_kg,
-                level=s.level,
-                rir=s.rir,
-                rpe=s.rpe,
-                pain_during=s.pain_during,
-                emg_ratio=s.emg_ratio,
-                technique_lost=s.technique_lost,
-            )
-            for s in row.sets
-        ],
-    )
+    """Columns share the model's field names, so attributes validate straight across."""
+    sets = [SetLog.model_validate(s, from_attributes=True) for s in row.sets]
+    fields = {name: getattr(row, name) for name in SessionLog.model_fields if name != "sets"}
+    return SessionLog.model_validate({**fields, "sets": sets})
 
 
 def adaptation_to_row(

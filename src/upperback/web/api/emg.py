@@ -1,0 +1,139 @@
+"""sEMG: upload a recording for analysis (envelopes, onsets, quality), read it back, replay it live."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Path, UploadFile, WebSocket, WebSocketDisconnect, status
+from fastapi.responses import Response
+
+from upperback.errors import InvalidInput, UpperbackError
+from upperback.report.emg_view import REPLAY_HZ, analyze_upload, emg_plot_png, replay
+from upperback.services.accounts import Account
+from upperback.web.api.schemas import EmgRecordingOut
+from upperback.web.auth import NotAuthenticated
+from upperback.web.deps import (
+    MAX_ID,
+    ClientId,
+    CurrentActor,
+    DbDep,
+    SettingsDep,
+    account_from_session,
+    account_from_token,
+)
+from upperback.web.queries import get_emg, list_emg, store_emg
+
+router = APIRouter(prefix="/clients/{client_id}/emg", tags=["emg"])
+RecordingId = Annotated[int, Path(ge=1, le=MAX_ID, description="sEMG recording id.")]
+
+
+async def read_limited(upload: UploadFile, limit: int) -> bytes:
+    content = await upload.read(limit + 1)
+    if len(content) > limit:
+        raise InvalidInput(f"file: larger than {limit // (1024 * 1024)} MB")
+    return content
+
+
+def analyse_and_store(
+    db: DbDep, actor: CurrentActor, client_id: int, content: bytes, filename: str,
+    fs: float | None, mains: str,
+) -> int:  # fmt: skip
+    from upperback.services import clients
+
+    clients.get_client(db, actor, client_id)  # refuse before spending time on analysis
+    stored = analyze_upload(content, filename, fs=fs, mains=mains)
+    return store_emg(db, actor, client_id, day=dt.date.today(), filename=filename, analysis=stored)
+
+
+@router.post("", response_model=EmgRecordingOut, status_code=status.HTTP_201_CREATED)
+async def upload(
+    client_id: ClientId,
+    db: DbDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="CSV/TXT, EDF/BDF or C3D recording.")],
+    fs: Annotated[float | None, Form(gt=0, le=100_000)] = None,
+    mains: Annotated[str, Form(pattern="^(auto|50|60|none)$")] = "auto",
+) -> EmgRecordingOut:
+    """Analyse a recording (activations, onsets, ratios, fatigue, quality flags) and keep it."""
+    content = await read_limited(file, settings.max_upload_bytes)
+    name = (file.filename or "upload.csv")[-200:]
+    rec_id = await asyncio.to_thread(
+        analyse_and_store, db, actor, client_id, content, name, fs, mains
+    )
+    entry, stored = get_emg(db, actor, client_id, rec_id)
+    return EmgRecordingOut(
+        id=entry.id, client_id=client_id, date=entry.date, filename=entry.filename,
+        analysis=stored.get("analysis"),
+    )  # fmt: skip
+
+
+@router.get("", response_model=list[EmgRecordingOut])
+def list_recordings(client_id: ClientId, db: DbDep, actor: CurrentActor) -> list[EmgRecordingOut]:
+    return [
+        EmgRecordingOut(id=e.id, client_id=e.client_id, date=e.date, filename=e.filename)
+        for e in list_emg(db, actor, client_id)
+    ]
+
+
+@router.get("/{recording_id}", response_model=EmgRecordingOut)
+def get_recording(
+    client_id: ClientId, recording_id: RecordingId, db: DbDep, actor: CurrentActor
+) -> EmgRecordingOut:
+    entry, stored = get_emg(db, actor, client_id, recording_id)
+    return EmgRecordingOut(
+        id=entry.id, client_id=client_id, date=entry.date, filename=entry.filename,
+        analysis=stored.get("analysis"),
+    )  # fmt: skip
+
+
+@router.get(
+    "/{recording_id}/envelopes.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+def envelopes_png(
+    client_id: ClientId, recording_id: RecordingId, db: DbDep, actor: CurrentActor
+) -> Response:
+    """Envelopes per channel with activations shaded and quality flags."""
+    _entry, stored = get_emg(db, actor, client_id, recording_id)
+    return Response(emg_plot_png(stored), media_type="image/png")
+
+
+def _ws_account(websocket: WebSocket, db: Any, settings: Any) -> Account:
+    token = websocket.query_params.get("token")
+    if token:
+        return account_from_token(db, settings, token)
+    return account_from_session(websocket, db)
+
+
+@router.websocket("/{recording_id}/live")
+async def live(websocket: WebSocket, client_id: int, recording_id: int) -> None:
+    """Replay a stored recording as live biofeedback: ratio, cue and controller level ~10/s.
+
+    Authenticate with the page session cookie or `?token=<bearer token>`. Refused
+    connections close with code 4401 (not logged in) or 4404 (no such client/recording).
+    """
+    db = websocket.app.state.db
+    settings = websocket.app.state.settings
+    try:
+        account = _ws_account(websocket, db, settings)
+        stored = get_emg(db, account.actor(), client_id, recording_id)[1]
+    except NotAuthenticated:
+        await websocket.close(code=4401)
+        return
+    except UpperbackError:
+        await websocket.close(code=4404)
+        return
+    await websocket.accept()
+    fast = websocket.query_params.get("speed") == "max"
+    try:
+        for msg in replay(stored):
+            await websocket.send_json(msg)
+            await asyncio.sleep(0 if fast else 1 / REPLAY_HZ)
+        await websocket.send_json({"done": True})
+        await websocket.close()
+    except WebSocketDisconnect:
+        return

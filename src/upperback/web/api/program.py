@@ -1,0 +1,70 @@
+"""Intentional loading: plan the program, read it, the next session, adaptations, overrides."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from upperback.model.adaptation import Adaptation, Override
+from upperback.model.program import Program
+from upperback.services import program
+from upperback.web.api.guards import check_dates
+from upperback.web.api.schemas import NextOut, PlanIn
+from upperback.web.deps import ClientId, CurrentActor, DbDep
+from upperback.web.queries import adaptations_by_version
+
+router = APIRouter(prefix="/clients/{client_id}", tags=["program"])
+
+
+@router.post(
+    "/program",
+    response_model=Program,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "An open red-flag referral blocks planning"}},
+)
+def plan(client_id: ClientId, db: DbDep, actor: CurrentActor, body: PlanIn) -> Program:
+    """Generate the 12-week program from the latest profile and intake (clinician only)."""
+    check_dates(body)
+    return program.plan_program(db, actor, client_id, start_date=body.start_date, seed=body.seed)
+
+
+@router.get("/program", response_model=Program)
+def current(client_id: ClientId, db: DbDep, actor: CurrentActor) -> Program:
+    """The current version of the program: phases, weeks, sessions, prescriptions with reasons."""
+    return program.current_program(db, actor, client_id)
+
+
+def next_out(db: DbDep, actor: CurrentActor, client_id: int) -> NextOut:
+    view = program.next_view(db, actor, client_id)
+    version = view.program.version
+    latest = [
+        v.adaptation
+        for v in adaptations_by_version(db, actor, client_id)
+        if v.program_version == version
+    ]
+    plan_ = view.session
+    return NextOut(
+        program_version=version,
+        session=plan_,
+        session_date=view.program.session_date(plan_.week, plan_.index) if plan_ else None,
+        suspended_reason=view.suspended_reason,
+        latest_adaptations=latest,
+    )
+
+
+@router.get("/next", response_model=NextOut)
+def next_session(client_id: ClientId, db: DbDep, actor: CurrentActor) -> NextOut:
+    """The next session with doses and cues, or why there is none (suspended, finished)."""
+    return next_out(db, actor, client_id)
+
+
+@router.get("/adaptations", response_model=list[Adaptation])
+def adaptations(client_id: ClientId, db: DbDep, actor: CurrentActor) -> list[Adaptation]:
+    """Every change the engine or the clinician made, with its rule, reason and source."""
+    return program.adaptations_for(db, actor, client_id)
+
+
+@router.post("/overrides", response_model=Program, status_code=status.HTTP_201_CREATED)
+def override(client_id: ClientId, db: DbDep, actor: CurrentActor, body: Override) -> Program:
+    """A clinician's decision, applied as a new program version and never undone by the engine."""
+    check_dates(body)
+    return program.add_override(db, actor, client_id, body)

@@ -1,0 +1,38 @@
+"""Adaptive feedback: log a session; what comes next changes, with reasons."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from upperback.model.session import SessionLog, SessionLogIn
+from upperback.report.data import session_logs
+from upperback.services import sessions
+from upperback.web.api.guards import check_dates
+from upperback.web.api.schemas import LogOut
+from upperback.web.deps import ClientId, CurrentActor, DbDep
+
+router = APIRouter(prefix="/clients/{client_id}", tags=["sessions"])
+
+
+@router.post(
+    "/sessions",
+    response_model=LogOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "Already logged, or the program is suspended"}},
+)
+def log_session(client_id: ClientId, db: DbDep, actor: CurrentActor, log: SessionLogIn) -> LogOut:
+    """Store a performed session (client or clinician); the adaptive engine re-doses what follows."""
+    check_dates(log)
+    out = sessions.log_session(db, actor, client_id, log)
+    return LogOut(
+        log_id=out.log_id,
+        program_version=out.program_version,
+        adaptations=out.adaptations,
+        next_session=out.next_session,
+        referral=out.referral,
+    )
+
+
+@router.get("/sessions", response_model=list[SessionLog])
+def list_sessions(client_id: ClientId, db: DbDep, actor: CurrentActor) -> list[SessionLog]:
+    return session_logs(db, actor, client_id)

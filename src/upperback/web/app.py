@@ -1,0 +1,107 @@
+"""The application factory: one composition root for settings, database, routers and pages."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from upperback import __version__
+from upperback.services.database import Database
+from upperback.web.errors import install_error_handlers
+from upperback.web.security import LoginLimiter
+from upperback.web.settings import Settings
+from upperback.web.templating import STATIC_DIR
+
+SESSION_COOKIE = "upperback_session"
+API_DESCRIPTION = """\
+REST API of upperback: intake and red-flag screening, assessment and deficit profile,
+the individualized program, session logging with adaptations and their reasons, progress,
+reports and sEMG analysis.
+
+Authenticate with `POST /api/v1/auth/token` (form fields `username`, `password`) and send
+`Authorization: Bearer <token>`. A clinician sees only their own clients; a client account
+sees only its own record. Another clinician's client answers 404, as if it did not exist.
+
+upperback advises a clinician; it does not diagnose.
+"""
+
+# Health data: nothing cached by browsers or proxies, no framing, scripts only from here.
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
+    ),
+}
+_DOCS_CSP = (
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
+    "script-src 'self' 'unsafe-inline' https:; frame-ancestors 'none'"
+)
+
+
+def create_app(
+    db_url: str | None = None,
+    *,
+    secret_key: str | None = None,
+    settings: Settings | None = None,
+) -> FastAPI:
+    """Build the app; the database is opened (and migrated) here, never at import."""
+    from upperback.web.api import api_router
+    from upperback.web.pages import pages_router
+
+    cfg = settings or Settings.from_env(db_url, secret_key)
+    db = Database.open(cfg.db_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.close()
+
+    app = FastAPI(
+        title="upperback",
+        version=__version__,
+        description=API_DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url="/api/v1/docs/oauth2-redirect",
+        lifespan=lifespan,
+    )
+    app.state.settings = cfg
+    app.state.db = db
+    app.state.write_lock = asyncio.Lock()
+    app.state.login_limiter = LoginLimiter(cfg.login_max_failures, cfg.login_window_s)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=cfg.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=cfg.session_max_age_s,
+        same_site="lax",
+        https_only=cfg.secure_cookies,
+    )
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in _SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path == "/api/v1/docs":
+            response.headers["Content-Security-Policy"] = _DOCS_CSP
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    install_error_handlers(app)
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    return app

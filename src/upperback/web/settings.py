@@ -1,0 +1,46 @@
+"""Typed settings read from the environment once, when the app is created (never at import)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import warnings
+
+from pydantic import BaseModel, Field
+
+DB_ENV = "UPPERBACK_DB"
+SECRET_ENV = "UPPERBACK_SECRET_KEY"
+SECURE_COOKIE_ENV = "UPPERBACK_SECURE_COOKIES"
+
+
+class Settings(BaseModel):
+    """What the web app needs to run; `dev_secret` marks a per-process random key."""
+
+    db_url: str | None = None
+    secret_key: str = Field(min_length=16)
+    dev_secret: bool = False
+    secure_cookies: bool = False
+    session_max_age_s: int = 12 * 3600
+    login_max_failures: int = 5
+    login_window_s: float = 300.0
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, db_url: str | None = None, secret_key: str | None = None) -> Settings:
+        """Arguments win over environment variables; without a key, a random one per process."""
+        key = secret_key or os.environ.get(SECRET_ENV)
+        dev = not key
+        if not key:
+            key = secrets.token_urlsafe(32)
+            warnings.warn(
+                f"{SECRET_ENV} is not set: using a random secret for this process "
+                "(sessions and tokens end when it stops)",
+                stacklevel=2,
+            )
+        secure = os.environ.get(SECURE_COOKIE_ENV, "").lower() in {"1", "true", "yes"}
+        return cls(
+            db_url=db_url or os.environ.get(DB_ENV),
+            secret_key=key,
+            dev_secret=dev,
+            secure_cookies=secure,
+        )

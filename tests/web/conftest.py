@@ -1,0 +1,86 @@
+"""Fixtures of the web tests: a seeded database (built once, copied per test module), apps,
+logged-in clients for the API (tokens) and the pages (session cookie + CSRF)."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from web_helpers import (
+    SECRET,
+    TODAY,
+    World,
+    _build,
+    csrf_of,
+    page_login,
+    row_counts,
+    synthetic_emg_csv,
+    token_for,
+)
+
+from upperback.web import create_app
+
+__all__ = [
+    "SECRET",
+    "TODAY",
+    "World",
+    "csrf_of",
+    "page_login",
+    "row_counts",
+    "synthetic_emg_csv",
+    "token_for",
+]
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> World:
+    path = tmp_path_factory.mktemp("seed") / "template.sqlite3"
+    return _build(path)
+
+
+@pytest.fixture
+def world(seeded_template: World, tmp_path: Path) -> World:
+    """A private copy of the seeded database for one test."""
+    path = tmp_path / "web.sqlite3"
+    shutil.copy(seeded_template.path, path)
+    return World(
+        path,
+        *(
+            getattr(seeded_template, f)
+            for f in ("a_client", "a_second", "b_client", "a_recording", "b_recording")
+        ),
+    )
+
+
+@pytest.fixture
+def app(world: World) -> Iterator[FastAPI]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        application = create_app(str(world.path), secret_key=SECRET)
+    yield application
+    application.state.db.close()
+
+
+@pytest.fixture
+def api(app: FastAPI) -> TestClient:
+    return TestClient(app)
+
+
+@pytest.fixture
+def headers_a(api: TestClient) -> dict[str, str]:
+    return token_for(api, "demo", "demo-clinician")
+
+
+@pytest.fixture
+def headers_b(api: TestClient) -> dict[str, str]:
+    return token_for(api, "other", "other-clinician")
+
+
+@pytest.fixture
+def headers_client(api: TestClient) -> dict[str, str]:
+    return token_for(api, "alex", "demo-client")
