@@ -42,7 +42,13 @@ def score_assessment(
     _check_client(age, body_mass_kg)
     cat = battery()
     base = [
-        _score_one(cat, r, f"results[{i}] ({r.test_id})", doc, body_mass_kg)
+        _score_one(
+            cat,
+            r,
+            f"results[{i}] ({r.test_id if r.test_id.isidentifier() else repr(r.test_id)})",
+            doc,
+            body_mass_kg,
+        )
         for i, r in enumerate(doc.results)
     ]
     derived = derived_results(base, cat, doc.date)

@@ -63,7 +63,7 @@ def _check_credentials(username: str, password: str) -> str:
 
 
 def _insert(db: Database, row: AccountRow, actor: Actor | None) -> Account:
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         s = uow.session
         if s.scalars(select(AccountRow).where(AccountRow.username == row.username)).first():
             raise Conflict(f"username: {row.username!r} is taken")
@@ -85,7 +85,7 @@ def create_clinician_account(db: Database, name: str, username: str, password: s
     uname = _check_credentials(username, password)
     if not name.strip():
         raise InvalidInput("name: give the clinician's name")
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         if uow.session.scalars(select(AccountRow).where(AccountRow.username == uname)).first():
             raise Conflict(f"username: {uname!r} is taken")
         clinician = ClinicianRow(name=name.strip())
@@ -136,7 +136,7 @@ def create_client_account(
 def authenticate(db: Database, username: str, password: str) -> Account | None:
     """The account if the password matches, else None; same cost for unknown usernames."""
     name = username.strip().lower()
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         row = uow.session.scalars(select(AccountRow).where(AccountRow.username == name)).first()
         stored = row.password_hash if row is not None else _DUMMY_HASH
         try:

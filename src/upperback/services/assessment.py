@@ -43,7 +43,7 @@ def record_assessment(
     """Score, compare with norms and the previous results, build the profile, store all once."""
     from upperback.services.program import replan_after_assessment
 
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         s = uow.session
         client = client_from_row(client_for(s, actor, client_id))
         scored = score_assessment(

@@ -16,7 +16,7 @@ from upperback.store.tables import ClientRow, ClinicianRow
 
 def ensure_clinician(db: Database, name: str, email: str | None = None) -> Actor:
     """Create the clinician if none has that name; return them as an actor."""
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         row = uow.session.scalars(select(ClinicianRow).where(ClinicianRow.name == name)).first()
         if row is None:
             row = ClinicianRow(name=name, email=email)
@@ -28,7 +28,7 @@ def ensure_clinician(db: Database, name: str, email: str | None = None) -> Actor
 
 def add_client(db: Database, actor: Actor, data: ClientIn, *, today: dt.date) -> Client:
     clinician_id = require_clinician(actor, "register clients")
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         dup = uow.session.scalars(
             select(ClientRow).where(
                 ClientRow.clinician_id == clinician_id, ClientRow.name == data.name

@@ -25,8 +25,9 @@ class Database:
             migrate.upgrade(engine)
         return cls(url=url, engine=engine)
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+    def uow(self, *, write: bool = False) -> UnitOfWork:
+        """A unit of work; `write=True` for use cases that commit."""
+        return UnitOfWork(self.engine, write=write)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -19,7 +19,7 @@ from upperback.store.tables import ClearanceRow, IntakeRow
 
 def record_intake(db: Database, actor: Actor, client_id: int, intake: Intake) -> ScreeningResult:
     """Screen the intake and store both; a referral blocks planning until clearance."""
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         row = client_for(uow.session, actor, client_id)
         client = client_from_row(row)
         screening = screen_intake(intake, age=client.age_on(intake.date))
@@ -91,7 +91,7 @@ def open_referral(
 def record_clearance(db: Database, actor: Actor, client_id: int, clearance: Clearance) -> None:
     """A clinician records that the referral was acted on and loading may start."""
     clinician_id = require_clinician(actor, "record a clearance")
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         client_for(uow.session, actor, client_id)
         row = latest_intake_row(uow.session, client_id)
         if row is None:

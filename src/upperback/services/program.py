@@ -21,10 +21,10 @@ from upperback.services.database import Database
 from upperback.store.mapping import (
     adaptation_from_row,
     adaptation_to_row,
+    load_session_logs,
     override_from_row,
     program_from_row,
     program_to_row,
-    session_log_from_row,
 )
 from upperback.store.tables import AdaptationRow, OverrideRow, ProgramRow, SessionLogRow
 
@@ -34,6 +34,7 @@ def current_program_row(session: Session, client_id: int) -> ProgramRow | None:
         select(ProgramRow)
         .where(ProgramRow.client_id == client_id)
         .order_by(ProgramRow.version.desc())
+        .limit(1)  # older versions carry whole documents: never load them here
     ).first()
 
 
@@ -45,12 +46,7 @@ def overrides_in(session: Session, client_id: int) -> list[Override]:
 
 
 def logs_in(session: Session, client_id: int) -> list[SessionLog]:
-    rows = session.scalars(
-        select(SessionLogRow)
-        .where(SessionLogRow.client_id == client_id)
-        .order_by(SessionLogRow.date, SessionLogRow.id)
-    )
-    return [session_log_from_row(r) for r in rows]
+    return load_session_logs(session, SessionLogRow.client_id == client_id)
 
 
 def check_allowed(session: Session, client_id: int) -> None:
@@ -70,7 +66,7 @@ def plan_program(
     from upperback.services.preface import latest_intake
 
     require_clinician(actor, "plan a program")
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
         check_allowed(s, client_id)
@@ -193,7 +189,7 @@ def add_override(db: Database, actor: Actor, client_id: int, override: Override)
     exercise_library().get(override.exercise_id)
     if override.field.value == "replace_with":
         exercise_library().get(override.value)
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
         row = current_program_row(s, client_id)

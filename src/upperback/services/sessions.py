@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from upperback.errors import Conflict, InvalidInput, NotFound, SafetyBlock
 from upperback.feedback import adapt, next_session
@@ -24,8 +24,9 @@ from upperback.store.mapping import (
     program_from_row,
     program_to_row,
     session_log_to_row,
+    set_rows,
 )
-from upperback.store.tables import OutcomeRow, SessionLogRow
+from upperback.store.tables import OutcomeRow, SessionLogRow, SetLogRow
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def _validate_against_program(log: SessionLogIn, planned: SessionPlan | None) ->
 
 def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -> LogOutcome:
     """Store a logged session, run the adaptive engine and store the new version with reasons."""
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
         row = current_program_row(s, client_id)
@@ -86,6 +87,8 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
         log_row = session_log_to_row(client_id, program.version, log)
         s.add(log_row)
         s.flush()
+        if log.sets:
+            s.execute(insert(SetLogRow), set_rows(log_row.id, log))
         # A new version is stored only when something changed; the reasons go with it.
         new_program = program
         if result.adaptations or result.stopped:
@@ -150,7 +153,7 @@ def attach_emg(
     db: Database, actor: Actor, client_id: int, week: int, index: int, summary: dict[str, Any]
 ) -> int:
     """Store a live sEMG session summary with the client's logged session (week.index)."""
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
         row = s.scalars(

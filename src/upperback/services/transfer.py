@@ -47,13 +47,6 @@ def _owned_ids(conn: Any, clinician_id: int) -> dict[str, set[int]]:
         ids[name] = set(
             conn.scalars(select(t[name].c.id).where(t[name].c.client_id.in_(ids["client"])))
         )
-    ids["program_session"] = set(
-        conn.scalars(
-            select(t["program_session"].c.id).where(
-                t["program_session"].c.program_id.in_(ids["program"])
-            )
-        )
-    )
     return ids
 
 
@@ -71,10 +64,6 @@ def _rows_for(
         cond = c.client_id.in_(ids["client"])
     elif table.name == "test_result":
         cond = c.assessment_id.in_(ids["assessment"])
-    elif table.name == "program_session":
-        cond = c.program_id.in_(ids["program"])
-    elif table.name == "prescription":
-        cond = c.session_id.in_(ids["program_session"])
     elif table.name == "set_log":
         cond = c.session_log_id.in_(ids["session_log"])
     else:
@@ -91,7 +80,7 @@ def export_records(db: Database, actor: Actor) -> dict[str, Any]:
         tables = {
             t.name: _rows_for(conn, t, ids, clinician_id) for t in Base.metadata.sorted_tables
         }
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         audit(uow.session, actor, "export", None)
         uow.commit()
     return {

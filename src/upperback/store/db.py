@@ -42,6 +42,8 @@ def resolve_url(db: str | Path | None = None) -> str:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # WAL lets readers work during a write and survives a crash mid-commit;
     # foreign keys are off by default in SQLite and must be asked for per connection.
+    # The driver's own implicit BEGIN is switched off: _sqlite_begin issues it instead.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
@@ -52,6 +54,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_begin(conn: Any) -> None:
+    # Writers take the write lock up front (BEGIN IMMEDIATE) and queue on busy_timeout;
+    # readers start deferred and never block in WAL mode.
+    write = conn.get_execution_options().get("upperback_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite files get their parent folder, WAL and foreign keys."""
     if url.startswith("sqlite"):
@@ -60,6 +69,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

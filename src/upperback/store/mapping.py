@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
 from upperback.model.adaptation import Adaptation, Override
 from upperback.model.assessment import ScoredAssessment, ScoredResult
 from upperback.model.client import Client
-from upperback.model.program import Exclusion, Phase, Prescription, Program, SessionPlan
+from upperback.model.program import Program
 from upperback.model.session import SessionLog, SessionLogIn, SetLog
 from upperback.store.tables import (
     AdaptationRow,
     AssessmentRow,
     ClientRow,
     OverrideRow,
-    PrescriptionRow,
     ProgramRow,
-    ProgramSessionRow,
     SessionLogRow,
     SetLogRow,
 )
@@ -36,77 +39,57 @@ def client_from_row(row: ClientRow) -> Client:
 
 
 def program_to_row(client_id: int, program: Program) -> ProgramRow:
-    row = ProgramRow(
+    return ProgramRow(
         client_id=client_id,
         version=program.version,
         start_date=program.start_date,
         seed=program.seed,
         weeks=program.weeks,
         sessions_per_week=program.sessions_per_week,
-        phases=[p.model_dump(mode="json") for p in program.phases],
-        rationale=list(program.rationale),
-        excluded=[e.model_dump(mode="json") for e in program.excluded],
         stopped_reason=program.stopped_reason,
+        document=program.model_dump(mode="json"),
     )
-    for s in program.sessions:
-        srow = ProgramSessionRow(
-            week=s.week, index=s.index, kind=s.kind.value, focus=s.focus, minutes=s.minutes
-        )
-        for pos, p in enumerate(s.prescriptions):
-            srow.prescriptions.append(PrescriptionRow(position=pos, **p.model_dump(mode="json")))
-        row.sessions.append(srow)
-    return row
 
 
 def program_from_row(row: ProgramRow) -> Program:
-    sessions = [
-        SessionPlan(
-            week=s.week,
-            index=s.index,
-            kind=s.kind,
-            focus=s.focus,
-            minutes=s.minutes,
-            prescriptions=[
-                Prescription(
-                    exercise_id=p.exercise_id,
-                    name=p.name,
-                    sets=p.sets,
-                    reps=p.reps,
-                    hold_s=p.hold_s,
-                    load_kg=p.load_kg,
-                    level=p.level,
-                    tempo=p.tempo,
-                    rest_s=p.rest_s,
-                    rpe_target=p.rpe_target,
-                    breathing_cue=p.breathing_cue,
-                    coaching_cues=list(p.coaching_cues),
-                    rationale=p.rationale,
-                    per_side=p.per_side,
-                )
-                for p in s.prescriptions
-            ],
-        )
-        for s in row.sessions
-    ]
-    return Program(
-        version=row.version,
-        start_date=row.start_date,
-        seed=row.seed,
-        weeks=row.weeks,
-        sessions_per_week=row.sessions_per_week,
-        phases=[Phase.model_validate(p) for p in row.phases],
-        sessions=sessions,
-        rationale=list(row.rationale),
-        excluded=[Exclusion.model_validate(e) for e in row.excluded],
-        stopped_reason=row.stopped_reason,
-    )
+    return Program.model_validate(row.document)
 
 
 def session_log_to_row(client_id: int, program_version: int, log: SessionLogIn) -> SessionLogRow:
+    """The session row alone; its sets go in with `set_rows` as one bulk insert."""
     fields = log.model_dump(exclude={"sets", "id"})
-    row = SessionLogRow(client_id=client_id, program_version=program_version, **fields)
-    row.sets.extend(SetLogRow(**s.model_dump()) for s in log.sets)
-    return row
+    return SessionLogRow(client_id=client_id, program_version=program_version, **fields)
+
+
+def set_rows(session_log_id: int, log: SessionLogIn) -> list[dict[str, Any]]:
+    return [{"session_log_id": session_log_id, **s.model_dump()} for s in log.sets]
+
+
+SET_FIELDS = tuple(SetLog.model_fields)
+
+
+def load_session_logs(session: Session, where: ColumnElement[bool]) -> list[SessionLog]:
+    """Logs with their sets in two plain queries: no ORM objects on this hot path."""
+    log_t, set_t = SessionLogRow.__table__, SetLogRow.__table__
+    logs = (
+        session.execute(select(log_t).where(where).order_by(log_t.c.date, log_t.c.id))
+        .mappings()
+        .all()
+    )
+    if not logs:
+        return []
+    sets: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in logs}
+    for s in session.execute(
+        select(set_t).where(set_t.c.session_log_id.in_(sets)).order_by(set_t.c.id)
+    ).mappings():
+        sets[s["session_log_id"]].append({k: s[k] for k in SET_FIELDS})
+    names = set(SessionLog.model_fields) - {"sets"}
+    return [
+        SessionLog.model_validate(
+            {**{k: v for k, v in row.items() if k in names}, "sets": sets[row["id"]]}
+        )
+        for row in logs
+    ]
 
 
 def session_log_from_row(row: SessionLogRow) -> SessionLog:

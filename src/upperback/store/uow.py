@@ -9,10 +9,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 class UnitOfWork:
-    """Open a session, let the service work, commit once or roll back everything."""
+    """Open a session, let the service work, commit once or roll back everything.
 
-    def __init__(self, engine: Engine) -> None:
-        self._factory = sessionmaker(bind=engine, expire_on_commit=False)
+    A writing unit of work takes SQLite's write lock at BEGIN (see store.db): a
+    transaction that reads first and writes later could otherwise fail to upgrade its
+    lock while another writer commits ("database is locked").
+    """
+
+    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+        bind = engine.execution_options(upperback_write=True) if write else engine
+        self._factory = sessionmaker(bind=bind, expire_on_commit=False)
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:

@@ -123,7 +123,7 @@ def store_emg(
     analysis: dict[str, Any],
 ) -> int:
     """Keep an sEMG analysis (and the upload needed to replay it) with the client's record."""
-    with db.uow() as uow:
+    with db.uow(write=True) as uow:
         client_for(uow.session, actor, client_id)
         row = EmgRecordingRow(client_id=client_id, date=day, filename=filename, analysis=analysis)
         uow.session.add(row)
