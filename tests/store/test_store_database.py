@@ -69,3 +69,22 @@ def test_migrations_produce_exactly_the_tables_the_code_declares(tmp_path: Path)
     with db.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diffs == [], "tables.py changed without a migration: add one with alembic revision --autogenerate"
+
+
+def test_concurrent_read_then_write_units_never_see_a_locked_database(tmp_path: Path) -> None:
+    """Writers take the lock at BEGIN, so read-then-write work queues instead of failing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    db = Database.open(tmp_path / "f.sqlite3")
+
+    def work(n: int) -> None:
+        for i in range(15):
+            with db.uow(write=True) as uow:
+                uow.session.scalar(select(func.count()).select_from(ClinicianRow))
+                uow.session.add(ClinicianRow(name=f"w{n}-{i}"))
+                uow.commit()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(work, range(8)))
+    with db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(ClinicianRow)) == 8 * 15
