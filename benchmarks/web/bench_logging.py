@@ -4,7 +4,11 @@ Each simulated client reads its next session (GET /next) and logs it (POST /sess
 few times in a row; all clients run at once. Reports p50/p99 latency of the logging POSTs,
 errors, and checks that every accepted log is in the database (no lost write).
 
-Usage: python benchmarks/web/bench_logging.py [--clients 100] [--sessions 4] [--port 0]
+Two load shapes, both reported: a burst (every client logs at the same moment, the worst
+case for one SQLite writer) and paced arrivals (`--rate`, logs per second over all clients,
+each client waiting an exponential think time between logs, as phones in a clinic would).
+
+Usage: python benchmarks/web/bench_logging.py [--clients 100] [--sessions 4] [--rate 20]
 The server runs in a subprocess (uvicorn, one worker) on 127.0.0.1 with a fresh embedded
 SQLite database; loops are bounded in count and time.
 """
@@ -15,6 +19,7 @@ import argparse
 import asyncio
 import datetime as dt
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -83,8 +88,12 @@ async def simulated_client(
     headers: dict[str, str],
     out: dict[str, list[Any]],
     deadline: float,
+    mean_think_s: float,
 ) -> None:
+    rng = random.Random(cid)
     for k in range(n):
+        if mean_think_s > 0:
+            await asyncio.sleep(rng.expovariate(1 / mean_think_s))
         if time.monotonic() > deadline:
             return
         r = await http.get(f"/api/v1/clients/{cid}/next", headers=headers)
@@ -101,7 +110,7 @@ async def simulated_client(
             out["errors"].append(f"log {cid}: {r.status_code} {r.text[:120]}")
 
 
-async def run_load(base: str, ids: list[int], n: int) -> dict[str, list[Any]]:
+async def run_load(base: str, ids: list[int], n: int, rate: float) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {"latency": [], "accepted": [], "errors": []}
     limits = httpx.Limits(max_connections=len(ids), max_keepalive_connections=len(ids))
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
@@ -112,7 +121,12 @@ async def run_load(base: str, ids: list[int], n: int) -> dict[str, list[Any]]:
         deadline = time.monotonic() + TIME_LIMIT_S
         t0 = time.perf_counter()
         await asyncio.gather(
-            *(simulated_client(http, cid, n, headers, out, deadline) for cid in ids)
+            *(
+                simulated_client(
+                    http, cid, n, headers, out, deadline, len(ids) / rate if rate else 0.0
+                )
+                for cid in ids
+            )
         )
         out["wall"] = [time.perf_counter() - t0]
     return out
@@ -134,12 +148,21 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=100)
     ap.add_argument("--sessions", type=int, default=4, help="sessions each client logs")
+    ap.add_argument("--rate", type=float, default=20.0, help="paced run: logs/s over all clients")
     args = ap.parse_args()
+    status = 0
+    for label, rate in (("burst", 0.0), (f"paced {args.rate:g} logs/s", args.rate)):
+        print(f"== {label}")
+        status |= run_once(args.clients, args.sessions, rate)
+    return status
+
+
+def run_once(n_clients: int, n_sessions: int, rate: float) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="upperback-bench-"))
     db_path = tmp / "bench.sqlite3"
     today = dt.date.today()
     t = time.perf_counter()
-    ids = prepare(db_path, args.clients, today)
+    ids = prepare(db_path, n_clients, today)
     print(f"prepared {len(ids)} clients with programs in {time.perf_counter() - t:.1f} s")
     port = free_port()
     env = {**os.environ, "UPPERBACK_SECRET_KEY": "bench-secret-key-0123456789"}
@@ -157,7 +180,7 @@ def main() -> int:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        out = asyncio.run(run_load(base, ids, args.sessions))
+        out = asyncio.run(run_load(base, ids, n_sessions, rate))
     finally:
         server.terminate()
         try:
