@@ -78,7 +78,9 @@ class ScoredResult(Frozen):
     score: float
     unit: str
     band: str | None = None
-    rating: str | None = Field(default=None, description="Categorical rating as entered (dyskinesis, CCFT).")
+    rating: str | None = Field(
+        default=None, description="Categorical rating as entered (dyskinesis, CCFT)."
+    )
     norm: NormComparison | None = None
     change: ChangeComparison | None = None
     date: dt.date

@@ -79,7 +79,8 @@ class Program(Frozen):
     rationale: list[str] = Field(default_factory=list)
     excluded: list[Exclusion] = Field(default_factory=list)
     stopped_reason: str | None = Field(
-        default=None, description="Set when a red flag stopped the program; no sessions follow until clearance."
+        default=None,
+        description="Set when a red flag stopped the program; no sessions follow until clearance.",
     )
 
     def session(self, week: int, index: int) -> SessionPlan | None:
