@@ -123,3 +123,35 @@ def test_live_replay_json(tmp_path: Path) -> None:
 def test_live_without_source_fails_cleanly() -> None:
     r = runner.invoke(emg_app, ["live"])
     assert r.exit_code == 2 and r.stderr.startswith("error: give REC with --replay")
+
+
+def test_live_replay_with_channel_map(tmp_path: Path) -> None:
+    rec, _ = generate(np.random.default_rng(4), duration_s=12.0, fs=2000.0)  # as _write_csv
+    p = tmp_path / "unlabelled.csv"
+    names = [f"EMG{i + 1}" for i in range(len(rec.channels))]
+    t = np.arange(rec.n_samples) / rec.fs
+    np.savetxt(
+        p,
+        np.vstack([t, rec.data]).T,
+        delimiter=",",
+        header="time," + ",".join(names),
+        comments="",
+        fmt="%.9g",
+    )
+    r = runner.invoke(emg_app, ["live", str(p), "--replay", "--json"])
+    assert r.exit_code == 2 and "serratus channel" in r.stderr
+    lt = names[rec.channels.index("LT_R")]
+    ut = names[rec.channels.index("UT_R")]
+    args = ["live", str(p), "--replay", "--map", f"{ut}=UT_R", "--map", f"{lt}=LT_R", "--json"]
+    r = runner.invoke(emg_app, args)
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["ratio_pair"] == f"{ut}/{lt}"
+    # Same samples as the labelled file: the mapped session gives the same feedback.
+    labelled = tmp_path / "labelled.csv"
+    _write_csv(labelled, 4)
+    ref = json.loads(runner.invoke(emg_app, ["live", str(labelled), "--replay", "--json"]).stdout)
+    assert doc["mean_ratios"][f"{ut}/{lt}"] == pytest.approx(ref["mean_ratios"]["UT_R/LT_R"])
+    assert doc["final_level"] == pytest.approx(ref["final_level"])
+    r = runner.invoke(emg_app, ["live", str(p), "--replay", "--map", "EMG1", "--json"])
+    assert r.exit_code == 2 and r.stderr.startswith("error: --map 'EMG1': expected CHANNEL=MUSCLE")

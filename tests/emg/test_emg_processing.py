@@ -7,11 +7,11 @@ import pytest
 from scipy import signal
 
 from upperback.emg import analyze_recording
-from upperback.emg.activation import detect_activations
+from upperback.emg.activation import detect_activations, refine_onsets, running_median
 from upperback.emg.analysis import extract_features, make_plan
 from upperback.emg.chunked import analyze_chunked
 from upperback.emg.controller import ResistanceController
-from upperback.emg.filters import FilterPlan, bandpass
+from upperback.emg.filters import FilterPlan, bandpass, envelope_delay_s
 from upperback.emg.frontend import epoch_spectra
 from upperback.emg.mains import detect_mains
 from upperback.emg.recording import Recording
@@ -216,7 +216,8 @@ def test_activation_detection_accuracy_over_snr() -> None:
             fp += len(det) - len(used)
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= 0.95
-    assert float(np.median(errs)) <= 0.025
+    # Target: median onset error <= 10 ms at SNR >= 6 dB (docs/emg_validation.md).
+    assert float(np.median(errs)) <= 0.010
 
 
 def test_controller_is_rate_limited_and_bounded() -> None:
@@ -252,3 +253,77 @@ def test_extract_features_shapes() -> None:
     rec, _ = generate(np.random.default_rng(11), duration_s=5.0, fs=1000.0)
     f = extract_features(rec.data, make_plan(rec.data, fs=1000.0))
     assert f.ms.shape == (4, 2500) and f.ep_mdf.shape == (4, 10)
+
+
+def _ramp_ms(n: int, onset: int, slope: float, plateau: float, floor: float = 1.0) -> np.ndarray:
+    """Floor power plus a linearly rising amplitude from ``onset`` that levels off."""
+    amp = np.minimum(slope * np.maximum(np.arange(n) - onset, 0), plateau)
+    return floor + amp**2
+
+
+def _refine(ms: np.ndarray, start: int, end: int, floor: float) -> int:
+    cm = np.concatenate([[0.0], np.cumsum(ms)])
+    excess = ms[start:end].mean() - floor
+    return int(
+        refine_onsets(
+            cm,
+            np.array([start]),
+            np.array([end]),
+            np.array([max(0, start - 125)]),
+            mu=floor,
+            level=np.array([floor + 0.8 * excess]),
+            walk_thr=floor + 0.5,
+            search=50,
+            margin=25,
+            n_walk=5,
+            n_fit=10,
+        )[0]
+    )
+
+
+def test_two_phase_onset_recovers_a_linear_rise() -> None:
+    # Noise-free: the join of floor and linear rise is the onset (to smoothing rounding);
+    # the coarse start (where the rise is well above the floor) is 20 blocks later.
+    ms = _ramp_ms(1500, onset=600, slope=0.2, plateau=8.0)
+    assert abs(_refine(ms, 620, 1200, 1.0) - 600) <= 2
+
+
+def test_two_phase_onset_is_unbiased_in_noise() -> None:
+    # Block mean squares of noise: scaled chi-square. A threshold crossing is late by the
+    # time the rise needs to clear the noise; the two-phase fit is not.
+    rng = np.random.default_rng(12)
+    errs = []
+    for _ in range(40):
+        clean = _ramp_ms(1500, onset=600, slope=0.1, plateau=3.0)
+        ms = clean * rng.chisquare(8, clean.size) / 8
+        errs.append(_refine(ms, 630, 1200, 1.0) - 600)
+    assert abs(float(np.median(errs))) <= 3
+    assert float(np.percentile(np.abs(errs), 90)) <= 12
+
+
+def test_two_phase_onset_ignores_a_bump_before_the_floor() -> None:
+    # An artefact 150 ms before the rise, separated from it by floor: the backward walk
+    # stops at the floor, so the bump cannot pull the onset back.
+    ms = _ramp_ms(1500, onset=600, slope=0.2, plateau=8.0)
+    ms[520:535] += 20.0
+    assert abs(_refine(ms, 620, 1200, 1.0) - 600) <= 2
+
+
+def test_running_median_matches_scipy() -> None:
+    from scipy import ndimage
+
+    x = np.random.default_rng(13).random((3, 257))
+    for w in (1, 3, 7, 11):
+        np.testing.assert_array_equal(
+            running_median(x, w), ndimage.median_filter(x, size=(1, w), mode="nearest")
+        )
+
+
+def test_envelope_delay_of_a_pure_delay_and_of_the_default_plan() -> None:
+    # z^-2 as one section: group delay 2 samples at every frequency.
+    delay = np.array([[0.0, 0.0, 1.0, 1.0, 0.0, 0.0]])
+    assert envelope_delay_s(delay, fs=1000.0) == pytest.approx(0.002, abs=1e-6)
+    plan = FilterPlan.build(fs=2000.0, n_channels=2, notches_hz=[50.0, 150.0], ecg_channels=[1])
+    d = plan.channel_delays_s()
+    # Order-4 Butterworth 20-450 Hz: a few ms; the 30 Hz ECG high-pass delays more.
+    assert 0.001 < d[0] < d[1] < 0.005

@@ -102,6 +102,7 @@ def live(
     fs: float | None = typer.Option(None, "--fs", help="Sampling rate in Hz for text files"),
     target: float = typer.Option(2.0, "--target", help="Ratio target (UT over partner), e.g. 2.0"),
     mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
+    map_: list[str] = typer.Option([], "--map", help="CHANNEL=MUSCLE override, e.g. EMG6=UT_R"),
     as_json: bool = typer.Option(False, "--json", help="Print the session summary as JSON"),
     client: int | None = typer.Option(
         None, "--client", help="Store the summary with this client's log"
@@ -115,7 +116,8 @@ def live(
 ) -> None:
     """Live biofeedback from a replayed file or an LSL stream; prints cues and a summary.
 
-    With --client and --session the summary is stored with that logged session.
+    --map CHANNEL=MUSCLE (repeatable) names muscles when the channel labels do not. With
+    --client and --session the summary is stored with that logged session.
     """
     from upperback.emg.live import run_lsl, run_replay
 
@@ -123,14 +125,28 @@ def live(
         if not as_json:
             typer.echo(f"[{cue.t_s:7.2f} s] {cue.message}")
 
+    from upperback.emg.channels import parse_mapping_items
+
     try:
+        mapping = parse_mapping_items(map_)
         if lsl is not None:
-            summary = run_lsl(lsl, duration_s=duration, target=target, mains=mains, on_cue=show)
+            summary = run_lsl(
+                lsl,
+                duration_s=duration,
+                target=target,
+                mains=mains,
+                on_cue=show,
+                mapping=mapping or None,
+            )
         elif replay and rec is not None:
             from upperback.emg import read_recording
 
             summary = run_replay(
-                read_recording(rec, fs=fs), speed=speed, target=target, mains=mains, on_cue=show
+                read_recording(rec, fs=fs, mapping=mapping or None),
+                speed=speed,
+                target=target,
+                mains=mains,
+                on_cue=show,
             )
         else:
             raise UpperbackError("give REC with --replay, or --lsl NAME")

@@ -31,7 +31,7 @@ from upperback.emg.ecg import detect_ecg
 from upperback.emg.fatigue import epochs_inside, fatigue
 from upperback.emg.filters import FilterPlan
 from upperback.emg.frontend import Features, FrontEnd
-from upperback.emg.mains import MAINS_OPTIONS, MainsDetection, detect_mains
+from upperback.emg.mains import MAINS_OPTIONS, MainsDetection, detect_mains, head_spectrum
 from upperback.emg.quality import BLOCKING, assess, motion_ratio
 from upperback.emg.ratios import corrected_rms, onset_delays, ratio_pairs
 from upperback.emg.recording import Recording
@@ -56,12 +56,13 @@ class Plan:
 def make_plan(head: FloatArray, *, fs: float, mains: str = "auto") -> Plan:
     """Decide filters from the first seconds ``head`` (channels, samples) of a recording."""
     check_option("mains", str(mains), MAINS_OPTIONS)
-    det = detect_mains(head, fs=fs, mains=mains)
+    spectrum = head_spectrum(head, fs=fs) if head.shape[1] >= int(fs) else None
+    det = detect_mains(head, fs=fs, mains=mains, spectrum=spectrum)
     ecg = detect_ecg(head, fs=fs)
     plan = FilterPlan.build(
         fs=fs, n_channels=head.shape[0], notches_hz=list(det.harmonics_hz), ecg_channels=ecg
     )
-    return Plan(plan, det, tuple(ecg), motion_ratio(head, fs=fs))
+    return Plan(plan, det, tuple(ecg), motion_ratio(head, fs=fs, spectrum=spectrum))
 
 
 def extract_features(data: FloatArray, plan: Plan) -> Features:
@@ -122,7 +123,14 @@ def analyze_features(
         feats.ms, fs_env=fs_env, window_s=(params or ActivationParams()).smooth_s
     )
     base = estimate_baseline(e)
-    acts = detect_activations(feats.ms, fs_env=fs_env, params=params, baseline=base, smoothed=e)
+    acts = detect_activations(
+        feats.ms,
+        fs_env=fs_env,
+        params=params,
+        baseline=base,
+        smoothed=e,
+        delay_s=plan.filters.channel_delays_s(),
+    )
     epoch_blocks = feats.epoch // feats.block
     n_ep = feats.ep_mdf.shape[1]
     epoch_s = feats.epoch / feats.fs
@@ -232,8 +240,10 @@ def analyze_features(
     processing = [
         *list(plan.filters.description),
         f"envelope: block mean square and mean |x| over {feats.block} samples ({fs_env:g} Hz)",
-        "activations: robust noise floor + double threshold with hysteresis, min on/off 0.1 s, "
-        "change-point refinement (Hodges & Bui 1996; Bonato 1998; Staude 2001)",
+        "activations: robust noise floor + double threshold with hysteresis, min on/off 0.1 s "
+        "(Hodges & Bui 1996; Bonato 1998); onsets/offsets by backward search to the floor and "
+        "a continuous two-phase (floor + linear rise) change point (Hudson 1966; Hinkley 1971; "
+        "after Staude 2001), minus the filters' envelope delay",
         f"fatigue: MDF/MNF per {epoch_s:g} s Hann epoch inside activations, least-squares slope",
     ]
     return EmgAnalysis(

@@ -31,7 +31,8 @@ def detect_ecg(emg: FloatArray, *, fs: float) -> list[int]:
     if x.shape[1] < 5 * fs:
         return []
     sos = signal.butter(2, [10.0, 40.0], btype="bandpass", fs=fs, output="sos")
-    y = signal.sosfiltfilt(sos, x, axis=-1)
+    # One causal pass: only the beat rate and regularity matter, not the peak times.
+    y = signal.sosfilt(sos, x, axis=-1)
     dec = max(1, round(fs / 200.0))
     fe = fs / dec
     e = (y * y)[:, : (y.shape[1] // dec) * dec].reshape(x.shape[0], -1, dec).mean(axis=-1)

@@ -162,11 +162,17 @@ def run_lsl(
     mains: str = "auto",
     timeout_s: float = 5.0,
     on_cue: Callable[[Cue], None] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> LiveSessionSummary:
-    """Read an LSL stream named ``name`` for ``duration_s`` seconds (after calibration)."""
+    """Read an LSL stream named ``name`` for ``duration_s`` seconds (after calibration).
+
+    ``mapping`` (channel -> muscle code, as ``--map``) overrides the stream's labels.
+    """
     from upperback.emg.lsl import open_inlet, pull_blocks
 
     inlet, fs, channels = open_inlet(name, timeout_s=timeout_s)
+    if mapping:
+        resolve_channels(channels, mapping)  # unknown channel or muscle: fail before reading
     it = pull_blocks(inlet, n_channels=len(channels), fs=fs, duration_s=duration_s + CALIBRATION_S)
     cal_parts: list[FloatArray] = []
     have = 0
@@ -187,5 +193,6 @@ def run_lsl(
         calibration=cal,
         target=target,
         mains=mains,
+        mapping=mapping or None,
         on_cue=on_cue,
     )

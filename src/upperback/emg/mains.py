@@ -46,6 +46,19 @@ def _line_ratios(f: FloatArray, pxx: FloatArray, f0: float, fmax: float) -> dict
     return out
 
 
+def head_spectrum(emg: FloatArray, *, fs: float) -> tuple[FloatArray, FloatArray]:
+    """Welch PSD (Hann, 50 % overlap, mean removed) of ``emg`` (channels, samples).
+
+    0.5 Hz bins when there are at least 8 s (a narrower bin lifts a line above the EMG),
+    else 1 Hz. Computed once per recording head and shared by :func:`detect_mains` and
+    :func:`upperback.emg.quality.motion_ratio`.
+    """
+    x = check_signal(emg)
+    nper = int(2 * fs) if x.shape[1] >= 8 * fs else int(fs)
+    f, pxx = signal.welch(x, fs=fs, nperseg=min(nper, x.shape[1]), axis=-1, detrend="constant")
+    return np.asarray(f, dtype=np.float64), np.asarray(pxx, dtype=np.float64)
+
+
 def detect_mains(
     emg: FloatArray,
     *,
@@ -53,6 +66,7 @@ def detect_mains(
     mains: str = "auto",
     high_hz: float = 450.0,
     min_ratio: float = 3.0,
+    spectrum: tuple[FloatArray, FloatArray] | None = None,
 ) -> MainsDetection:
     """Detect mains lines in ``emg`` (channels, samples), typically the first 30 s.
 
@@ -69,6 +83,8 @@ def detect_mains(
         Highest harmonic considered, in Hz (the band-pass upper corner).
     min_ratio : float
         Peak-to-neighbourhood power ratio for a line to count (3 = 4.8 dB).
+    spectrum : (f, pxx), optional
+        :func:`head_spectrum` of ``emg`` if the caller already has it.
     """
     fs = check_fs(fs)
     mains = check_option("mains", str(mains), MAINS_OPTIONS)
@@ -76,11 +92,8 @@ def detect_mains(
     nch = x.shape[0]
     if mains == "none" or x.shape[1] < int(fs):
         return MainsDetection(None, (), {}, np.zeros(nch))
-    # 0.5 Hz bins when there is enough data: a narrower bin lifts a line above the EMG.
-    nper = int(2 * fs) if x.shape[1] >= 8 * fs else int(fs)
-    f, pxx = signal.welch(x, fs=fs, nperseg=nper, axis=-1, detrend="constant")
-    f = np.asarray(f, dtype=np.float64)
-    pxx = np.asarray(pxx, dtype=np.float64)
+    f, pxx = spectrum if spectrum is not None else head_spectrum(x, fs=fs)
+    nper = round(fs / (f[1] - f[0]))
     fmax = min(high_hz, 0.45 * fs)
     # Few Welch averages give a noisy spectrum: demand 10 dB then.
     n_avg = 2 * x.shape[1] // nper - 1

@@ -24,11 +24,20 @@ from upperback.emg._checks import FloatArray
 BLOCKING = frozenset({"flat", "clipping", "mains_dominated"})
 
 
-def motion_ratio(head: FloatArray, *, fs: float) -> FloatArray:
-    """Power 1-15 Hz over power 20-450 Hz of ``head`` (channels, samples), per channel."""
+def motion_ratio(
+    head: FloatArray, *, fs: float, spectrum: tuple[FloatArray, FloatArray] | None = None
+) -> FloatArray:
+    """Power 1-15 Hz over power 20-450 Hz of ``head`` (channels, samples), per channel.
+
+    ``spectrum`` is a Welch PSD of ``head`` (:func:`upperback.emg.mains.head_spectrum`)
+    if the caller already has one; otherwise one with 1 Hz bins is computed.
+    """
     if head.shape[1] < int(fs):
         return np.zeros(head.shape[0])
-    f, p = signal.welch(head, fs=fs, nperseg=int(fs), axis=-1)
+    if spectrum is not None:
+        f, p = spectrum
+    else:
+        f, p = signal.welch(head, fs=fs, nperseg=int(fs), axis=-1)
     low = p[:, (f >= 1) & (f <= 15)].sum(axis=1)
     band = p[:, (f >= 20) & (f <= min(450, 0.45 * fs))].sum(axis=1)
     return np.asarray(low / np.maximum(band, 1e-300), dtype=np.float64)
