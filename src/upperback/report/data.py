@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from upperback.errors import NotFound
 from upperback.model.adaptation import Adaptation
 from upperback.model.client import Client
@@ -14,24 +12,10 @@ from upperback.model.intake import Clearance, ScreeningResult
 from upperback.model.profile import DeficitProfile
 from upperback.model.program import Program
 from upperback.model.session import SessionLog
-from upperback.services import assessment, clients, preface, program, progress
-from upperback.services.access import Actor, client_for
+from upperback.services import assessment, clients, preface, program, progress, sessions
+from upperback.services.access import Actor
 from upperback.services.database import Database
 from upperback.services.progress import Progress
-from upperback.store.mapping import session_log_from_row
-from upperback.store.tables import SessionLogRow
-
-
-def session_logs(db: Database, actor: Actor, client_id: int) -> list[SessionLog]:
-    """A client's logged sessions, oldest first (NotFound if the actor may not see them)."""
-    with db.uow() as uow:
-        client_for(uow.session, actor, client_id)
-        rows = uow.session.scalars(
-            select(SessionLogRow)
-            .where(SessionLogRow.client_id == client_id)
-            .order_by(SessionLogRow.date, SessionLogRow.id)
-        )
-        return [session_log_from_row(r) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -64,7 +48,7 @@ def collect(db: Database, actor: Actor, client_id: int, *, today: dt.date) -> Re
         today=today,
         progress=progress.progress(db, actor, client_id, today=today),
         program=prog,
-        logs=session_logs(db, actor, client_id),
+        logs=sessions.list_logs(db, actor, client_id),
         adaptations=program.adaptations_for(db, actor, client_id),
         profile=profile,
         screening=screening,

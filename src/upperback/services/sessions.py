@@ -13,7 +13,7 @@ from upperback.knowledge.loader import exercise_library
 from upperback.model.adaptation import Adaptation
 from upperback.model.intake import ScreeningResult
 from upperback.model.program import SessionPlan
-from upperback.model.session import SessionLogIn
+from upperback.model.session import SessionLog, SessionLogIn
 from upperback.services.access import Actor, audit, client_for
 from upperback.services.assessment import latest_profile_in
 from upperback.services.database import Database
@@ -183,3 +183,10 @@ def attach_emg(
         audit(s, actor, "session.emg", client_id)
         uow.commit()
         return row.id
+
+
+def list_logs(db: Database, actor: Actor, client_id: int) -> list[SessionLog]:
+    """A client's logged sessions, oldest first (NotFound if the actor may not see them)."""
+    with db.uow() as uow:
+        client_for(uow.session, actor, client_id)
+        return logs_in(uow.session, client_id)

@@ -17,10 +17,10 @@ from upperback.knowledge.loading_rules import loading_rules
 from upperback.model.adaptation import Adaptation
 from upperback.model.client import Client
 from upperback.model.session import SessionLog
-from upperback.report.data import session_logs
 from upperback.services import clients, progress
 from upperback.services.access import Actor, audit, client_for
 from upperback.services.database import Database
+from upperback.services.sessions import list_logs
 from upperback.store.mapping import adaptation_from_row
 from upperback.store.tables import AdaptationRow, EmgRecordingRow
 
@@ -92,7 +92,7 @@ def dashboard(db: Database, actor: Actor, *, today: dt.date) -> list[ClientFlags
         _cl, screening, clearance = preface.screening_status(db, actor, c.id)
         if screening is not None and screening.blocks_program and clearance is None:
             flags.referral = f"open referral ({screening.urgency.value})"
-        logs = session_logs(db, actor, c.id)
+        logs = list_logs(db, actor, c.id)
         flags.last_log = logs[-1].date if logs else None
         flags.pain_flare = _pain_flare(logs, today)
         prog = progress.progress(db, actor, c.id, today=today)

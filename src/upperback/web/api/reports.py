@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from upperback import report
-from upperback.report.data import session_logs
+from upperback.services.sessions import list_logs
 from upperback.web.api.progress import TodayQ, today_or
 from upperback.web.deps import ClientId, CurrentActor, DbDep
 
@@ -71,7 +71,7 @@ def home_program(
 )
 def sessions_csv(client_id: ClientId, db: DbDep, actor: CurrentActor) -> Response:
     """Every logged set as CSV (one row per set; a missed session is one row)."""
-    text = report.sessions_csv(session_logs(db, actor, client_id))
+    text = report.sessions_csv(list_logs(db, actor, client_id))
     return Response(
         text,
         media_type="text/csv; charset=utf-8",

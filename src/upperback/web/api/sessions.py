@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from upperback.model.session import SessionLog, SessionLogIn
-from upperback.report.data import session_logs
 from upperback.services import sessions
+from upperback.services.sessions import list_logs
 from upperback.web.api.guards import check_dates
 from upperback.web.api.schemas import LogOut
 from upperback.web.deps import ClientId, CurrentActor, DbDep
@@ -35,4 +35,4 @@ def log_session(client_id: ClientId, db: DbDep, actor: CurrentActor, log: Sessio
 
 @router.get("/sessions", response_model=list[SessionLog])
 def list_sessions(client_id: ClientId, db: DbDep, actor: CurrentActor) -> list[SessionLog]:
-    return session_logs(db, actor, client_id)
+    return list_logs(db, actor, client_id)

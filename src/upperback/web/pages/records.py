@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from upperback import report
-from upperback.report.data import session_logs
+from upperback.services.sessions import list_logs
 from upperback.web.api.reports import attachment
 from upperback.web.deps import DbDep, PageActor, PageClient
 from upperback.web.queries import adaptations_by_version
@@ -65,7 +65,7 @@ def report_pdf(request: Request, db: DbDep, actor: PageActor, client: PageClient
 @router.get("/sessions.csv")
 def sessions_csv(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
     return Response(
-        report.sessions_csv(session_logs(db, actor, client.id)),
+        report.sessions_csv(list_logs(db, actor, client.id)),
         media_type="text/csv; charset=utf-8",
         headers=attachment(f"upperback-sessions-client{client.id}.csv"),
     )
