@@ -70,7 +70,11 @@ def demo_intake(day: dt.date) -> Intake:
 
 
 def demo_assessment(day: dt.date, gain: float) -> AssessmentIn:
-    """Battery values; `gain` in [0, 1] moves them from baseline toward typical norms (simulated)."""
+    """Battery values; `gain` in [0, 1] moves them from baseline toward typical norms.
+
+    The trajectory is SCRIPTED for the demo, not an outcome of the engine: it shows how
+    reassessment, change thresholds and re-planning behave, and claims nothing clinical.
+    """
 
     def mix(start: float, end: float) -> float:
         return round(start + (end - start) * gain, 1)
@@ -82,7 +86,7 @@ def demo_assessment(day: dt.date, gain: float) -> AssessmentIn:
         ]
 
     ndi_items: list[float | None] = [
-        round(mix(v, max(0, v - 2))) for v in (2, 1, 2, 2, 2, 1, 2, 1, 1, 2)
+        round(mix(v, max(0, v - 1))) for v in (2, 1, 2, 2, 2, 1, 2, 1, 1, 2)
     ]
     return AssessmentIn(
         date=day,
