@@ -38,6 +38,88 @@ def _pair(channels: tuple[str, ...], mapping: dict[str, str] | None) -> tuple[in
     )
 
 
+class LiveLoop:
+    """One live session, block by block: stream processor -> ratio feedback -> controller.
+
+    ``calibration`` (channels, samples) is a rest period: it sets the mains notches and the
+    rest level of each envelope, and primes the filters. The CLI (`run_session`) and the web
+    biofeedback page drive the same loop, so both show what the controller really does.
+    """
+
+    def __init__(
+        self,
+        *,
+        fs: float,
+        channels: tuple[str, ...],
+        calibration: FloatArray,
+        target: float = 2.0,
+        mains: str = "auto",
+        mapping: dict[str, str] | None = None,
+    ) -> None:
+        ref, partner, self.pair = _pair(channels, mapping)
+        self.fs = fs
+        self.channels = channels
+        self.target = target
+        plan = make_plan(calibration, fs=fs, mains=mains)
+        head = calibration[:, : round(fs) + 1]
+        self.proc = StreamProcessor(plan.filters, head=head)
+        rest_env = StreamProcessor(plan.filters, head=head).process(calibration)
+        rest = np.percentile(rest_env, 50, axis=1) if rest_env.shape[1] else np.zeros(len(channels))
+        self.feedback = RatioFeedback(
+            ref=ref, partner=partner, pair_name=self.pair, target=target, rest=rest
+        )
+        self.controller = ResistanceController(target=target)
+        self.cues: list[Cue] = []
+        self.samples: list[ControllerSample] = []
+        self.latencies_s: list[float] = []
+        self._next_log = 0.0
+
+    def step(self, x: FloatArray) -> tuple[FloatArray, list[Cue], float]:
+        """Process one block (channels, samples): its envelope, new cues and the load level."""
+        t0 = time.perf_counter()
+        env = self.proc.process(x)
+        new = self.feedback.update(env, fs_env=self.proc.fs_env)
+        level = self.controller.update(self.feedback.ratio, dt=x.shape[1] / self.fs)
+        self.latencies_s.append(time.perf_counter() - t0)
+        self.cues.extend(new)
+        if self.feedback.t_s >= self._next_log:
+            self.samples.append(
+                ControllerSample(
+                    t_s=round(self.feedback.t_s, 3),
+                    level=round(level, 4),
+                    ratio=self.feedback.ratio,
+                )
+            )
+            self._next_log += 1.0
+        return env, new, level
+
+    @property
+    def ratio(self) -> float | None:
+        return self.feedback.ratio
+
+    def summary(self, *, source: str, block_s: float) -> LiveSessionSummary:
+        fb = self.feedback
+        lat_ms = np.asarray(self.latencies_s) * 1e3
+        return LiveSessionSummary(
+            source=source,
+            fs=self.fs,
+            duration_s=self.proc.n_in / self.fs,
+            block_s=block_s,
+            channels=list(self.channels),
+            ratio_pair=self.pair,
+            ratio_target=self.target,
+            mean_ratios={self.pair: fb.mean_ratio},
+            time_over_target_s=round(fb.over_s, 3),
+            fraction_over_target=round(fb.over_s / fb.active_s, 4) if fb.active_s else 0.0,
+            cues=self.cues,
+            controller=self.samples,
+            final_level=self.controller.level,
+            latency_ms_p50=float(np.percentile(lat_ms, 50)) if lat_ms.size else None,
+            latency_ms_p99=float(np.percentile(lat_ms, 99)) if lat_ms.size else None,
+            n_blocks=len(self.latencies_s),
+        )
+
+
 def run_session(
     blocks: Iterator[FloatArray],
     *,
@@ -51,61 +133,17 @@ def run_session(
     block_s: float = 0.05,
     on_cue: Callable[[Cue], None] | None = None,
 ) -> LiveSessionSummary:
-    """Run blocks through processor, feedback and controller (the common live loop).
-
-    ``calibration`` (channels, samples) is a rest period: it sets the mains notches and the
-    rest level of each envelope, and primes the filters.
-    """
-    ref, partner, pair = _pair(channels, mapping)
-    plan = make_plan(calibration, fs=fs, mains=mains)
-    proc = StreamProcessor(plan.filters, head=calibration[:, : round(fs) + 1])
-    rest_env = StreamProcessor(plan.filters, head=calibration[:, : round(fs) + 1]).process(
-        calibration
-    )
-    rest = np.percentile(rest_env, 50, axis=1) if rest_env.shape[1] else np.zeros(len(channels))
-    fb = RatioFeedback(ref=ref, partner=partner, pair_name=pair, target=target, rest=rest)
-    ctl = ResistanceController(target=target)
-    cues: list[Cue] = []
-    ctl_out: list[ControllerSample] = []
-    lat: list[float] = []
-    n = 0
-    next_log = 0.0
+    """Run blocks through the live loop and summarise the session."""
+    loop = LiveLoop(
+        fs=fs, channels=channels, calibration=calibration, target=target, mains=mains,
+        mapping=mapping,
+    )  # fmt: skip
     for x in blocks:
-        t0 = time.perf_counter()
-        env = proc.process(x)
-        new = fb.update(env, fs_env=proc.fs_env)
-        level = ctl.update(fb.ratio, dt=x.shape[1] / fs)
-        lat.append(time.perf_counter() - t0)
-        n += 1
-        for c in new:
-            cues.append(c)
-            if on_cue is not None:
+        _, new, _ = loop.step(x)
+        if on_cue is not None:
+            for c in new:
                 on_cue(c)
-        if fb.t_s >= next_log:
-            ctl_out.append(
-                ControllerSample(t_s=round(fb.t_s, 3), level=round(level, 4), ratio=fb.ratio)
-            )
-            next_log += 1.0
-    dur = proc.n_in / fs
-    lat_ms = np.asarray(lat) * 1e3
-    return LiveSessionSummary(
-        source=source,
-        fs=fs,
-        duration_s=dur,
-        block_s=block_s,
-        channels=list(channels),
-        ratio_pair=pair,
-        ratio_target=target,
-        mean_ratios={pair: fb.mean_ratio},
-        time_over_target_s=round(fb.over_s, 3),
-        fraction_over_target=round(fb.over_s / fb.active_s, 4) if fb.active_s else 0.0,
-        cues=cues,
-        controller=ctl_out,
-        final_level=ctl.level,
-        latency_ms_p50=float(np.percentile(lat_ms, 50)) if lat else None,
-        latency_ms_p99=float(np.percentile(lat_ms, 99)) if lat else None,
-        n_blocks=n,
-    )
+    return loop.summary(source=source, block_s=block_s)
 
 
 def run_replay(
@@ -196,3 +234,14 @@ def run_lsl(
         mapping=mapping or None,
         on_cue=on_cue,
     )
+
+
+def ratio_pair(
+    channels: tuple[str, ...] | list[str], mapping: dict[str, str] | None = None
+) -> tuple[str, str] | None:
+    """(upper trapezius, partner) channel names the live ratio would use, if any."""
+    try:
+        ref, partner, _ = _pair(tuple(channels), mapping)
+    except InvalidInput:
+        return None
+    return channels[ref], channels[partner]

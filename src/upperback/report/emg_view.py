@@ -101,58 +101,49 @@ def emg_plot_png(stored: dict[str, Any]) -> bytes:
     return buf.getvalue()
 
 
-def ratio_channels(channels: list[str]) -> tuple[str, str] | None:
-    """(upper trapezius, target) channel names for the live ratio, if both are present."""
-    from upperback.emg.channels import parse_channel
-    from upperback.knowledge.loading_rules import loading_rules
+def recording_from_upload(stored: dict[str, Any]) -> Any:
+    """The recording as uploaded (kept compressed in the stored document)."""
+    from upperback.emg import read_recording
 
-    infos = [parse_channel(c) for c in channels]
-    ut = next((i.name for i in infos if i.muscle == "upper_trapezius"), None)
-    targets = [m.value for m in loading_rules().emg.targets]
-    for muscle in targets:
-        tgt = next((i.name for i in infos if i.muscle == muscle), None)
-        if ut and tgt:
-            return ut, tgt
-    return None
+    upload = stored.get("upload") or {}
+    if "zlib_b64" not in upload:
+        raise InvalidInput("recording: the original upload is not stored; upload it again")
+    content = zlib.decompress(base64.b64decode(upload["zlib_b64"]))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / ("upload" + str(upload.get("suffix", ".csv")))
+        path.write_bytes(content)
+        return read_recording(path, fs=upload.get("fs"))
 
 
-def replay(stored: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Replay the stored envelope at REPLAY_HZ: ratio UT/target, cue and controller level.
+def replay(stored: dict[str, Any], *, target: float = 2.0) -> Iterator[dict[str, Any]]:
+    """Replay the uploaded recording through the live loop, one message per 1/REPLAY_HZ s.
 
-    The cue and its threshold come from loading_rules.yaml `emg` (ratio classes, Wegner 2010
-    and the scapular-depression cue [V]); the controller's step sizes are a design choice [U]:
-    raise the resistance level slowly while the ratio stays at or under the target, lower it
-    faster when the upper trapezius takes over.
+    The same stream processor, ratio feedback and resistance controller as `upperback emg
+    live` (upperback.emg.live.LiveLoop), so the page shows what a live session would do.
     """
-    from upperback.knowledge.loading_rules import loading_rules
+    from upperback.emg.live import CALIBRATION_S, LiveLoop
 
-    rules = loading_rules().emg
-    env = stored.get("envelope", {})
-    chans: dict[str, list[float]] = env.get("channels", {})
-    fs = float(env.get("fs", DISPLAY_HZ))
-    pair = ratio_channels(list(chans))
-    step = max(1, round(fs / REPLAY_HZ))
-    n = min((len(v) for v in chans.values()), default=0)
-    # A ratio means something only while the target muscle works: above 3x its resting
-    # (10th-percentile) envelope [U: design choice].
-    active_above = 3.0 * float(np.percentile(chans[pair[1]], 10)) if pair is not None and n else 0.0
-    level = 0.5
-    for k in range(0, n, step):
-        t = k / fs
-        ratio: float | None = None
-        if pair is not None:
-            ut = float(np.mean(chans[pair[0]][k : k + step]))
-            tgt = float(np.mean(chans[pair[1]][k : k + step]))
-            ratio = ut / tgt if tgt > active_above and tgt > 0 else None
-        over = ratio is not None and ratio > rules.cue_ratio
-        if ratio is not None:
-            level = min(1.0, max(0.0, level - 0.05 if over else level + 0.01))
+    rec = recording_from_upload(stored)
+    cal = rec.data[:, : int(CALIBRATION_S * rec.fs)]
+    if cal.shape[1] < int(CALIBRATION_S * rec.fs):
+        raise InvalidInput(f"recording: shorter than the {CALIBRATION_S:g} s rest calibration")
+    loop = LiveLoop(
+        fs=rec.fs, channels=rec.channels, calibration=cal, target=target,
+        mapping=rec.mapping or None,
+    )  # fmt: skip
+    step = max(1, round(rec.fs / REPLAY_HZ))
+    for start in range(0, rec.n_samples, step):
+        env, cues, level = loop.step(rec.data[:, start : start + step])
+        ratio = loop.ratio
         yield {
-            "t_s": round(t, 2),
+            "t_s": round((start + step) / rec.fs, 2),
             "ratio": None if ratio is None else round(ratio, 3),
-            "target": rules.cue_ratio,
-            "pair": None if pair is None else f"{pair[0]}/{pair[1]}",
-            "cue": rules.cue if over else None,
+            "target": target,
+            "pair": loop.pair,
+            "cue": cues[-1].message if cues else None,
             "level": round(level, 3),
-            "levels": {name: float(np.mean(v[k : k + step])) for name, v in chans.items()},
+            "levels": {
+                name: float(env[i, -1]) if env.shape[1] else 0.0
+                for i, name in enumerate(rec.channels)
+            },
         }

@@ -135,5 +135,8 @@ async def live(websocket: WebSocket, client_id: int, recording_id: int) -> None:
             await asyncio.sleep(0 if fast else 1 / REPLAY_HZ)
         await websocket.send_json({"done": True})
         await websocket.close()
+    except UpperbackError as exc:  # e.g. no upper-trapezius/partner pair to feed back on
+        await websocket.send_json({"error": exc.message, "done": True})
+        await websocket.close()
     except WebSocketDisconnect:
         return

@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from upperback.emg.live import ratio_pair
 from upperback.errors import UpperbackError
-from upperback.report.emg_view import emg_plot_png, ratio_channels
+from upperback.report.emg_view import emg_plot_png
 from upperback.web.api.emg import RecordingId, analyse_and_store, read_limited
 from upperback.web.deps import DbDep, PageActor, PageClient, SettingsDep
 from upperback.web.queries import get_emg, list_emg
@@ -72,7 +73,7 @@ def emg_live(
     request: Request, db: DbDep, actor: PageActor, client: PageClient, recording_id: RecordingId
 ) -> Response:
     entry, stored = get_emg(db, actor, client.id, recording_id)
-    pair = ratio_channels(list(stored.get("envelope", {}).get("channels", {})))
+    pair = ratio_pair(list(stored.get("envelope", {}).get("channels", {})))
     return render(
         request, "live.html", client=client, entry=entry, pair=pair, active="emg",
         ws_path=f"/api/v1/clients/{client.id}/emg/{entry.id}/live",

@@ -10,7 +10,7 @@
   let socket = null;
 
   function draw(target) {
-    const w = canvas.width, h = canvas.height, max = 2.0;
+    const w = canvas.width, h = canvas.height, max = 4.0;
     ctx.clearRect(0, 0, w, h);
     ctx.strokeStyle = "#b26a00";
     ctx.setLineDash([4, 4]);
@@ -28,7 +28,7 @@
 
   function onMessage(event) {
     const msg = JSON.parse(event.data);
-    if (msg.done) { $("state").textContent = "finished"; return; }
+    if (msg.done) { $("state").textContent = msg.error || "finished"; return; }
     $("ratio").textContent = msg.ratio === null ? "–" : msg.ratio.toFixed(2);
     $("target").textContent = msg.target.toFixed(2);
     $("level").textContent = Math.round(msg.level * 100) + " %";
