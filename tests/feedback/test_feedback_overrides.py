@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pydantic import ValidationError
 
 from upperback.errors import InvalidInput, SafetyBlock
 from upperback.feedback import adapt, apply_overrides, next_session, override_adaptations, replan
@@ -75,10 +76,12 @@ def test_replace_with_a_contraindicated_exercise_is_refused(
     assert any(p.exercise_id == "wall_slide" for s in swapped.sessions for p in s.prescriptions)
 
 
-def test_bad_override_value_names_the_field(program: Program, lib: ExerciseLibrary) -> None:
+def test_bad_override_value_is_refused_when_made(program: Program) -> None:
     ex = program.sessions[0].prescriptions[2].exercise_id
-    with pytest.raises(InvalidInput, match="reps needs a number"):
-        apply_overrides(program, [ov(ex, OverrideField.reps, "many")], library=lib)
+    with pytest.raises(ValidationError, match="reps needs a number"):
+        ov(ex, OverrideField.reps, "many")
+    with pytest.raises(ValidationError, match="sets must be a whole number from 1 to 10"):
+        ov(ex, OverrideField.sets, "1e400")
 
 
 def test_engine_never_changes_frozen_or_overridden_fields(

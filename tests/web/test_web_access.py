@@ -300,7 +300,15 @@ def test_the_owner_reaches_every_client_route(app: FastAPI, world: World) -> Non
         )
         # 409: the demo client already has a login (the access check passed to get there)
         assert r.status_code in (200, 201, 303, 409), (
-            f"{method} {url} as owner: {r.status_code} {r.text[:300]}"
+            f"{method} {url} as owner: {r.status_code} {_error_text(r.text)} {r.text[:300]}"
         )
         if r.status_code == 409:
             assert "already has a login" in r.text
+
+
+def _error_text(html: str) -> str:
+    """The error line a page shows, so a refused owner request says why."""
+    import re
+
+    found = re.findall(r'class="(?:error|flash[^"]*|alert[^"]*)"[^>]*>([^<]+)<', html)
+    return " | ".join(f.strip() for f in found)

@@ -29,7 +29,9 @@ DbOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-ClientArg = Annotated[int, typer.Argument(help="Client id (see `upperback client list`).")]
+ClientArg = Annotated[
+    int, typer.Argument(min=1, max=2**31 - 1, help="Client id (see `upperback client list`).")
+]
 DocArg = Annotated[str, typer.Argument(help="JSON document file, or - for standard input.")]
 
 P = ParamSpec("P")
@@ -48,6 +50,8 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
             fail(exc.message)
         except ValidationError as exc:
             fail(describe_validation_error(exc, exc.title))
+        except OverflowError as exc:
+            fail(f"value out of range: {exc}")
         except SQLAlchemyError as exc:
             detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             fail(f"database: {detail} (is --db an upperback database at the current version?)")

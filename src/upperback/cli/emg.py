@@ -105,7 +105,7 @@ def live(
     map_: list[str] = typer.Option([], "--map", help="CHANNEL=MUSCLE override, e.g. EMG6=UT_R"),
     as_json: bool = typer.Option(False, "--json", help="Print the session summary as JSON"),
     client: int | None = typer.Option(
-        None, "--client", help="Store the summary with this client's log"
+        None, "--client", min=1, max=2**31 - 1, help="Store the summary with this client's log"
     ),
     session: str | None = typer.Option(
         None, "--session", help="Logged session as WEEK.INDEX, e.g. 3.2"

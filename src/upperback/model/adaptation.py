@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from upperback.model.common import Frozen
 
@@ -51,11 +51,39 @@ class OverrideField(StrEnum):
     freeze = "freeze"  # no automatic change to this exercise
 
 
+NUMERIC_BOUNDS: dict[OverrideField, tuple[float, float]] = {
+    OverrideField.sets: (1, 10),
+    OverrideField.reps: (1, 60),
+    OverrideField.hold_s: (1, 600),
+    OverrideField.level: (0, 10),
+    OverrideField.load_kg: (0, 300),
+}
+"""Same bounds as a Prescription, so a stored override can always be applied."""
+
+
 class Override(Frozen):
     """A clinician's decision; the engine applies it and never changes it back."""
 
-    exercise_id: str
+    exercise_id: str = Field(min_length=1, max_length=60)
     field: OverrideField
-    value: str = ""
+    value: str = Field(default="", max_length=60)
     reason: str = Field(min_length=3)
     date: dt.date
+
+    @model_validator(mode="after")
+    def _value_fits_field(self) -> Override:
+        bounds = NUMERIC_BOUNDS.get(self.field)
+        if bounds is not None:
+            try:
+                number = float(self.value)
+            except ValueError:
+                raise ValueError(f"{self.field.value} needs a number, got {self.value!r}") from None
+            integral = self.field != OverrideField.load_kg
+            if not (bounds[0] <= number <= bounds[1]) or (integral and number != int(number)):
+                kind = "a whole number" if integral else "a number"
+                raise ValueError(
+                    f"{self.field.value} must be {kind} from {bounds[0]:g} to {bounds[1]:g}, got {self.value!r}"
+                )
+        if self.field == OverrideField.replace_with and not self.value:
+            raise ValueError("replace_with needs the id of the exercise to use instead")
+        return self

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from upperback import __version__
-from upperback.errors import NotFound
+from upperback.errors import NotFound, SafetyBlock
 from upperback.knowledge.loader import exercise_library
 from upperback.model.program import Program, SessionPlan
 from upperback.model.session import SessionLog
+from upperback.preface.gate import program_allowed
 from upperback.report._templates import home_template
 from upperback.report.data import ReportData
 
@@ -37,6 +38,12 @@ class _Library:
 def home_program_html(data: ReportData, *, week: int | None = None) -> str:
     if data.program is None:
         raise NotFound("no program yet for this client: plan one first")
+    allowed, why = program_allowed(data.screening, data.clearance)
+    if not allowed or data.program.stopped_reason:
+        # Never hand a client doses while a referral is open.
+        raise SafetyBlock(
+            f"program suspended: {why if not allowed else data.program.stopped_reason}"
+        )
     prog = data.program
     wk = week if week is not None else home_week(prog, data.logs)
     sessions = week_sessions(prog, wk)

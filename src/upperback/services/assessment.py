@@ -14,7 +14,7 @@ from upperback.model.adaptation import Adaptation
 from upperback.model.assessment import AssessmentIn, ScoredAssessment, ScoredResult
 from upperback.model.common import Sex
 from upperback.model.profile import DeficitProfile
-from upperback.services.access import Actor, audit, client_for
+from upperback.services.access import Actor, audit, client_for, require_clinician
 from upperback.services.database import Database
 from upperback.store.mapping import client_from_row, scored_from_row
 from upperback.store.tables import AssessmentRow, OutcomeRow, TestResultRow
@@ -43,6 +43,7 @@ def record_assessment(
     """Score, compare with norms and the previous results, build the profile, store all once."""
     from upperback.services.program import replan_after_assessment
 
+    require_clinician(actor, "record an assessment")
     with db.uow(write=True) as uow:
         s = uow.session
         client = client_from_row(client_for(s, actor, client_id))

@@ -19,6 +19,7 @@ from upperback.store.tables import ClearanceRow, IntakeRow
 
 def record_intake(db: Database, actor: Actor, client_id: int, intake: Intake) -> ScreeningResult:
     """Screen the intake and store both; a referral blocks planning until clearance."""
+    require_clinician(actor, "record an intake")
     with db.uow(write=True) as uow:
         row = client_for(uow.session, actor, client_id)
         client = client_from_row(row)
@@ -71,10 +72,33 @@ def latest_intake(session: Session, client_id: int) -> Intake | None:
     return Intake.model_validate(row.document) if row else None
 
 
+def _uncleared_referrals(session: Session, client_id: int) -> list[IntakeRow]:
+    """Referral rows no clinician has cleared yet, newest first."""
+    cleared = select(ClearanceRow.intake_id).where(ClearanceRow.client_id == client_id)
+    return list(
+        session.scalars(
+            select(IntakeRow)
+            .where(
+                IntakeRow.client_id == client_id,
+                IntakeRow.outcome == "refer",
+                IntakeRow.id.not_in(cleared),
+            )
+            .order_by(IntakeRow.id.desc())
+        )
+    )
+
+
 def open_referral(
     session: Session, client_id: int
 ) -> tuple[ScreeningResult | None, Clearance | None]:
-    """The newest screening and the clearance recorded for it, if any."""
+    """The screening that governs planning, with its clearance if any.
+
+    Any referral without a clearance governs, whatever came after it: a later clear intake
+    (or a client's own form) does not cancel a referral. Otherwise the newest screening.
+    """
+    open_rows = _uncleared_referrals(session, client_id)
+    if open_rows:
+        return ScreeningResult.model_validate(open_rows[0].screening), None
     row = latest_intake_row(session, client_id)
     if row is None:
         return None, None
@@ -83,30 +107,32 @@ def open_referral(
         select(ClearanceRow)
         .where(ClearanceRow.intake_id == row.id)
         .order_by(ClearanceRow.id.desc())
+        .limit(1)
     ).first()
     clearance = Clearance(date=cl.date, note=cl.note) if cl else None
     return screening, clearance
 
 
 def record_clearance(db: Database, actor: Actor, client_id: int, clearance: Clearance) -> None:
-    """A clinician records that the referral was acted on and loading may start."""
+    """A clinician records that every open referral was acted on and loading may start."""
     clinician_id = require_clinician(actor, "record a clearance")
     with db.uow(write=True) as uow:
         client_for(uow.session, actor, client_id)
-        row = latest_intake_row(uow.session, client_id)
-        if row is None:
-            raise InvalidInput("no intake recorded for this client: run intake first")
-        if row.outcome != "refer":
-            raise InvalidInput("the latest screening has no referral to clear")
-        uow.session.add(
-            ClearanceRow(
-                client_id=client_id,
-                intake_id=row.id,
-                clinician_id=clinician_id,
-                date=clearance.date,
-                note=clearance.note,
+        open_rows = _uncleared_referrals(uow.session, client_id)
+        if not open_rows:
+            if latest_intake_row(uow.session, client_id) is None:
+                raise InvalidInput("no intake recorded for this client: run intake first")
+            raise InvalidInput("there is no open referral to clear")
+        for row in open_rows:
+            uow.session.add(
+                ClearanceRow(
+                    client_id=client_id,
+                    intake_id=row.id,
+                    clinician_id=clinician_id,
+                    date=clearance.date,
+                    note=clearance.note,
+                )
             )
-        )
         audit(uow.session, actor, "clearance.record", client_id)
         uow.commit()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from upperback.errors import InvalidInput, NotFound, SafetyBlock
@@ -46,7 +46,17 @@ def overrides_in(session: Session, client_id: int) -> list[Override]:
 
 
 def logs_in(session: Session, client_id: int) -> list[SessionLog]:
+    """Every logged session of the client, oldest first."""
     return load_session_logs(session, SessionLogRow.client_id == client_id)
+
+
+def plan_logs(session: Session, client_id: int, program: Program) -> list[SessionLog]:
+    """Sessions logged against this plan: a new plan starts over at week 1 on its start date,
+    so logs of an earlier plan (dated before it) do not count as done."""
+    return load_session_logs(
+        session,
+        (SessionLogRow.client_id == client_id) & (SessionLogRow.date >= program.start_date),
+    )
 
 
 def check_allowed(session: Session, client_id: int) -> None:
@@ -80,6 +90,13 @@ def plan_program(
             )
         if start_date < intake.date:
             raise InvalidInput(f"start: {start_date} is before the intake date {intake.date}")
+        last = s.scalar(
+            select(func.max(SessionLogRow.date)).where(SessionLogRow.client_id == client_id)
+        )
+        if last is not None and start_date < last:
+            raise InvalidInput(
+                f"start: a new plan cannot start before the last logged session ({last})"
+            )
         previous = current_program_row(s, client_id)
         version = previous.version + 1 if previous else 1
         program = generate_program(
@@ -101,15 +118,18 @@ def replan_after_assessment(
 ) -> list[Adaptation]:
     """Reassessment closes the loop: re-plan the weeks not yet trained from the new profile."""
     from upperback.model.profile import DeficitProfile
-    from upperback.services.preface import latest_intake
+    from upperback.services.preface import latest_intake, open_referral
 
     assert isinstance(profile, DeficitProfile)
     row = current_program_row(session, client_id)
     intake = latest_intake(session, client_id)
     if row is None or intake is None:
         return []
+    screening, clearance = open_referral(session, client_id)
+    if not program_allowed(screening, clearance)[0]:
+        return []  # nothing is re-planned while a referral is open
     program = program_from_row(row)
-    logs = logs_in(session, client_id)
+    logs = plan_logs(session, client_id, program)
     upcoming = next_session(program, logs)
     if upcoming is None:
         return []
@@ -169,7 +189,9 @@ def next_view(db: Database, actor: Actor, client_id: int) -> NextView:
         ]
         if not allowed:
             return NextView(program, None, why, adaptations)
-        return NextView(program, next_session(program, logs_in(s, client_id)), None, adaptations)
+        return NextView(
+            program, next_session(program, plan_logs(s, client_id, program)), None, adaptations
+        )
 
 
 def adaptations_for(db: Database, actor: Actor, client_id: int) -> list[Adaptation]:
@@ -206,8 +228,10 @@ def add_override(db: Database, actor: Actor, client_id: int, override: Override)
                 date=override.date,
             )
         )
+        if override.field.value == "replace_with":
+            _check_replacement_allowed(s, client_id, override.value)
         program = program_from_row(row)
-        upcoming = next_session(program, logs_in(s, client_id))
+        upcoming = next_session(program, plan_logs(s, client_id, program))
         new = apply_overrides(program, [override]).model_copy(
             update={"version": program.version + 1}
         )
@@ -234,3 +258,25 @@ def add_override(db: Database, actor: Actor, client_id: int, override: Override)
         audit(s, actor, "override.add", client_id)
         uow.commit()
         return new
+
+
+def _check_replacement_allowed(session: Session, client_id: int, exercise_id: str) -> None:
+    """A replacement must not be contraindicated by the latest profile and intake."""
+    from upperback.loading.eligibility import CONTRAINDICATION, conditions, exclusion_reason
+    from upperback.services.assessment import latest_profile_in
+    from upperback.services.preface import latest_intake
+
+    profile = latest_profile_in(session, client_id)
+    if profile is None:
+        return
+    from upperback.knowledge.loading_rules import loading_rules
+
+    reason = exclusion_reason(
+        exercise_library().get(exercise_id),
+        conditions(profile, latest_intake(session, client_id)),
+        equipment=set(),
+        dislikes=(),
+        rules=loading_rules(),
+    )
+    if reason is not None and reason.startswith(CONTRAINDICATION):
+        raise SafetyBlock(f"value: {exercise_id} is contraindicated for this client ({reason})")

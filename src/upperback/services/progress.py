@@ -12,7 +12,7 @@ from upperback.model.outcome import AdherenceSummary, OutcomePoint, OutcomeSumma
 from upperback.outcomes import adherence, summarize
 from upperback.services.access import Actor, client_for
 from upperback.services.database import Database
-from upperback.services.program import current_program_row, logs_in
+from upperback.services.program import current_program_row, plan_logs
 from upperback.store.mapping import program_from_row, scored_from_row
 from upperback.store.tables import AssessmentRow, OutcomeRow
 
@@ -45,7 +45,7 @@ def progress(db: Database, actor: Actor, client_id: int, *, today: dt.date) -> P
         if row is not None:
             program = program_from_row(row)
             planned = [program.session_date(p.week, p.index) for p in program.sessions]
-            adh = adherence(planned, logs_in(s, client_id), today=today)
+            adh = adherence(planned, plan_logs(s, client_id, program), today=today)
         series: dict[str, list[OutcomePoint]] = defaultdict(list)
         for o in s.scalars(
             select(OutcomeRow)

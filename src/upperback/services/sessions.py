@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from upperback.errors import Conflict, InvalidInput, NotFound, SafetyBlock
 from upperback.feedback import adapt, next_session
@@ -18,7 +18,13 @@ from upperback.services.access import Actor, audit, client_for
 from upperback.services.assessment import latest_profile_in
 from upperback.services.database import Database
 from upperback.services.preface import store_referral
-from upperback.services.program import check_allowed, current_program_row, logs_in, overrides_in
+from upperback.services.program import (
+    check_allowed,
+    current_program_row,
+    logs_in,
+    overrides_in,
+    plan_logs,
+)
 from upperback.store.mapping import (
     adaptation_to_row,
     program_from_row,
@@ -70,13 +76,14 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
                 SessionLogRow.client_id == client_id,
                 SessionLogRow.week == log.week,
                 SessionLogRow.index == log.index,
+                SessionLogRow.date >= program.start_date,
             )
         ).first()
         if dup is not None:
             raise Conflict(
                 f"week/index: session {log.week}.{log.index} was already logged (log {dup.id})"
             )
-        history = logs_in(s, client_id)
+        history = plan_logs(s, client_id, program)
         result = adapt(
             program,
             log,
@@ -168,6 +175,13 @@ def attach_emg(
                 f"session {week}.{index} is not logged yet for client {client_id}: log it first"
             )
         row.emg = summary
+        s.execute(  # a re-attached summary replaces the earlier one's outcome points
+            delete(OutcomeRow).where(
+                OutcomeRow.client_id == client_id,
+                OutcomeRow.date == row.date,
+                OutcomeRow.origin == "emg",
+            )
+        )
         for name, value in summary.get("mean_ratios", {}).items():
             if isinstance(value, int | float):
                 s.add(

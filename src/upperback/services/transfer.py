@@ -59,7 +59,7 @@ def _rows_for(
     elif table.name == "client":
         cond = c.clinician_id == clinician_id
     elif table.name == "account":
-        cond = (c.clinician_id == clinician_id) | c.client_id.in_(ids["client"])
+        return []  # logins (password hashes) never leave the database
     elif "client_id" in c:
         cond = c.client_id.in_(ids["client"])
     elif table.name == "test_result":
@@ -73,7 +73,10 @@ def _rows_for(
 
 
 def export_records(db: Database, actor: Actor) -> dict[str, Any]:
-    """Every row the acting clinician owns, table by table, in dependency order."""
+    """Every row the acting clinician owns, table by table, in dependency order.
+
+    Logins are left out: password hashes never leave the database; accounts are made anew.
+    """
     clinician_id = require_clinician(actor, "export records")
     with db.engine.connect() as conn:
         ids = _owned_ids(conn, clinician_id)
@@ -132,8 +135,58 @@ def import_records(db: Database, doc: Any) -> dict[str, int]:
                     msg = str(getattr(exc, "orig", exc)).splitlines()[0]
                     raise InvalidInput(f"import: table {name}: {msg}") from None
             counts[name] = len(decoded)
+        _validate_imported(conn)
         _reset_sequences(conn)
     return counts
+
+
+def _validate_imported(conn: Any) -> None:
+    """Read every imported record back through the domain models before committing, so an
+    edited export that the columns accept but the domain does not is refused whole."""
+    from pydantic import ValidationError
+    from sqlalchemy.orm import Session
+
+    from upperback.knowledge.loader import describe_validation_error
+    from upperback.model.assessment import AssessmentIn
+    from upperback.model.intake import ScreeningResult
+    from upperback.model.profile import DeficitProfile
+    from upperback.store import mapping
+    from upperback.store.tables import (
+        AdaptationRow,
+        AssessmentRow,
+        ClientRow,
+        IntakeRow,
+        OverrideRow,
+        ProgramRow,
+        SessionLogRow,
+    )
+
+    session = Session(bind=conn)
+    checks: list[tuple[str, Any, Any]] = [
+        ("client", ClientRow, mapping.client_from_row),
+        ("program", ProgramRow, mapping.program_from_row),
+        ("adaptation", AdaptationRow, mapping.adaptation_from_row),
+        ("override", OverrideRow, mapping.override_from_row),
+        ("intake", IntakeRow, lambda r: ScreeningResult.model_validate(r.screening)),
+        ("assessment", AssessmentRow, mapping.scored_from_row),
+        ("assessment", AssessmentRow, lambda r: AssessmentIn.model_validate(r.document)),
+        (
+            "assessment",
+            AssessmentRow,
+            lambda r: r.profile is None or DeficitProfile.model_validate(r.profile),
+        ),
+    ]
+    try:
+        for name, row_type, check in checks:
+            for row in session.scalars(select(row_type)):
+                try:
+                    check(row)
+                except ValidationError as err:
+                    where = f"import: {name} {row.id}"
+                    raise InvalidInput(describe_validation_error(err, where)) from None
+        mapping.load_session_logs(session, SessionLogRow.id.is_not(None))
+    finally:
+        session.close()
 
 
 def _reset_sequences(conn: Any) -> None:

@@ -71,7 +71,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise InvalidInput(f"--db: the database driver {exc.name!r} is not installed") from None
 
 
 def is_initialized(engine: Engine) -> bool:
