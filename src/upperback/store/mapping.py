@@ -92,13 +92,6 @@ def load_session_logs(session: Session, where: ColumnElement[bool]) -> list[Sess
     ]
 
 
-def session_log_from_row(row: SessionLogRow) -> SessionLog:
-    """Columns share the model's field names, so attributes validate straight across."""
-    sets = [SetLog.model_validate(s, from_attributes=True) for s in row.sets]
-    fields = {name: getattr(row, name) for name in SessionLog.model_fields if name != "sets"}
-    return SessionLog.model_validate({**fields, "sets": sets})
-
-
 def adaptation_to_row(
     client_id: int, version: int, log_id: int | None, a: Adaptation
 ) -> AdaptationRow:
