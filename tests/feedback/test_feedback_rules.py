@@ -350,3 +350,24 @@ def test_effort_rules_leave_breath_paced_mobility_alone(
         for a in result.adaptations
         if a.exercise_id == paced[0].exercise_id and a.rule_id.startswith("effort.")
     ]
+
+
+def test_rep_progression_takes_one_step_however_easy_the_set(
+    program: Program, lib: ExerciseLibrary
+) -> None:
+    """RPE 1 against a target of 5+ still earns one step (+2 reps), not one per RPE point."""
+    p = pick_prescription(program, lib, 2, 1, tuple(LoadMode), below_top=True)
+    assert p.reps is not None and p.rpe_target - 1.0 >= 3  # several points under target
+    log = edit_sets(neutral(program, 2, 1), lambda s: s.exercise_id == p.exercise_id, rpe=1.0)
+    result = adapt(program, log, history=week1(program), library=lib)
+    fired = [a for a in result.adaptations if a.exercise_id == p.exercise_id]
+    assert {a.rule_id for a in fired} - DERIVED == {"effort.progress_reps"}
+    step = loading_rules().effort.reps_step_per_point
+    later = [
+        q.reps
+        for plan in result.program.sessions
+        if plan.key > (2, 1)
+        for q in plan.prescriptions
+        if q.exercise_id == p.exercise_id and q.reps is not None
+    ]
+    assert later and max(later) <= p.reps + step

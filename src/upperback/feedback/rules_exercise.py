@@ -132,7 +132,7 @@ def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
     at_top = top is not None and current is not None and current >= top
     why = f"RPE {rpe:.1f} vs target {target:g} (-{points:.1f}), pain {pain:g}/10"
     if not (exceeded or at_top):
-        steps = max(1, round(points))
+        steps = max(1, min(r.max_progress_steps, round(points)))
 
         def more(q: Prescription, plan: SessionPlan) -> Prescription:
             return change_reps(q, steps, range_top(ex, ctx.goal_of(plan)), ctx.rules)

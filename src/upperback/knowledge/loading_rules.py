@@ -104,6 +104,12 @@ class EffortRules(Cited):
     level_step: int = Field(ge=1, le=2)
     reps_step_per_point: int = Field(ge=1, le=5)
     hold_step_per_point_s: int = Field(ge=1, le=10)
+    max_progress_steps: int = Field(
+        default=1,
+        ge=1,
+        le=3,
+        description="Most rep/hold steps in one session, however far RPE is under target.",
+    )
     reps_exceed_by: int = Field(
         ge=1, le=4, description="Extra reps over target that earn a load step."
     )
