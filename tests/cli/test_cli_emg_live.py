@@ -31,10 +31,13 @@ def test_live_replay_summary_is_stored_with_the_logged_session(
     tables = json.loads(cli("export").stdout)["tables"]
     stored = tables["session_log"][0]["emg"]
     assert stored is not None and "mean_ratios" in stored
-    assert (
-        any(r["measure"].startswith("emg_live_") for r in tables["outcome"])
-        or not stored["mean_ratios"]
-    )
+    assert stored["mean_ratios"], "the c3d trial has an upper/lower trapezius pair"
+    live_points = [r for r in tables["outcome"] if r["measure"].startswith("emg_live_")]
+    assert len(live_points) == len(stored["mean_ratios"])
+    # attaching again replaces the summary and its outcome points rather than adding more
+    cli("emg", "live", str(rec), "--replay", "--client", str(cid), "--session", "1.1")
+    again = json.loads(cli("export").stdout)["tables"]["outcome"]
+    assert len([r for r in again if r["measure"].startswith("emg_live_")]) == len(live_points)
 
 
 def test_live_replay_refuses_an_unlogged_session(

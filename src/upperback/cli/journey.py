@@ -197,7 +197,7 @@ def why(client_id: ClientArg, db: DbOpt = None, json_out: JsonOpt = False) -> No
             {
                 "program_rationale": view.program.rationale,
                 "session": view.session,
-                "adaptations": view.adaptations,
+                "adaptations": program.adaptations_for(database, clinician(database), client_id),
             }
         )
         return
@@ -205,7 +205,8 @@ def why(client_id: ClientArg, db: DbOpt = None, json_out: JsonOpt = False) -> No
         console.print(escape(f"program: {line}"))
     if view.session is not None:
         render.session(console, view.session, with_rationale=True)
-    render.adaptations(console, view.adaptations, title="Adaptation history")
+    history = program.adaptations_for(database, clinician(database), client_id)
+    render.adaptations(console, history, title="Adaptation history")
 
 
 @guarded

@@ -94,7 +94,7 @@ def record_assessment(
             )
         s.add(row)
         s.flush()
-        replanned = replan_after_assessment(s, client_id, profile, doc.date)
+        replanned = replan_after_assessment(s, client_id, profile)
         audit(s, actor, "assessment.record", client_id)
         uow.commit()
         return AssessmentOutcome(

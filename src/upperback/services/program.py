@@ -13,6 +13,7 @@ from upperback.feedback import apply_overrides, next_session, replan
 from upperback.knowledge.loader import exercise_library
 from upperback.loading import generate_program
 from upperback.model.adaptation import Action, Adaptation, Override
+from upperback.model.profile import DeficitProfile
 from upperback.model.program import Program, SessionPlan
 from upperback.model.session import SessionLog
 from upperback.preface.gate import program_allowed
@@ -114,13 +115,11 @@ def plan_program(
 
 
 def replan_after_assessment(
-    session: Session, client_id: int, profile: object, day: dt.date
+    session: Session, client_id: int, profile: DeficitProfile
 ) -> list[Adaptation]:
     """Reassessment closes the loop: re-plan the weeks not yet trained from the new profile."""
-    from upperback.model.profile import DeficitProfile
     from upperback.services.preface import latest_intake, open_referral
 
-    assert isinstance(profile, DeficitProfile)
     row = current_program_row(session, client_id)
     intake = latest_intake(session, client_id)
     if row is None or intake is None:
@@ -163,7 +162,6 @@ class NextView:
     program: Program
     session: SessionPlan | None
     suspended_reason: str | None
-    adaptations: list[Adaptation]
 
 
 def next_view(db: Database, actor: Actor, client_id: int) -> NextView:
@@ -179,30 +177,32 @@ def next_view(db: Database, actor: Actor, client_id: int) -> NextView:
 
         screening, clearance = open_referral(s, client_id)
         allowed, why = program_allowed(screening, clearance)
-        adaptations = [
-            adaptation_from_row(r)
-            for r in s.scalars(
-                select(AdaptationRow)
-                .where(AdaptationRow.client_id == client_id)
-                .order_by(AdaptationRow.id)
-            )
-        ]
         if not allowed:
-            return NextView(program, None, why, adaptations)
-        return NextView(
-            program, next_session(program, plan_logs(s, client_id, program)), None, adaptations
-        )
+            return NextView(program, None, why)
+        return NextView(program, next_session(program, plan_logs(s, client_id, program)), None)
+
+
+@dataclass(frozen=True)
+class VersionedAdaptation:
+    program_version: int
+    adaptation: Adaptation
+
+
+def adaptations_by_version(
+    db: Database, actor: Actor, client_id: int, *, version: int | None = None
+) -> list[VersionedAdaptation]:
+    """Adaptations with the program version each produced, oldest first (one version if given)."""
+    with db.uow() as uow:
+        client_for(uow.session, actor, client_id)
+        q = select(AdaptationRow).where(AdaptationRow.client_id == client_id)
+        if version is not None:
+            q = q.where(AdaptationRow.program_version == version)
+        rows = uow.session.scalars(q.order_by(AdaptationRow.id))
+        return [VersionedAdaptation(r.program_version, adaptation_from_row(r)) for r in rows]
 
 
 def adaptations_for(db: Database, actor: Actor, client_id: int) -> list[Adaptation]:
-    with db.uow() as uow:
-        client_for(uow.session, actor, client_id)
-        rows = uow.session.scalars(
-            select(AdaptationRow)
-            .where(AdaptationRow.client_id == client_id)
-            .order_by(AdaptationRow.id)
-        )
-        return [adaptation_from_row(r) for r in rows]
+    return [v.adaptation for v in adaptations_by_version(db, actor, client_id)]
 
 
 def add_override(db: Database, actor: Actor, client_id: int, override: Override) -> Program:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from upperback.model.outcome import AdherenceSummary, OutcomePoint, OutcomeSummary
 from upperback.outcomes import adherence, summarize
@@ -55,9 +55,11 @@ def progress(db: Database, actor: Actor, client_id: int, *, today: dt.date) -> P
             series[o.measure].append(
                 OutcomePoint(measure=o.measure, date=o.date, value=o.value, unit=o.unit)
             )
-        n_adapt = len(
-            list(s.scalars(select(AdaptationRow.id).where(AdaptationRow.client_id == client_id)))
+        n_adapt = s.scalar(
+            select(func.count())
+            .select_from(AdaptationRow)
+            .where(AdaptationRow.client_id == client_id)
         )
         return Progress(
-            outcomes=outcomes, adherence=adh, series=dict(series), adaptations_count=n_adapt
+            outcomes=outcomes, adherence=adh, series=dict(series), adaptations_count=n_adapt or 0
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
 
 from upperback.errors import Conflict, InvalidInput, NotFound, SafetyBlock
 from upperback.feedback import adapt, next_session
@@ -116,10 +117,7 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
         )
 
 
-def _record_outcomes(session: object, client_id: int, log: SessionLogIn) -> None:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
+def _record_outcomes(session: Session, client_id: int, log: SessionLogIn) -> None:
     if log.sets:
         session.add(
             OutcomeRow(

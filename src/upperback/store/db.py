@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from upperback.errors import InvalidInput
@@ -75,7 +75,3 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise InvalidInput(f"--db: the database driver {exc.name!r} is not installed") from None
-
-
-def is_initialized(engine: Engine) -> bool:
-    return inspect(engine).has_table("alembic_version")

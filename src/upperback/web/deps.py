@@ -110,11 +110,10 @@ PageClient = Annotated[Client, Depends(page_client)]
 async def serialize_sqlite_writes(conn: HTTPConnection) -> AsyncIterator[None]:
     """One state-changing request at a time on an embedded SQLite database.
 
-    SQLite has one writer. A unit of work that reads first and writes later holds a read
-    snapshot; if another writer commits meanwhile, its upgrade to a write lock fails at once
-    with "database is locked" (busy_timeout cannot help: waiting could deadlock). Taking
-    turns in-process removes that; other databases are not serialized. An asyncio lock, so
-    waiting requests hold no worker thread.
+    SQLite has one writer; writing units of work already take its lock at BEGIN IMMEDIATE
+    (store.db), so correctness does not depend on this. Queuing here instead, on an asyncio
+    lock, keeps waiting writers from each holding a worker thread and a connection while
+    SQLite's busy handler polls. Other databases are not serialized.
     """
     db: Database = conn.app.state.db
     method = conn.scope.get("method", "GET")  # WebSockets only read

@@ -14,37 +14,17 @@ from sqlalchemy import select
 
 from upperback.errors import NotFound
 from upperback.knowledge.loading_rules import loading_rules
-from upperback.model.adaptation import Adaptation
 from upperback.model.client import Client
 from upperback.model.session import SessionLog
 from upperback.services import clients, progress
 from upperback.services.access import Actor, audit, client_for
 from upperback.services.database import Database
 from upperback.services.sessions import list_logs
-from upperback.store.mapping import adaptation_from_row
-from upperback.store.tables import AdaptationRow, EmgRecordingRow
+from upperback.store.tables import EmgRecordingRow
 
 # Falling adherence: recent adherence this far below the overall figure [U: design choice].
 ADHERENCE_DROP = 0.2
 RECENT_DAYS = 14
-
-
-@dataclass(frozen=True)
-class VersionedAdaptation:
-    program_version: int
-    adaptation: Adaptation
-
-
-def adaptations_by_version(db: Database, actor: Actor, client_id: int) -> list[VersionedAdaptation]:
-    """Every adaptation with the program version it produced, oldest first."""
-    with db.uow() as uow:
-        client_for(uow.session, actor, client_id)
-        rows = uow.session.scalars(
-            select(AdaptationRow)
-            .where(AdaptationRow.client_id == client_id)
-            .order_by(AdaptationRow.id)
-        )
-        return [VersionedAdaptation(r.program_version, adaptation_from_row(r)) for r in rows]
 
 
 @dataclass

@@ -10,7 +10,6 @@ from upperback.services import program
 from upperback.web.api.guards import check_dates
 from upperback.web.api.schemas import NextOut, PlanIn
 from upperback.web.deps import ClientId, CurrentActor, DbDep
-from upperback.web.queries import adaptations_by_version
 
 router = APIRouter(prefix="/clients/{client_id}", tags=["program"])
 
@@ -37,9 +36,7 @@ def next_out(db: DbDep, actor: CurrentActor, client_id: int) -> NextOut:
     view = program.next_view(db, actor, client_id)
     version = view.program.version
     latest = [
-        v.adaptation
-        for v in adaptations_by_version(db, actor, client_id)
-        if v.program_version == version
+        v.adaptation for v in program.adaptations_by_version(db, actor, client_id, version=version)
     ]
     plan_ = view.session
     return NextOut(
