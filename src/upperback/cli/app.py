@@ -21,6 +21,7 @@ from upperback.cli.common import (
     print_json,
     read_json,
 )
+from upperback.cli.fhir import fhir_app
 from upperback.errors import InvalidInput
 from upperback.services import clients, transfer
 
@@ -31,6 +32,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(client_app, name="client")
+app.add_typer(fhir_app, name="fhir")
 journey.register(app)
 
 
