@@ -11,7 +11,7 @@ import pytest
 
 from conftest import TODAY, Demo, foreign_bundle, normalized, resources, row_counts
 from upperback.errors import InvalidInput
-from upperback.interop.importer import MAX_BYTES, parse_json
+from upperback.interop.importer import MAX_BYTES, parse_json, read_bundle
 from upperback.model.client import ClientIn
 from upperback.model.common import Sex
 from upperback.model.intake import Clearance
@@ -171,11 +171,7 @@ def test_invalid_json_and_size_bound() -> None:
     with pytest.raises(InvalidInput, match=r"over the \d+ byte limit"):
         parse_json(b" " * (MAX_BYTES + 1))
     with pytest.raises(InvalidInput, match=r"expected a FHIR Bundle, got 'Patient'"):
-        fhir.read_bundle({"resourceType": "Patient"}) if hasattr(
-            fhir, "read_bundle"
-        ) else __import__("upperback.interop.importer", fromlist=["x"]).read_bundle(
-            {"resourceType": "Patient"}
-        )
+        read_bundle({"resourceType": "Patient"})
 
 
 def test_a_failure_late_in_the_replay_rolls_back_everything(
@@ -214,3 +210,17 @@ def test_example_bundle_in_docs_is_a_real_export(demo_bundle: dict[str, Any]) ->
     from upperback.interop.rules import check_bundle
 
     check_bundle(example, strict=True)
+
+
+def test_deeply_nested_json_and_too_many_records_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from upperback.interop import importer
+
+    with pytest.raises(InvalidInput, match="nested too deeply"):
+        parse_json(b"[" * 200_000 + b"]" * 200_000)
+    monkeypatch.setattr(importer, "MAX_EVENTS", 0)
+    with pytest.raises(
+        InvalidInput, match=r"^Bundle: entry: 1 records to import; at most 0 per Bundle"
+    ):
+        importer.read_bundle(foreign_bundle())

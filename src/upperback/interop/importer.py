@@ -33,6 +33,9 @@ from upperback.model.session import SessionLogIn, SetLog
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_ENTRIES = 20_000
+# each replayed event is a use case of its own (a session log costs ~0.2 s); a year of daily
+# sessions with monthly reassessments fits, a flood that would hold the write lock does not
+MAX_EVENTS = 500
 # the order of events recorded on the same day
 RANK = {"intake": 0, "assessment": 1, "clearance": 2, "plan": 3, "log": 4}
 NDI_PANEL = "82226-2"
@@ -69,6 +72,8 @@ def parse_json(raw: bytes | str, where: str = "body") -> Any:
         raise InvalidInput(f"{where}: {size} bytes is over the {MAX_BYTES} byte limit for a Bundle")
     try:
         return json.loads(raw)
+    except RecursionError:
+        raise InvalidInput(f"{where}: JSON nested too deeply") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         at = (
             f" at line {exc.lineno} column {exc.colno}"
@@ -589,6 +594,13 @@ class _Reader:
 
 def read_bundle(doc: Any, table: CodeTable | None = None) -> ImportPlan:
     """Check a Bundle (R4, our rules) and turn it into events and a skipped list."""
+    try:
+        return _read_bundle(doc, table)
+    except RecursionError:
+        raise InvalidInput("Bundle: nested too deeply to read") from None
+
+
+def _read_bundle(doc: Any, table: CodeTable | None) -> ImportPlan:
     t = table or fhir_codes()
     if not isinstance(doc, dict) or doc.get("resourceType") != "Bundle":
         kind = doc.get("resourceType") if isinstance(doc, dict) else type(doc).__name__
@@ -618,6 +630,10 @@ def read_bundle(doc: Any, table: CodeTable | None = None) -> ImportPlan:
     reader.program()
     reader.logs()
     reader.leftovers()
+    if len(reader.events) > MAX_EVENTS:
+        raise InvalidInput(
+            f"Bundle: entry: {len(reader.events)} records to import; at most {MAX_EVENTS} per Bundle (split it)"
+        )
     return ImportPlan(client=client, source_id=source, events=reader.events, skipped=reader.skipped)
 
 
