@@ -224,3 +224,60 @@ def test_deeply_nested_json_and_too_many_records_are_refused(
         InvalidInput, match=r"^Bundle: entry: 1 records to import; at most 0 per Bundle"
     ):
         importer.read_bundle(foreign_bundle())
+
+
+def test_overrides_travel_and_the_program_round_trips(
+    empty: tuple[Database, Actor], tmp_path: Any
+) -> None:
+    import random
+
+    from upperback.model.adaptation import Override, OverrideField
+    from upperback.services import program, sessions
+    from upperback.services.demo import perform
+
+    db, actor = empty
+    c = clients.add_client(
+        db,
+        actor,
+        ClientIn(name="Olu Override", sex=Sex.female, birth_year=1990, body_mass_kg=60),
+        today=dt.date(2026, 1, 1),
+    )
+    start = dt.date(2026, 1, 5)
+    preface.record_intake(db, actor, c.id, demo_intake(start - dt.timedelta(days=2)))
+    assessment.record_assessment(
+        db, actor, c.id, demo_assessment(start - dt.timedelta(days=2), 0.0)
+    )
+    plan = program.plan_program(db, actor, c.id, start_date=start, seed=3)
+    rng = random.Random(3)
+    first = program.next_view(db, actor, c.id).session
+    assert first is not None
+    sessions.log_session(db, actor, c.id, perform(first, start, 1, rng))
+    exercise = plan.sessions[1].prescriptions[0].exercise_id
+    program.add_override(
+        db,
+        actor,
+        c.id,
+        Override(
+            exercise_id=exercise,
+            field=OverrideField.sets,
+            value="2",
+            reason="shoulder flares with 3 sets",
+            date=start + dt.timedelta(days=1),
+        ),
+    )
+    second = program.next_view(db, actor, c.id).session
+    assert second is not None
+    sessions.log_session(
+        db, actor, c.id, perform(second, plan.session_date(second.week, second.index), 1, rng)
+    )
+    bundle = fhir.export_fhir(db, actor, c.id)
+    orders = [r for r in resources(bundle, "ServiceRequest") if r.get("reasonCode")]
+    assert [o["orderDetail"][0]["text"] for o in orders] == ["2"]
+    other = Database.open(tmp_path / "other.sqlite3")
+    try:
+        actor2 = clients.ensure_clinician(other, actor.name)
+        report = fhir.import_fhir(other, actor2, bundle, today=TODAY)
+        assert report.imported == {"intake": 1, "assessment": 1, "plan": 1, "log": 2, "override": 1}
+        assert normalized(fhir.export_fhir(other, actor2, report.client_id)) == normalized(bundle)
+    finally:
+        other.close()

@@ -469,6 +469,26 @@ class _Builder:
             "description": f"{s.kind.value} week, {s.minutes} min: {doses}",
         }
 
+    def overrides(self, careplan: str | None) -> None:
+        """Each clinician override as an order on one exercise of the program."""
+        for n, o in enumerate(self.r.overrides):
+            request: dict[str, Any] = {
+                "resourceType": "ServiceRequest",
+                "status": "active",
+                "intent": "order",
+                "code": concept(self.t.exercise(o.exercise_id)),
+                "orderDetail": [
+                    concept(self.t.get(f"override_{o.field.value}"), o.value or o.field.value)
+                ],
+                "subject": self.subject(),
+                "authoredOn": o.date.isoformat(),
+                "requester": {"reference": self.practitioner},
+                "reasonCode": [{"text": o.reason}],
+            }
+            if careplan:
+                request["basedOn"] = [{"reference": careplan}]
+            self.add(f"override-{n}", request)
+
     # --- session logs --------------------------------------------------------------------------
     def logs(self, careplan: str | None) -> None:
         for log in self.r.logs:
@@ -560,6 +580,7 @@ def build_bundle(record: ClientRecord, *, timestamp: dt.datetime | None = None) 
     b.referrals()
     b.assessments()
     careplan = b.program()
+    b.overrides(careplan)
     b.logs(careplan)
     bundle: dict[str, Any] = {
         "resourceType": "Bundle",

@@ -25,6 +25,7 @@ from upperback.interop.rules import check_bundle, label
 from upperback.knowledge.codes import CodeEntry, CodeTable, fhir_codes
 from upperback.knowledge.loader import describe_validation_error
 from upperback.knowledge.tests_catalog import battery
+from upperback.model.adaptation import Override
 from upperback.model.assessment import AssessmentIn, TestResult
 from upperback.model.client import ClientIn
 from upperback.model.common import Side
@@ -37,7 +38,7 @@ MAX_ENTRIES = 20_000
 # sessions with monthly reassessments fits, a flood that would hold the write lock does not
 MAX_EVENTS = 500
 # the order of events recorded on the same day
-RANK = {"intake": 0, "assessment": 1, "clearance": 2, "plan": 3, "log": 4}
+RANK = {"intake": 0, "assessment": 1, "clearance": 2, "plan": 3, "log": 4, "override": 5}
 NDI_PANEL = "82226-2"
 
 
@@ -482,6 +483,33 @@ class _Reader:
                 if target is not None:
                     self.claim(target)
 
+    def overrides(self) -> None:
+        for _, sr in self.entries:
+            if sr["resourceType"] != "ServiceRequest" or id(sr) in self.used:
+                continue
+            detail = next((self.known(d) for d in sr.get("orderDetail", []) if self.known(d)), None)
+            if detail is None or not detail.key.startswith("override_"):
+                continue
+            where = self.where(sr)
+            exercise = self.known(sr.get("code"))
+            field_name = detail.key.removeprefix("override_")
+            text = next(d.get("text", "") for d in sr["orderDetail"] if self.known(d) == detail)
+            doc = {
+                "exercise_id": exercise.code if exercise else None,
+                "field": field_name,
+                "value": "" if text == field_name else text,
+                "reason": next(
+                    (r.get("text") for r in sr.get("reasonCode", []) if r.get("text")), ""
+                ),
+                "date": _day(sr.get("authoredOn"), f"{where}: authoredOn"),
+            }
+            try:
+                override = Override.model_validate(doc)
+            except ValidationError as err:
+                raise InvalidInput(describe_validation_error(err, where)) from None
+            self.claim(sr)
+            self.events.append(Event(override.date, "override", where, override, len(self.events)))
+
     def logs(self) -> None:
         for _, obs in self.entries:
             if obs["resourceType"] != "Observation" or not self.has_code(
@@ -628,6 +656,7 @@ def _read_bundle(doc: Any, table: CodeTable | None) -> ImportPlan:
     reader.clearances()
     reader.assessments()
     reader.program()
+    reader.overrides()
     reader.logs()
     reader.leftovers()
     if len(reader.events) > MAX_EVENTS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from upperback.model.adaptation import Override
 from upperback.model.assessment import AssessmentIn, ScoredAssessment
 from upperback.model.client import Client
 from upperback.model.intake import Clearance, Intake, ScreeningResult
@@ -38,3 +39,4 @@ class ClientRecord:
     program: Program | None = None
     program_suspended: bool = False
     logs: list[SessionLog] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)

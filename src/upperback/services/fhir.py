@@ -22,7 +22,7 @@ from upperback.services import assessment, clients, preface, program, sessions
 from upperback.services.access import Actor, audit, client_for, require_clinician
 from upperback.services.database import Database
 from upperback.services.preface import open_referral
-from upperback.services.program import current_program_row, logs_in
+from upperback.services.program import current_program_row, logs_in, overrides_in
 from upperback.store.mapping import client_from_row, program_from_row, scored_from_row
 from upperback.store.tables import AssessmentRow, ClearanceRow, ClinicianRow, IntakeRow
 
@@ -77,6 +77,7 @@ def gather_record(s: Session, actor: Actor, client_id: int) -> ClientRecord:
         program=program_from_row(prog_row) if prog_row is not None else None,
         program_suspended=not program_allowed(screening, clearance)[0],
         logs=logs_in(s, client_id),
+        overrides=overrides_in(s, client_id),
     )
 
 
@@ -137,6 +138,8 @@ def _replay(db: Database, actor: Actor, client_id: int, event: Event) -> None:
         program.plan_program(db, actor, client_id, start_date=p[0], seed=p[1])
     elif event.kind == "log":
         sessions.log_session(db, actor, client_id, p)
+    elif event.kind == "override":
+        program.add_override(db, actor, client_id, p)
 
 
 def import_fhir(db: Database, actor: Actor, doc: Any, *, today: dt.date) -> ImportReport:
