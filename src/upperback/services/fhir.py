@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from upperback.errors import UpperbackError
@@ -15,69 +15,33 @@ from upperback.interop.export import build_bundle
 from upperback.interop.importer import Event, ImportPlan, read_bundle
 from upperback.interop.record import Assessment, ClientRecord, Referral
 from upperback.interop.rules import check_bundle
-from upperback.model.assessment import AssessmentIn
-from upperback.model.intake import Clearance, Intake, ScreeningResult
-from upperback.preface.gate import program_allowed
 from upperback.services import assessment, clients, preface, program, sessions
 from upperback.services.access import Actor, audit, client_for, require_clinician
 from upperback.services.database import Database
-from upperback.services.preface import open_referral
-from upperback.services.program import current_program_row, logs_in, overrides_in
-from upperback.store.mapping import client_from_row, program_from_row, scored_from_row
-from upperback.store.tables import AssessmentRow, ClearanceRow, ClinicianRow, IntakeRow
-
-
-def _intakes_and_referrals(s: Session, client_id: int) -> tuple[list[Intake], list[Referral]]:
-    rows = s.scalars(
-        select(IntakeRow).where(IntakeRow.client_id == client_id).order_by(IntakeRow.id)
-    ).all()
-    cleared: dict[int, Clearance] = {
-        c.intake_id: Clearance(date=c.date, note=c.note)
-        for c in s.scalars(select(ClearanceRow).where(ClearanceRow.client_id == client_id))
-    }
-    intakes = [Intake.model_validate(r.document) for r in rows if "source" not in r.document]
-    referrals = [
-        Referral(
-            date=r.date,
-            screening=ScreeningResult.model_validate(r.screening),
-            source=str(r.document.get("source", "intake")),
-            clearance=cleared.get(r.id),
-        )
-        for r in rows
-        if r.outcome == "refer"
-    ]
-    return intakes, referrals
-
-
-def _assessments(s: Session, client_id: int) -> list[Assessment]:
-    rows = s.scalars(
-        select(AssessmentRow)
-        .where(AssessmentRow.client_id == client_id)
-        .order_by(AssessmentRow.date, AssessmentRow.id)
-    )
-    return [
-        Assessment(document=AssessmentIn.model_validate(r.document), scored=scored_from_row(r))
-        for r in rows
-    ]
+from upperback.store.interop_records import InteropRecords
+from upperback.store.mapping import client_from_row
 
 
 def gather_record(s: Session, actor: Actor, client_id: int) -> ClientRecord:
     """Everything the Bundle shows, read in the caller's transaction after the access check."""
     row = client_for(s, actor, client_id)
-    clinician = s.get(ClinicianRow, row.clinician_id)
-    intakes, referrals = _intakes_and_referrals(s, client_id)
-    prog_row = current_program_row(s, client_id)
-    screening, clearance = open_referral(s, client_id)
+    records = InteropRecords(s)
     return ClientRecord(
         client=client_from_row(row),
-        clinician_name=clinician.name if clinician else "clinician",
-        intakes=intakes,
-        referrals=referrals,
-        assessments=_assessments(s, client_id),
-        program=program_from_row(prog_row) if prog_row is not None else None,
-        program_suspended=not program_allowed(screening, clearance)[0],
-        logs=logs_in(s, client_id),
-        overrides=overrides_in(s, client_id),
+        clinician_name=records.clinician_name(row.clinician_id),
+        intakes=records.intake_forms(client_id),
+        referrals=[
+            Referral(r.date, r.screening, r.source, r.clearance)
+            for r in records.referrals(client_id)
+        ],
+        assessments=[
+            Assessment(document=doc, scored=scored)
+            for doc, scored in records.assessments_as_entered(client_id)
+        ],
+        program=records.current_program(client_id),
+        program_suspended=records.screening(client_id).blocks_program,
+        logs=records.logs(client_id),
+        overrides=records.overrides(client_id),
     )
 
 
