@@ -281,3 +281,36 @@ def test_overrides_travel_and_the_program_round_trips(
         assert normalized(fhir.export_fhir(other, actor2, report.client_id)) == normalized(bundle)
     finally:
         other.close()
+
+
+def test_fear_avoidance_scores_travel_as_questionnaire_and_observations(
+    empty: tuple[Database, Actor], tmp_path: Any
+) -> None:
+    from upperback.model.intake import Intake
+
+    if "tsk11" not in Intake.model_fields:
+        pytest.skip("the intake has no TSK-11 field yet (issue 10 adds it)")
+    db, actor = empty
+    c = clients.add_client(
+        db,
+        actor,
+        ClientIn(name="Fae Fear", sex=Sex.female, birth_year=1979),
+        today=dt.date(2026, 1, 1),
+    )
+    intake = demo_intake(dt.date(2026, 1, 5)).model_copy(update={"tsk11": 31, "fabq_pa": 15})
+    preface.record_intake(db, actor, c.id, intake)
+    bundle = fhir.export_fhir(db, actor, c.id)
+    scores = {
+        o["code"]["coding"][0]["code"]: o["valueQuantity"]["value"]
+        for o in resources(bundle, "Observation")
+        if o["code"]["coding"][0]["code"] in ("tsk-11", "fabq-pa")
+    }
+    assert scores == {"tsk-11": 31, "fabq-pa": 15}
+    other = Database.open(tmp_path / "other.sqlite3")
+    try:
+        actor2 = clients.ensure_clinician(other, actor.name)
+        report = fhir.import_fhir(other, actor2, bundle, today=TODAY)
+        assert report.skipped == []
+        assert normalized(fhir.export_fhir(other, actor2, report.client_id)) == normalized(bundle)
+    finally:
+        other.close()

@@ -39,6 +39,13 @@ PRIORITY = {
     Urgency.emergency: "stat",
 }
 FEAR_FLAG = "fear_of_movement"
+# (linkId = intake field, code key, item type); TSK-11 and FABQ-PA are read from the intake
+# when it has them (getattr: the fields arrived with the clinical intake work)
+FEAR_ITEMS = (
+    (FEAR_FLAG, "fear_of_movement", "boolean"),
+    ("tsk11", "tsk11", "integer"),
+    ("fabq_pa", "fabq_pa", "integer"),
+)
 
 
 class _Builder:
@@ -111,8 +118,7 @@ class _Builder:
             return
         q_url = QUESTIONNAIRE_BASE + "intake"
         self.add("q-intake", intake_questionnaire(self.r.intakes, self.t, q_url), f"url={q_url}")
-        fear = [i for i in self.r.intakes if FEAR_FLAG in i.yellow_flags]
-        if fear:
+        if any(_fear_answers(i) for i in self.r.intakes):
             self.fear_questionnaire()
         for n, intake in enumerate(self.r.intakes):
             self.add(
@@ -127,35 +133,36 @@ class _Builder:
                     "item": intake_items(intake),
                 },
             )
-            if FEAR_FLAG in intake.yellow_flags:
+            if _fear_answers(intake):
                 self.fear_response(n, intake)
 
     def fear_questionnaire(self) -> None:
         url = QUESTIONNAIRE_BASE + "fear-avoidance"
+        items = []
+        for link, key, kind in FEAR_ITEMS:
+            entry = self.t.get(key)
+            items.append(
+                {"linkId": link, "text": entry.display, "code": [coding(entry)], "type": kind}
+            )
         self.add(
             "q-fear-avoidance",
             {
                 "resourceType": "Questionnaire",
                 "url": url,
                 "name": "UpperbackFearAvoidance",
-                "title": "Fear-avoidance screen",
+                "title": "Fear avoidance: fear of movement, TSK-11, FABQ physical activity",
                 "status": "active",
                 "subjectType": ["Patient"],
                 "code": [coding(self.t.get("fear_avoidance_panel"))],
-                "item": [
-                    {
-                        "linkId": FEAR_FLAG,
-                        "text": self.t.get("fear_of_movement").display,
-                        "code": [coding(self.t.get("fear_of_movement"))],
-                        "type": "boolean",
-                    }
-                ],
+                "item": items,
             },
             f"url={url}",
         )
 
     def fear_response(self, n: int, intake: Intake) -> None:
-        self.add(
+        """The fear-avoidance answers, and each score as an Observation derived from them."""
+        answers = _fear_answers(intake)
+        qr = self.add(
             f"qr-fear-{n}",
             {
                 "resourceType": "QuestionnaireResponse",
@@ -165,12 +172,32 @@ class _Builder:
                 "authored": intake.date.isoformat(),
                 "item": [
                     {
-                        "linkId": FEAR_FLAG,
-                        "answer": [{"valueBoolean": intake.yellow_flags[FEAR_FLAG]}],
+                        "linkId": link,
+                        "answer": [
+                            {"valueBoolean": v} if isinstance(v, bool) else {"valueInteger": v}
+                        ],
                     }
+                    for link, v in answers.items()
                 ],
             },
         )
+        for link, key, kind in FEAR_ITEMS:
+            value = answers.get(link)
+            if kind != "integer" or value is None:
+                continue
+            self.add(
+                f"obs-fear-{n}-{link}",
+                {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "category": [concept(self.t.get("cat_survey"))],
+                    "code": concept(self.t.get(key)),
+                    "subject": self.subject(),
+                    "effectiveDateTime": intake.date.isoformat(),
+                    "valueQuantity": quantity(self.t, float(value), "points"),
+                    "derivedFrom": [{"reference": qr}],
+                },
+            )
 
     def referrals(self) -> None:
         for n, ref in enumerate(self.r.referrals):
@@ -595,6 +622,17 @@ def build_bundle(record: ClientRecord, *, timestamp: dt.datetime | None = None) 
     }
     get_fhir_model_class("Bundle").model_validate(shell)  # resources were validated one by one
     return bundle
+
+
+def _fear_answers(intake: Intake) -> dict[str, bool | int]:
+    out: dict[str, bool | int] = {}
+    if FEAR_FLAG in intake.yellow_flags:
+        out[FEAR_FLAG] = bool(intake.yellow_flags[FEAR_FLAG])
+    for link, _, kind in FEAR_ITEMS:
+        value = getattr(intake, link, None)
+        if kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
+            out[link] = value
+    return out
 
 
 def _match(results: list[ScoredResult], tr: TestResult, used: set[int]) -> ScoredResult | None:

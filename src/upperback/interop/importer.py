@@ -418,6 +418,10 @@ class _Reader:
             url = str(qr.get("questionnaire", ""))
             if url == QUESTIONNAIRE_BASE + "fear-avoidance":
                 self.claim(qr)  # the same answers travel in the intake
+                for _, obs in self.entries:  # and so do the scores derived from them
+                    refs = [self.resolve(r) for r in obs.get("derivedFrom", [])]
+                    if obs["resourceType"] == "Observation" and any(r is qr for r in refs):
+                        self.claim(obs)
             if url != QUESTIONNAIRE_BASE + "intake":
                 continue
             where = self.where(qr)
