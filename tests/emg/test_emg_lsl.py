@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from upperback.emg.synthetic import generate
+from upperback.emg.testing.synthetic import generate
 
 
 def _pylsl() -> object:
@@ -23,7 +23,7 @@ def _pylsl() -> object:
 
 def test_lsl_session_from_local_outlet() -> None:
     pylsl = _pylsl()
-    from upperback.emg.live import run_lsl
+    from upperback.emg.live.loop import run_lsl
 
     rec, _ = generate(
         np.random.default_rng(0), duration_s=5.0, fs=1000.0, channels=("UT_R", "LT_R")

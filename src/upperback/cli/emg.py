@@ -119,7 +119,7 @@ def live(
     --map CHANNEL=MUSCLE (repeatable) names muscles when the channel labels do not. With
     --client and --session the summary is stored with that logged session.
     """
-    from upperback.emg.live import run_lsl, run_replay
+    from upperback.emg.live.loop import run_lsl, run_replay
 
     def show(cue: Any) -> None:
         if not as_json:

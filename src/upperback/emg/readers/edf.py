@@ -39,8 +39,16 @@ def edf_layout(reader: object, source: str) -> tuple[list[int], float, list[str]
 def read_edf(path: Path, *, fs: float | None = None) -> Recording:
     """Read an EDF, EDF+ or BDF file into a Recording (physical units).
 
-    ``fs`` overrides the header's rate (rarely needed).
+    ``fs`` overrides the header's rate (rarely needed). pyedflib (C) runs in a child
+    process (:mod:`.isolated`), so a damaged file cannot crash the caller.
     """
+    from upperback.emg.readers.isolated import read_isolated
+
+    return read_isolated("edf", path, fs=fs)
+
+
+def read_edf_native(path: Path, *, fs: float | None = None) -> Recording:
+    """In-process pyedflib read; only :mod:`._worker` calls it (a crash kills the caller)."""
     source = display(path)
     reader = open_edf(path)
     try:

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from upperback.emg.live import ratio_pair
+from upperback.emg.live.loop import ratio_pair
 from upperback.errors import UpperbackError
 from upperback.report.emg_view import emg_plot_png
 from upperback.web.api.emg import RecordingId, analyse_and_store, read_limited

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from upperback.emg._checks import FloatArray
-from upperback.emg.analysis import HEAD_S, analyze_features, make_plan
-from upperback.emg.frontend import FrontEnd, epoch_length
+from upperback.emg.offline.analysis import HEAD_S, analyze_features, make_plan
+from upperback.emg.offline.frontend import FrontEnd, epoch_length
 from upperback.errors import InvalidInput
 from upperback.model.emg import EmgAnalysis
 

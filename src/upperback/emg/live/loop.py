@@ -9,13 +9,12 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from upperback.emg._checks import FloatArray
-from upperback.emg.analysis import make_plan
-from upperback.emg.biofeedback import RatioFeedback
-from upperback.emg.channels import resolve_channels
-from upperback.emg.controller import ResistanceController
-from upperback.emg.ratios import RATIO_PARTNERS
+from upperback.emg.channels import best_partner, resolve_channels
+from upperback.emg.live.biofeedback import RatioFeedback
+from upperback.emg.live.controller import ResistanceController
+from upperback.emg.live.stream import StreamProcessor
+from upperback.emg.offline.analysis import make_plan
 from upperback.emg.recording import Recording
-from upperback.emg.stream import StreamProcessor
 from upperback.errors import InvalidInput
 from upperback.model.emg import ControllerSample, Cue, LiveSessionSummary
 
@@ -23,19 +22,14 @@ CALIBRATION_S = 2.0
 
 
 def _pair(channels: tuple[str, ...], mapping: dict[str, str] | None) -> tuple[int, int, str]:
-    infos = resolve_channels(channels, mapping)
-    ut = [i for i, c in enumerate(infos) if c.muscle == "upper_trapezius"]
-    for partner in RATIO_PARTNERS:
-        for u in ut:
-            for j, c in enumerate(infos):
-                if c.muscle == partner and (
-                    c.side == infos[u].side or None in (c.side, infos[u].side)
-                ):
-                    return u, j, f"{channels[u]}/{channels[j]}"
-    raise InvalidInput(
-        "live feedback needs an upper trapezius channel and a lower/middle trapezius or "
-        f"serratus channel; got {', '.join(channels)} (use a mapping)"
-    )
+    best = best_partner(resolve_channels(channels, mapping))
+    if best is None:
+        raise InvalidInput(
+            "live feedback needs an upper trapezius channel and a lower/middle trapezius or "
+            f"serratus channel; got {', '.join(channels)} (use a mapping)"
+        )
+    u, j = best
+    return u, j, f"{channels[u]}/{channels[j]}"
 
 
 class LiveLoop:
@@ -206,7 +200,7 @@ def run_lsl(
 
     ``mapping`` (channel -> muscle code, as ``--map``) overrides the stream's labels.
     """
-    from upperback.emg.lsl import open_inlet, pull_blocks
+    from upperback.emg.live.lsl import open_inlet, pull_blocks
 
     inlet, fs, channels = open_inlet(name, timeout_s=timeout_s)
     if mapping:

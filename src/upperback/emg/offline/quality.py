@@ -29,7 +29,7 @@ def motion_ratio(
 ) -> FloatArray:
     """Power 1-15 Hz over power 20-450 Hz of ``head`` (channels, samples), per channel.
 
-    ``spectrum`` is a Welch PSD of ``head`` (:func:`upperback.emg.mains.head_spectrum`)
+    ``spectrum`` is a Welch PSD of ``head`` (:func:`upperback.emg.offline.mains.head_spectrum`)
     if the caller already has one; otherwise one with 1 Hz bins is computed.
     """
     if head.shape[1] < int(fs):

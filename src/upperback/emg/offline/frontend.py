@@ -15,8 +15,8 @@ import numpy as np
 from scipy import fft as sfft
 
 from upperback.emg._checks import FloatArray
-from upperback.emg.envelope import block_mean_abs, block_mean_square, block_size
-from upperback.emg.filters import CausalFilter, FilterPlan
+from upperback.emg.offline.envelope import block_mean_abs, block_mean_square, block_size
+from upperback.emg.offline.filters import CausalFilter, FilterPlan
 from upperback.errors import InvalidInput
 
 #: Fatigue epoch length (DOMAIN.md section 5: MDF/MNF per 0.5-1 s epoch).
