@@ -37,6 +37,14 @@ def analyze(
     mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
     map_: list[str] = typer.Option([], "--map", help="CHANNEL=MUSCLE override, e.g. EMG6=UT_R"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON to standard output"),
+    hold: str | None = typer.Option(
+        None, "--hold", help="Isometric hold for the fatigue trend, START:END seconds"
+    ),
+    meta: list[str] = typer.Option(
+        [],
+        "--meta",
+        help="Electrode/amplifier detail KEY=VALUE, e.g. inter_electrode_distance_mm=20",
+    ),
 ) -> None:
     """Analyse a recording and print the results (JSON with --json)."""
     from upperback.emg import analyze_recording, read_recording
@@ -44,9 +52,13 @@ def analyze(
 
     try:
         mapping = parse_mapping_items(map_)
+        hold_s = _parse_hold(hold) if hold is not None else None
+        metadata = _parse_items(meta, "--meta", "KEY=VALUE, e.g. amplifier=Delsys Trigno")
         recording = read_recording(rec, fs=fs, mapping=mapping or None)
         mvc_rec = read_recording(mvc, fs=fs) if mvc is not None else None
-        result = analyze_recording(recording, mvc=mvc_rec, mains=mains)
+        result = analyze_recording(
+            recording, mvc=mvc_rec, mains=mains, hold_s=hold_s, metadata=metadata
+        )
     except UpperbackError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -64,7 +76,7 @@ def analyze(
         "RMS",
         "%MVC",
         "MDF Hz",
-        "MDF slope Hz/min",
+        "MDF slope Hz/min [95% CI]",
         "quality",
     ):
         table.add_column(col)
@@ -77,9 +89,7 @@ def analyze(
             f"{ch.rms:.3g}" if ch.rms is not None else "-",
             f"{100 * ch.rms_mvc:.0f}" if ch.rms_mvc is not None else "-",
             f"{ch.median_frequency_hz:.0f}" if ch.median_frequency_hz is not None else "-",
-            f"{ch.median_frequency_slope_hz_per_min:.1f}"
-            if ch.median_frequency_slope_hz_per_min is not None
-            else "-",
+            _trend_text(ch.fatigue),
             "ok" if ch.quality.ok else ",".join(ch.quality.flags),
         )
     console = Console()
@@ -88,6 +98,39 @@ def analyze(
         console.print(
             f"ratio {k} ({result.ratio_basis}): {v:.2f}" if v is not None else f"ratio {k}: -"
         )
+    for name, ch in result.channels.items():
+        if ch.fatigue_note:
+            console.print(f"{name}: {ch.fatigue_note}", markup=False)
+    console.print(f"normalization: {result.normalization}", markup=False)
+    for line in result.processing:
+        console.print(f"processing: {line}", markup=False)
+    for k, v in result.metadata.items():
+        console.print(f"metadata: {k} = {v}", markup=False)
+
+
+def _trend_text(tr: Any) -> str:
+    if tr is None:
+        return "-"
+    lo, hi = tr.ci95_hz_per_min
+    return f"{tr.slope_hz_per_min:.1f} [{lo:.1f}, {hi:.1f}] {tr.verdict}"
+
+
+def _parse_hold(text: str) -> tuple[float, float]:
+    try:
+        a, b = (float(v) for v in text.split(":"))
+    except ValueError:
+        raise InvalidInput(f"--hold {text!r}: expected START:END in seconds, e.g. 5:35") from None
+    return a, b
+
+
+def _parse_items(items: list[str], option: str, example: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InvalidInput(f"{option} {item!r}: expected {example}")
+        out[key.strip()] = value.strip()
+    return out
 
 
 @emg_app.command("live")

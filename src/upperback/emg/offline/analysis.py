@@ -40,6 +40,37 @@ from upperback.errors import InvalidInput
 from upperback.model.emg import EmgAnalysis
 
 HEAD_S = 30.0
+#: Electrode/amplifier items kept with an analysis (SENIAM recommendations, Hermens et al.
+#: 2000; ISEK reporting standards, Merletti 1999). Free text, bounded.
+METADATA_KEYS: tuple[str, ...] = (
+    "electrode_type",
+    "electrode_size_mm",
+    "inter_electrode_distance_mm",
+    "electrode_placement",
+    "skin_preparation",
+    "amplifier",
+    "amplifier_gain",
+    "amplifier_bandwidth_hz",
+    "input_impedance",
+    "cmrr_db",
+    "adc_bits",
+    "reference_electrode",
+)
+
+
+def check_metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
+    """Known keys only, values one line of at most 200 characters."""
+    out: dict[str, str] = {}
+    for k, v in (metadata or {}).items():
+        if k not in METADATA_KEYS:
+            raise InvalidInput(f"metadata: unknown item {k!r}; known: {', '.join(METADATA_KEYS)}")
+        text = str(v).strip()
+        if not text or len(text) > 200 or "\n" in text:
+            raise InvalidInput(f"metadata {k}: give one line of 1-200 characters")
+        out[k] = text
+    return out
+
+
 #: Chunk length of the in-memory path (seconds); the chunked path uses the same features.
 CHUNK_S = 60.0
 
@@ -152,6 +183,8 @@ def analyze_features(
     mvc_infos: list[ChannelInfo] | None = None,
     source: str = "",
     params: ActivationParams | None = None,
+    hold_s: tuple[float, float] | None = None,
+    metadata: Mapping[str, str] | None = None,
 ) -> EmgAnalysis:
     """Turn front-end features into an :class:`EmgAnalysis`: per-channel results
     (:mod:`.channel_results`), then ratios and onset delays (:mod:`.ratios`)."""
@@ -177,6 +210,7 @@ def analyze_features(
             acts[i],
             units=units[i] if i < len(units) else "",
             mvc_rms=mvc_rms[i] if mvc_rms is not None else None,
+            hold_s=hold_s,
         )
         for i, info in enumerate(infos)
     ]
@@ -199,6 +233,7 @@ def analyze_features(
         mains_hz=plan.mains.frequency_hz,
         notches_hz=list(plan.mains.harmonics_hz),
         processing=processing_notes(plan, feats),
+        metadata=dict(metadata or {}),
         normalization=(
             "MVC: amplitude / max 0.5 s RMS of the MVC recording (ratios of MVC-normalized amplitude)"
             if use_mvc
@@ -214,6 +249,8 @@ def analyze_recording(
     mains: str = "auto",
     mapping: Mapping[str, str] | None = None,
     params: ActivationParams | None = None,
+    hold_s: tuple[float, float] | None = None,
+    metadata: Mapping[str, str] | None = None,
 ) -> EmgAnalysis:
     """Analyse a recording: activations, amplitudes, ratios, onset delays, fatigue, quality.
 
@@ -227,7 +264,21 @@ def analyze_recording(
         Mains handling (see :func:`upperback.emg.offline.mains.detect_mains`).
     mapping : mapping, optional
         Channel -> muscle overrides; defaults to ``recording.mapping``.
+    hold_s : (start, end), optional
+        The isometric hold the fatigue trend is fitted over (seconds); default: the whole
+        recording when it is one contraction, else the longest activation.
+    metadata : mapping, optional
+        Electrode and amplifier details to state with the results (see :data:`METADATA_KEYS`).
     """
+    if hold_s is not None and not 0 <= hold_s[0] < hold_s[1]:
+        raise InvalidInput(
+            f"hold: start must be >= 0 and before the end, got {hold_s[0]:g}:{hold_s[1]:g}"
+        )
+    if hold_s is not None and hold_s[0] >= recording.duration_s:
+        raise InvalidInput(
+            f"hold: starts at {hold_s[0]:g} s, after the recording's end ({recording.duration_s:.1f} s)"
+        )
+    meta = check_metadata(metadata)
     check_option("mains", str(mains), MAINS_OPTIONS)
     if recording.fs < 400:
         raise InvalidInput(
@@ -260,4 +311,6 @@ def analyze_recording(
         mvc_infos=mvc_infos,
         source=recording.source,
         params=params,
+        hold_s=hold_s,
+        metadata=meta,
     )

@@ -8,11 +8,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from upperback.emg.channels import ChannelInfo
-from upperback.emg.offline.fatigue import epochs_inside, fatigue
+from upperback.emg.offline.fatigue import (
+    MIN_EPOCHS,
+    FatigueResult,
+    epochs_inside,
+    fatigue,
+    longest_run,
+)
 from upperback.emg.offline.frontend import Features
 from upperback.emg.offline.quality import BLOCKING, assess
 from upperback.emg.offline.ratios import corrected_rms
-from upperback.model.emg import Activation, ChannelResult, Quality
+from upperback.model.emg import Activation, ChannelResult, FatigueTrend, Quality
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,42 @@ def activation_mask(acts: list[tuple[float, float]], nb: int, fs_env: float) -> 
     return mask
 
 
+def fatigue_window(
+    acts: list[tuple[float, float]],
+    *,
+    whole: bool,
+    hold_s: tuple[float, float] | None,
+    duration_s: float,
+) -> tuple[str, tuple[float, float] | None]:
+    """The one contraction the fatigue trend is fitted over, and how it was chosen."""
+    if hold_s is not None:
+        return "given", (max(0.0, hold_s[0]), min(duration_s, hold_s[1]))
+    if whole:
+        return "whole_recording", (0.0, duration_s)
+    run = longest_run(acts)
+    return "longest_activation", run
+
+
+def _trend_out(
+    fat: FatigueResult, window: str, span: tuple[float, float] | None
+) -> FatigueTrend | None:
+    tr = fat.mdf_trend
+    if tr is None or span is None:
+        return None
+    return FatigueTrend(
+        window=window,
+        window_s=(round(span[0], 3), round(span[1], 3)),
+        n_epochs=fat.n_epochs,
+        slope_hz_per_min=round(tr.slope_per_min, 3),
+        ci95_hz_per_min=(round(tr.ci95[0], 3), round(tr.ci95[1], 3)),
+        slope_pct_per_min=round(tr.pct_per_min, 3) if tr.pct_per_min is not None else None,
+        r2=round(tr.r2, 4),
+        verdict=tr.verdict,
+        method=f"MDF of Welch spectra per 0.5 s epoch, least squares on time, t-based 95 % CI; "
+        f"at least {MIN_EPOCHS} epochs",
+    )
+
+
 def channel_outcome(
     ctx: ChannelContext,
     i: int,
@@ -76,6 +118,7 @@ def channel_outcome(
     *,
     units: str = "",
     mvc_rms: float | None = None,
+    hold_s: tuple[float, float] | None = None,
 ) -> ChannelOutcome:
     """Result of channel ``i``: flags, activations, amplitude, fatigue window and slope.
 
@@ -90,19 +133,23 @@ def channel_outcome(
     blocked = bool(set(flags) & BLOCKING)
     ch_acts = [] if blocked else acts
     mask = activation_mask(ch_acts, nb, f.fs_env)
-    window = "activations"
     floor = float(ctx.noise_ms[i])
     covered = mask.mean() if nb else 0.0
     ep_all = f.ep_mdf[i]
     emg_like = bool(np.isfinite(ep_all).any() and np.nanmedian(ep_all) < 200.0)
-    if not blocked and (covered >= 0.8 or (not ch_acts and emg_like and "low_snr" in flags)):
-        window = "whole_recording"
+    whole = not blocked and (covered >= 0.8 or (not ch_acts and emg_like and "low_snr" in flags))
+    if whole:
+        # One sustained contraction: no rest to estimate a floor from, use it whole.
         mask = np.ones(nb, dtype=bool)
         floor = 0.0
         flags = [x for x in flags if x != "low_snr"]
+    window, span = fatigue_window(
+        ch_acts, whole=whole, hold_s=hold_s, duration_s=f.n_samples / f.fs
+    )
+    fmask = activation_mask([span], nb, f.fs_env) if span is not None else np.zeros(nb, bool)
     n_ep = f.ep_mdf.shape[1]
     sel = (
-        epochs_inside(mask, epoch_blocks=f.epoch // f.block, n_epochs=n_ep)
+        epochs_inside(fmask, epoch_blocks=f.epoch // f.block, n_epochs=n_ep)
         if not blocked
         else np.zeros(n_ep, bool)
     )
@@ -123,6 +170,8 @@ def channel_outcome(
         mean_frequency_slope_hz_per_min=fat.mnf_slope_hz_per_min,
         fatigue_window=window if fat.n_epochs else None,
         n_fatigue_epochs=fat.n_epochs,
+        fatigue=_trend_out(fat, window, span),
+        fatigue_note=fat.note,
         noise_floor_rms=float(np.sqrt(mu)) if mu > 0 else None,
         quality=Quality(
             ok=not flags,
