@@ -143,7 +143,17 @@ def live(
     ),
     duration: float = typer.Option(30.0, "--duration", help="Seconds to record from LSL"),
     fs: float | None = typer.Option(None, "--fs", help="Sampling rate in Hz for text files"),
-    target: float = typer.Option(2.0, "--target", help="Ratio target (UT over partner), e.g. 2.0"),
+    target: float = typer.Option(
+        1.0,
+        "--target",
+        help="Ratio target (UT over partner) in assessment class units: 0.6 class A, 1.0 class B",
+    ),
+    mvc: Path | None = typer.Option(
+        None, "--mvc", help="MVC recording: envelopes / MVC RMS, so the ratio is in class units"
+    ),
+    outlet: str | None = typer.Option(
+        None, "--outlet", help="Publish level and cues on LSL outlets NAME and NAME-cues"
+    ),
     mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
     map_: list[str] = typer.Option([], "--map", help="CHANNEL=MUSCLE override, e.g. EMG6=UT_R"),
     as_json: bool = typer.Option(False, "--json", help="Print the session summary as JSON"),
@@ -168,10 +178,16 @@ def live(
         if not as_json:
             typer.echo(f"[{cue.t_s:7.2f} s] {cue.message}")
 
+    from upperback.emg import read_recording
     from upperback.emg.channels import parse_mapping_items
+    from upperback.emg.live.outlet import FeedbackOutlet
 
     try:
         mapping = parse_mapping_items(map_)
+        if not 0 < target <= 50:
+            raise InvalidInput(f"--target must be a ratio above 0 and at most 50, got {target:g}")
+        mvc_rec = read_recording(mvc, fs=fs) if mvc is not None else None
+        out = FeedbackOutlet(outlet) if outlet is not None else None
         if lsl is not None:
             summary = run_lsl(
                 lsl,
@@ -180,16 +196,18 @@ def live(
                 mains=mains,
                 on_cue=show,
                 mapping=mapping or None,
+                mvc=mvc_rec,
+                outlet=out,
             )
         elif replay and rec is not None:
-            from upperback.emg import read_recording
-
             summary = run_replay(
                 read_recording(rec, fs=fs, mapping=mapping or None),
                 speed=speed,
                 target=target,
                 mains=mains,
                 on_cue=show,
+                mvc=mvc_rec,
+                outlet=out,
             )
         else:
             raise UpperbackError("give REC with --replay, or --lsl NAME")
@@ -206,6 +224,8 @@ def live(
                     "mean_ratios": summary.mean_ratios,
                     "time_over_target_s": summary.time_over_target_s,
                     "final_level": summary.final_level,
+                    "ratio_basis": summary.ratio_basis,
+                    "flags": summary.flags,
                 }
             )
         )

@@ -132,3 +132,11 @@ class LiveSessionSummary(BaseModel):
     latency_ms_p50: float | None = None
     latency_ms_p99: float | None = None
     n_blocks: int = 0
+    ratio_basis: str = Field(
+        "raw", description="'mvc': envelopes / MVC RMS (assessment class units); 'raw' otherwise"
+    )
+    flags: list[str] = Field(
+        default_factory=list,
+        description="stated problems: 'calibration_not_at_rest', 'raw_ratio_not_class_units'",
+    )
+    outlet: str | None = Field(None, description="LSL outlet the level and cues went to")

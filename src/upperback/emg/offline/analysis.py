@@ -33,7 +33,7 @@ from upperback.emg.offline.ecg import detect_ecg
 from upperback.emg.offline.filters import FilterPlan
 from upperback.emg.offline.frontend import Features, FrontEnd
 from upperback.emg.offline.mains import MAINS_OPTIONS, MainsDetection, detect_mains, head_spectrum
-from upperback.emg.offline.quality import motion_ratio
+from upperback.emg.offline.quality import disconnected, motion_ratio
 from upperback.emg.offline.ratios import amplitude_ratios, delay_table
 from upperback.emg.recording import Recording
 from upperback.errors import InvalidInput
@@ -122,9 +122,10 @@ def mvc_amplitudes(
     return {name: float(np.sqrt(max(float(peak[i]), 0.0))) for i, name in enumerate(mvc.channels)}
 
 
-def _match_mvc(
+def match_mvc(
     info: ChannelInfo, mvc_vals: dict[str, float], mvc_infos: list[ChannelInfo]
 ) -> float | None:
+    """MVC RMS for a channel: same name, else same muscle and side; None without one."""
     if info.name in mvc_vals:
         return mvc_vals[info.name]
     if info.muscle == "unknown":
@@ -152,7 +153,12 @@ def processing_notes(plan: Plan, feats: Features) -> list[str]:
 
 
 def channel_context(
-    feats: Features, plan: Plan, *, smooth_s: float
+    feats: Features,
+    plan: Plan,
+    *,
+    smooth_s: float,
+    units: tuple[str, ...] = (),
+    rest_s: tuple[float, float] | None = None,
 ) -> tuple[ChannelContext, Baseline, FloatArray]:
     """Noise floors and SNR percentiles of every channel, with the baseline and smoothed
     envelope the activation detector reuses."""
@@ -160,6 +166,13 @@ def channel_context(
     e, _ = robust_smooth_coarse(feats.ms, fs_env=feats.fs_env, window_s=smooth_s)
     base = estimate_baseline(e)
     n = feats.ms.shape[0]
+    band = np.sqrt(feats.ms.mean(axis=1)) if nb else np.zeros(n)
+    rest_ms = None
+    if rest_s is not None:
+        a, b = (round(t * feats.fs_env) for t in rest_s)
+        if b - a < round(0.5 * feats.fs_env):
+            raise InvalidInput("rest: the rest segment must be at least 0.5 s inside the recording")
+        rest_ms = np.asarray(feats.ms[:, a:b].mean(axis=1), dtype=np.float64)
     ctx = ChannelContext(
         feats=feats,
         mains_fraction=np.asarray(plan.mains.line_power_fraction, dtype=np.float64),
@@ -167,7 +180,9 @@ def channel_context(
         ecg_channels=plan.ecg_channels,
         noise_ms=np.asarray(base.mu, dtype=np.float64),
         p95_ms=np.percentile(e, 95, axis=1) if nb else np.zeros(n),
-        band_rms=np.sqrt(feats.ms.mean(axis=1)) if nb else np.zeros(n),
+        band_rms=band,
+        near_flat=disconnected(band, units),
+        rest_ms=rest_ms,
     )
     return ctx, base, e
 
@@ -185,12 +200,13 @@ def analyze_features(
     params: ActivationParams | None = None,
     hold_s: tuple[float, float] | None = None,
     metadata: Mapping[str, str] | None = None,
+    rest_s: tuple[float, float] | None = None,
 ) -> EmgAnalysis:
     """Turn front-end features into an :class:`EmgAnalysis`: per-channel results
     (:mod:`.channel_results`), then ratios and onset delays (:mod:`.ratios`)."""
     infos = resolve_channels(channels, mapping)
     p = params or ActivationParams()
-    ctx, base, e = channel_context(feats, plan, smooth_s=p.smooth_s)
+    ctx, base, e = channel_context(feats, plan, smooth_s=p.smooth_s, units=units, rest_s=rest_s)
     acts = detect_activations(
         feats.ms,
         fs_env=feats.fs_env,
@@ -199,9 +215,7 @@ def analyze_features(
         smoothed=e,
         delay_s=plan.filters.channel_delays_s(),
     )
-    mvc_rms = (
-        [_match_mvc(info, mvc, mvc_infos or []) for info in infos] if mvc is not None else None
-    )
+    mvc_rms = [match_mvc(info, mvc, mvc_infos or []) for info in infos] if mvc is not None else None
     outs = [
         channel_outcome(
             ctx,
@@ -251,6 +265,7 @@ def analyze_recording(
     params: ActivationParams | None = None,
     hold_s: tuple[float, float] | None = None,
     metadata: Mapping[str, str] | None = None,
+    rest_s: tuple[float, float] | None = None,
 ) -> EmgAnalysis:
     """Analyse a recording: activations, amplitudes, ratios, onset delays, fatigue, quality.
 
@@ -267,6 +282,8 @@ def analyze_recording(
     hold_s : (start, end), optional
         The isometric hold the fatigue trend is fitted over (seconds); default: the whole
         recording when it is one contraction, else the longest activation.
+    rest_s : (start, end), optional
+        A rest segment (seconds): SNR is judged against it instead of the estimated floor.
     metadata : mapping, optional
         Electrode and amplifier details to state with the results (see :data:`METADATA_KEYS`).
     """
@@ -313,4 +330,5 @@ def analyze_recording(
         params=params,
         hold_s=hold_s,
         metadata=meta,
+        rest_s=rest_s,
     )

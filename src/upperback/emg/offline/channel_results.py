@@ -16,7 +16,7 @@ from upperback.emg.offline.fatigue import (
     longest_run,
 )
 from upperback.emg.offline.frontend import Features
-from upperback.emg.offline.quality import BLOCKING, assess
+from upperback.emg.offline.quality import BLOCKING, MAINS_PRESENT, assess
 from upperback.emg.offline.ratios import corrected_rms
 from upperback.model.emg import Activation, ChannelResult, FatigueTrend, Quality
 
@@ -32,6 +32,8 @@ class ChannelContext:
     noise_ms: np.ndarray  # robust noise floor of the mean square, per channel
     p95_ms: np.ndarray  # 95th percentile of the smoothed mean square, per channel
     band_rms: np.ndarray  # RMS of the filtered signal over the whole recording
+    near_flat: np.ndarray  # bool: band RMS far below the other channels' (disconnected)
+    rest_ms: np.ndarray | None = None  # mean square in a given rest segment, per channel
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,9 @@ class ChannelOutcome:
 
 def snr_db(ctx: ChannelContext, i: int) -> float | None:
     """Activity (95th percentile) over noise floor in dB, None without a floor."""
-    mu, p95 = float(ctx.noise_ms[i]), float(ctx.p95_ms[i])
+    # Against a rest segment when the caller marked one, else the estimated floor.
+    mu = float(ctx.rest_ms[i]) if ctx.rest_ms is not None else float(ctx.noise_ms[i])
+    p95 = float(ctx.p95_ms[i])
     return float(10 * np.log10(p95 / mu)) if mu > 0 and p95 > 0 else None
 
 
@@ -63,6 +67,7 @@ def quality_flags(ctx: ChannelContext, i: int, snr: float | None) -> list[str]:
         mains_fraction=float(ctx.mains_fraction[i]),
         snr_db=snr,
         motion=float(ctx.motion[i]),
+        near_flat=bool(ctx.near_flat[i]),
     )
 
 
@@ -139,10 +144,14 @@ def channel_outcome(
     emg_like = bool(np.isfinite(ep_all).any() and np.nanmedian(ep_all) < 200.0)
     whole = not blocked and (covered >= 0.8 or (not ch_acts and emg_like and "low_snr" in flags))
     if whole:
-        # One sustained contraction: no rest to estimate a floor from, use it whole.
+        # One sustained contraction: no rest to estimate a floor from, use it whole. An SNR
+        # from the contraction's own quietest part means nothing: none is stated unless a
+        # rest segment was given.
         mask = np.ones(nb, dtype=bool)
         floor = 0.0
         flags = [x for x in flags if x != "low_snr"]
+        if ctx.rest_ms is None:
+            snr = None
     window, span = fatigue_window(
         ch_acts, whole=whole, hold_s=hold_s, duration_s=f.n_samples / f.fs
     )
@@ -156,6 +165,9 @@ def channel_outcome(
     fat = fatigue(f.ep_mdf[i], f.ep_mnf[i], sel, epoch_s=f.epoch / f.fs)
     rms = None if blocked else corrected_rms(f.ms[i], mask, floor)
     ecg = i in ctx.ecg_channels
+    info_flags = (["mains_interference"] if ctx.mains_fraction[i] >= MAINS_PRESENT else []) + (
+        ["ecg_contamination"] if ecg else []
+    )
     mu = float(ctx.noise_ms[i])
     result = ChannelResult(
         muscle=info.muscle,
@@ -175,7 +187,7 @@ def channel_outcome(
         noise_floor_rms=float(np.sqrt(mu)) if mu > 0 else None,
         quality=Quality(
             ok=not flags,
-            flags=flags + (["ecg_contamination"] if ecg else []),
+            flags=flags + info_flags,
             snr_db=snr,
             mains_fraction=float(ctx.mains_fraction[i]),
             clipped_fraction=float((f.n_at_min[i] + f.n_at_max[i]) / max(f.n_samples, 1)),
