@@ -95,3 +95,63 @@ def test_exposure_refuses_missing_mvc_and_short_records() -> None:
             lambda a, b: rec.data[:, a:b], n_samples=int(30 * rec.fs), fs=rec.fs,
             channels=rec.channels, mvc_rms={"UT_R": 1.0, "UT_L": 1.0},
         )  # fmt: skip
+
+
+def _write_edf(path: object, rec: Recording) -> None:
+    import pyedflib
+
+    x = rec.data * 1e6
+    top = float(np.ceil(np.abs(x).max() * 1.1))
+    w = pyedflib.EdfWriter(str(path), rec.n_channels, file_type=pyedflib.FILETYPE_EDFPLUS)
+    try:
+        w.setSignalHeaders(
+            [
+                {
+                    "label": c,
+                    "dimension": "uV",
+                    "sample_frequency": int(rec.fs),
+                    "physical_max": top,
+                    "physical_min": -top,
+                    "digital_max": 32767,
+                    "digital_min": -32768,
+                }
+                for c in rec.channels
+            ]
+        )
+        w.writeSamples(list(x))
+    finally:
+        w.close()
+
+
+def test_cli_exposure_reads_edf_in_chunks(tmp_path: object) -> None:
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from upperback.cli.emg import emg_app
+
+    d = Path(str(tmp_path))
+    rec, mvc = _desk_day(3, 2, rest_breaks=False)
+    _write_edf(d / "day.edf", rec)
+    _write_edf(d / "mvc.edf", mvc)
+    r = CliRunner().invoke(
+        emg_app,
+        [
+            "exposure",
+            str(d / "day.edf"),
+            "--mvc",
+            str(d / "mvc.edf"),
+            "--json",
+            "--plot",
+            str(d / "x.png"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [c["channel"] for c in doc["exposure"]["channels"]] == ["UT_R", "UT_L"]
+    assert doc["finding"]["id"] == "scarce_muscular_rest" and doc["micro_break"]["every_min"] == 20
+    assert any("chunked" in p for p in doc["exposure"]["processing"])
+    assert (d / "x.png").read_bytes()[:4] == b"\x89PNG"
+    bad = CliRunner().invoke(emg_app, ["exposure", str(d / "day.edf"), "--mvc", str(d / "no.csv")])
+    assert bad.exit_code == 2 and bad.output.strip() == "error: no.csv: file not found"

@@ -133,6 +133,72 @@ def _parse_items(items: list[str], option: str, example: str) -> dict[str, str]:
     return out
 
 
+@emg_app.command("exposure")
+def exposure(
+    rec: Path = typer.Argument(..., help="Workday recording (.edf/.bdf read in chunks; others)"),
+    mvc: Path = typer.Option(..., "--mvc", help="MVC recording of the same montage (%MVC)"),
+    rest: Path | None = typer.Option(None, "--rest", help="Rest recording: noise to subtract"),
+    fs: float | None = typer.Option(None, "--fs", help="Sampling rate in Hz for text files"),
+    mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
+    plot: Path | None = typer.Option(None, "--plot", help="Write the APDF/EVA picture (PNG)"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON to standard output"),
+) -> None:
+    """Workday exposure: APDF p10/p50/p90 %MVC, gaps/min, muscular rest, sustained
+    low-level activity, EVA; with the clinician finding and micro-break advice."""
+    from upperback.emg import read_recording
+    from upperback.emg.exposure import exposure_finding, micro_break_prescription
+    from upperback.emg.exposure.analyze import exposure_of_edf, exposure_of_recording
+
+    try:
+        if mains not in ("auto", "50", "60", "none"):
+            raise InvalidInput(f"--mains must be one of auto, 50, 60, none; got {mains!r}")
+        mvc_rec = read_recording(mvc, fs=fs)
+        if rec.suffix.lower() in (".edf", ".bdf") and rest is None and fs is None:
+            if not rec.exists():
+                raise InvalidInput(f"{rec.name}: file not found")
+            result = exposure_of_edf(rec, mvc_rec, mains=mains)
+        else:
+            rest_rec = read_recording(rest, fs=fs) if rest is not None else None
+            result = exposure_of_recording(
+                read_recording(rec, fs=fs), mvc_rec, rest=rest_rec, mains=mains
+            )
+        finding = exposure_finding(result)
+        advice = micro_break_prescription(result)
+        if plot is not None:
+            from upperback.emg.exposure.plots import exposure_plot_png
+
+            try:
+                plot.write_bytes(exposure_plot_png(result))
+            except OSError as exc:
+                raise InvalidInput(f"--plot {plot.name}: cannot write ({exc.strerror})") from None
+    except UpperbackError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        doc = {
+            "exposure": result.model_dump(mode="json"),
+            "finding": finding.model_dump(mode="json") if finding else None,
+            "micro_break": advice.model_dump(mode="json") if advice else None,
+        }
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    typer.echo(f"{rec.name}: {result.duration_s / 3600:.2f} h, {result.fs:g} Hz")
+    for c in result.channels:
+        typer.echo(
+            f"{c.channel}: APDF p10/p50/p90 {c.apdf_p10_pct_mvc:.1f}/{c.apdf_p50_pct_mvc:.1f}/"
+            f"{c.apdf_p90_pct_mvc:.1f} %MVC; {c.gaps_per_min:.1f} gaps/min; rest "
+            f"{c.rest_pct_time:.1f} % of time; sustained low-level {c.sustained_pct_time:.1f} % "
+            f"({c.n_sustained_periods} periods > {result.thresholds.sustained_min_s:g} s)"
+        )
+    if finding is not None:
+        typer.echo(f"finding: {finding.statement} [{finding.evidence}] ({finding.source})")
+    if advice is not None:
+        typer.echo(f"micro-breaks: {advice.text} [{advice.evidence}] ({advice.source})")
+    for f in result.flags:
+        typer.echo(f"flag: {f}")
+    for line in result.processing:
+        typer.echo(f"processing: {line}")
+
+
 @emg_app.command("live")
 def live(
     rec: Path | None = typer.Argument(None, help="Recording to replay (with --replay)"),

@@ -14,6 +14,7 @@ subtracted and a flag says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -181,16 +182,7 @@ def exposure_of_recording(
 ) -> ExposureResult:
     """Exposure of an in-memory recording, normalised to an MVC recording (and noise from
     an optional rest recording), both matched by channel name, else muscle and side."""
-    from upperback.emg.offline.analysis import match_mvc, mvc_amplitudes
-
-    mvc_vals = mvc_amplitudes(mvc, mains=mains)
-    infos = resolve_channels(rec.channels, rec.mapping or None)
-    mvc_infos = resolve_channels(mvc.channels, mvc.mapping or None)
-    per: dict[str, float] = {}
-    for info in infos:
-        v = match_mvc(info, mvc_vals, mvc_infos)
-        if v:
-            per[info.name] = v
+    per = mvc_for_channels(rec.channels, rec.mapping or None, mvc, mains=mains)
     noise = None
     if rest is not None:
         if rest.channels != rec.channels:
@@ -207,3 +199,51 @@ def exposure_of_recording(
         mvc_rms=per, noise_rms=noise, mapping=rec.mapping or None, chunk_s=chunk_s, mains=mains,
         source=rec.source,
     )  # fmt: skip
+
+
+def mvc_for_channels(
+    channels: tuple[str, ...], mapping: Mapping[str, str] | None, mvc: Recording, *, mains: str
+) -> dict[str, float]:
+    """MVC RMS per recording channel, matched by name, else muscle and side."""
+    from upperback.emg.offline.analysis import match_mvc, mvc_amplitudes
+
+    vals = mvc_amplitudes(mvc, mains=mains)
+    infos = resolve_channels(channels, mapping)
+    mvc_infos = resolve_channels(mvc.channels, mvc.mapping or None)
+    out: dict[str, float] = {}
+    for info in infos:
+        v = match_mvc(info, vals, mvc_infos)
+        if v:
+            out[info.name] = v
+    return out
+
+
+def exposure_of_edf(
+    path: str | Path, mvc: Recording, *, chunk_s: float = 60.0, mains: str = "auto"
+) -> ExposureResult:
+    """Exposure of an EDF/BDF file read ``chunk_s`` at a time (after a crash-safe probe)."""
+    from upperback.emg.readers._common import display
+    from upperback.emg.readers.edf import edf_layout, open_edf
+    from upperback.emg.readers.isolated import probe_isolated
+
+    p = Path(path)
+    probe_isolated("edf-probe", p)
+    reader = open_edf(p)
+    try:
+        idx, fs, labels, _units = edf_layout(reader, display(p))
+        n = min(int(reader.getNSamples()[i]) for i in idx)  # type: ignore[attr-defined]
+
+        def read(start: int, stop: int) -> FloatArray:
+            out = np.empty((len(idx), stop - start))
+            for r, i in enumerate(idx):
+                out[r] = reader.readSignal(i, start, stop - start)  # type: ignore[attr-defined]
+            return out
+
+        chans = tuple(labels)
+        return analyze_exposure(
+            read, n_samples=n, fs=fs, channels=chans,
+            mvc_rms=mvc_for_channels(chans, None, mvc, mains=mains), chunk_s=chunk_s,
+            mains=mains, source=display(p),
+        )  # fmt: skip
+    finally:
+        reader.close()  # type: ignore[attr-defined]

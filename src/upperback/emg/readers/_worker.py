@@ -27,6 +27,12 @@ def main(argv: list[str]) -> int:
     from upperback.errors import UpperbackError
 
     try:
+        if kind == "edf-probe":
+            from upperback.emg.readers.edf import probe_edf_native
+
+            probe_edf_native(Path(path))
+            (out / "meta.json").write_text("{}")
+            return 0
         if kind == "c3d":
             from upperback.emg.readers.c3d import read_c3d_native as read
         else:

@@ -70,3 +70,16 @@ def read_edf_native(path: Path, *, fs: float | None = None) -> Recording:
         units=tuple(units),
         source=source,
     )
+
+
+def probe_edf_native(path: Path, *, chunk: int = 1 << 20) -> None:
+    """Open and read every kept signal in chunks, keeping nothing (for :mod:`._worker`)."""
+    reader = open_edf(path)
+    try:
+        idx, _fs, _labels, _units = edf_layout(reader, display(path))
+        n = min(int(reader.getNSamples()[i]) for i in idx)  # type: ignore[attr-defined]
+        for i in idx:
+            for start in range(0, n, chunk):
+                reader.readSignal(i, start, min(chunk, n - start))  # type: ignore[attr-defined]
+    finally:
+        reader.close()  # type: ignore[attr-defined]

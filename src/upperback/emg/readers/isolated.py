@@ -29,13 +29,19 @@ from upperback.emg.recording import Recording
 from upperback.errors import InvalidInput
 
 #: Native readers that run isolated, by kind.
-NATIVE_KINDS: dict[str, str] = {"c3d": "C3D", "edf": "EDF/BDF"}
+NATIVE_KINDS: dict[str, str] = {"c3d": "C3D", "edf": "EDF/BDF", "edf-probe": "EDF/BDF"}
 #: Wall-clock limit of one read, seconds.
 TIMEOUT_S = 30.0
 #: Address-space allowance on top of the file's size (interpreter, NumPy, the library).
 BASE_MEMORY_BYTES = 1536 * 1024 * 1024
 #: Per byte of file: float64 samples from 16-bit data are 4x, plus the library's own copy.
 MEMORY_PER_FILE_BYTE = 12
+
+
+def probe_isolated(kind: str, path: Path) -> None:
+    """Read the whole file in a child and discard it: afterwards the parent may read it
+    chunk by chunk in-process (the long-recording path) without risking a crash."""
+    read_isolated(kind, path)
 
 
 def memory_limit(path: Path) -> int:
@@ -86,6 +92,8 @@ def _collect(
     """Turn the child's exit status and files into a Recording or one error line."""
     if proc.returncode == 0 and (out / "meta.json").exists():
         meta = json.loads((out / "meta.json").read_text())
+        if not meta:  # a probe: the file read cleanly, no samples returned
+            return Recording(data=np.zeros((1, 1)), fs=1.0, channels=("probe",), source=source)
         data = np.load(out / "data.npy", allow_pickle=False)
         return Recording(
             data=data,
