@@ -14,6 +14,7 @@ from upperback.cli.clients import client_app
 from upperback.cli.common import (
     DbOpt,
     JsonOpt,
+    OneLineErrors,
     clinician,
     console,
     guarded,
@@ -29,6 +30,7 @@ app = typer.Typer(
     help="Precision training of upper-back resilience: preface, assessment, intentional loading, adaptive feedback.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 app.add_typer(client_app, name="client")
 journey.register(app)
