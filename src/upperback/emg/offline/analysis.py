@@ -58,6 +58,35 @@ METADATA_KEYS: tuple[str, ...] = (
 )
 
 
+#: Most activations a reviewer may set per channel (bounded input).
+MAX_REVIEWED = 2000
+
+
+def check_activations(
+    activations: Mapping[str, list[tuple[float, float]]], recording: Recording
+) -> dict[str, list[tuple[float, float]]]:
+    """Reviewed activations: known channels, onset before offset, inside the recording,
+    in order and not overlapping; one line naming the first problem."""
+    out: dict[str, list[tuple[float, float]]] = {}
+    dur = recording.duration_s
+    for name, acts in activations.items():
+        if name not in recording.channels:
+            raise InvalidInput(f"review: no channel named {name!r}")
+        if len(acts) > MAX_REVIEWED:
+            raise InvalidInput(f"review {name}: at most {MAX_REVIEWED} activations")
+        clean = sorted((float(a), float(b)) for a, b in acts)
+        for k, (a, b) in enumerate(clean):
+            if not (0.0 <= a < b <= dur + 1e-9):
+                raise InvalidInput(
+                    f"review {name}: activation {a:g}-{b:g} s must have 0 <= onset < offset "
+                    f"<= {dur:.3f} s"
+                )
+            if k and a < clean[k - 1][1]:
+                raise InvalidInput(f"review {name}: activations overlap at {a:g} s")
+        out[name] = clean
+    return out
+
+
 def check_metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
     """Known keys only, values one line of at most 200 characters."""
     out: dict[str, str] = {}
@@ -201,6 +230,7 @@ def analyze_features(
     hold_s: tuple[float, float] | None = None,
     metadata: Mapping[str, str] | None = None,
     rest_s: tuple[float, float] | None = None,
+    activations: Mapping[str, list[tuple[float, float]]] | None = None,
 ) -> EmgAnalysis:
     """Turn front-end features into an :class:`EmgAnalysis`: per-channel results
     (:mod:`.channel_results`), then ratios and onset delays (:mod:`.ratios`)."""
@@ -216,12 +246,13 @@ def analyze_features(
         delay_s=plan.filters.channel_delays_s(),
     )
     mvc_rms = [match_mvc(info, mvc, mvc_infos or []) for info in infos] if mvc is not None else None
+    reviewed = dict(activations or {})
     outs = [
         channel_outcome(
             ctx,
             i,
             info,
-            acts[i],
+            reviewed.get(info.name, acts[i]),
             units=units[i] if i < len(units) else "",
             mvc_rms=mvc_rms[i] if mvc_rms is not None else None,
             hold_s=hold_s,
@@ -246,7 +277,12 @@ def analyze_features(
         reference_channels=refs,
         mains_hz=plan.mains.frequency_hz,
         notches_hz=list(plan.mains.harmonics_hz),
-        processing=processing_notes(plan, feats),
+        processing=processing_notes(plan, feats)
+        + (
+            [f"onsets/offsets of {', '.join(sorted(reviewed))} set by the reviewer"]
+            if reviewed
+            else []
+        ),
         metadata=dict(metadata or {}),
         normalization=(
             "MVC: amplitude / max 0.5 s RMS of the MVC recording (ratios of MVC-normalized amplitude)"
@@ -266,6 +302,7 @@ def analyze_recording(
     hold_s: tuple[float, float] | None = None,
     metadata: Mapping[str, str] | None = None,
     rest_s: tuple[float, float] | None = None,
+    activations: Mapping[str, list[tuple[float, float]]] | None = None,
 ) -> EmgAnalysis:
     """Analyse a recording: activations, amplitudes, ratios, onset delays, fatigue, quality.
 
@@ -282,6 +319,9 @@ def analyze_recording(
     hold_s : (start, end), optional
         The isometric hold the fatigue trend is fitted over (seconds); default: the whole
         recording when it is one contraction, else the longest activation.
+    activations : mapping, optional
+        Channel -> reviewed (onset, offset) list in seconds; replaces the detected ones
+        (a clinician moved or deleted onsets), checked by :func:`check_activations`.
     rest_s : (start, end), optional
         A rest segment (seconds): SNR is judged against it instead of the estimated floor.
     metadata : mapping, optional
@@ -296,6 +336,7 @@ def analyze_recording(
             f"hold: starts at {hold_s[0]:g} s, after the recording's end ({recording.duration_s:.1f} s)"
         )
     meta = check_metadata(metadata)
+    reviewed = check_activations(activations, recording) if activations is not None else None
     check_option("mains", str(mains), MAINS_OPTIONS)
     if recording.fs < 400:
         raise InvalidInput(
@@ -331,4 +372,5 @@ def analyze_recording(
         hold_s=hold_s,
         metadata=meta,
         rest_s=rest_s,
+        activations=reviewed,
     )
