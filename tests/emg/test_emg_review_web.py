@@ -54,7 +54,7 @@ def page(tmp_path: Path) -> Iterator[tuple[TestClient, str, int]]:
             "password": "demo-clinician",
             "csrf_token": m.group(1),
             "next": "/",
-        },  # fmt: skip
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303
@@ -80,7 +80,7 @@ def test_mapping_review_and_saved_copy(page: tuple[TestClient, str, int]) -> Non
             "mapping": "EMG1=UT_R, EMG2=LT_R\nEMG3=SA_R",
             "inter_electrode_distance_mm": "20",
             "amplifier": "Delsys Trigno",
-        },  # fmt: skip
+        },
         files={"file": ("vicon.csv", _csv(("EMG1", "EMG2", "EMG3")), "text/csv")},
         follow_redirects=False,
     )
