@@ -226,8 +226,10 @@ def emg_live(
     request: Request, db: DbDep, actor: PageActor, client: PageClient, recording_id: RecordingId
 ) -> Response:
     entry, stored = get_emg(db, actor, client.id, recording_id)
-    pair = ratio_pair(list(stored.get("envelope", {}).get("channels", {})))
+    mapping = (stored.get("upload") or {}).get("mapping") or None
+    pair = ratio_pair(list(stored.get("envelope", {}).get("channels", {})), mapping)
+    others = [r for r in list_emg(db, actor, client.id) if r.id != entry.id]
     return render(
         request, "live.html", client=client, entry=entry, pair=pair, active="emg",
-        ws_path=f"/api/v1/clients/{client.id}/emg/{entry.id}/live",
+        ws_path=f"/api/v1/clients/{client.id}/emg/{entry.id}/live", mvc_choices=others,
     )  # fmt: skip
