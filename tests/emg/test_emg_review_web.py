@@ -133,6 +133,9 @@ def test_bad_mapping_keeps_what_was_typed(page: tuple[TestClient, str, int]) -> 
     assert r.status_code == 422
     assert "mapping for channel &#39;EMG1&#39;: unknown muscle &#39;elbow&#39;" in r.text
     assert ">EMG1=elbow</textarea>" in r.text and 'value="X-1"' in r.text
+    # The message sits beside the mapping field it is about.
+    assert r.text.index("EMG1=elbow</textarea>") < r.text.index('id="upload-error"')
+    assert r.text.index('id="upload-error"') < r.text.index("Electrodes and amplifier")
 
 
 def test_live_replay_normalised_to_a_stored_mvc(page: tuple[TestClient, str, int]) -> None:
