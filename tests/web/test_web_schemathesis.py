@@ -71,4 +71,6 @@ def test_api_has_no_server_errors(st_app: FastAPI) -> None:
             failures.append(f"{op.method.upper()} {op.path}: {str(exc)[:600]}")
     assert not failures, "\n\n".join(failures)
     assert len(statuses) >= 3 * len(ops)
-    assert sum(200 <= c < 300 for c in statuses) >= len(ops), "too few requests got past validation"
+    # A generated body is never a valid FHIR Bundle, so that import is left out of this floor.
+    floor = sum(not op.path.endswith("/fhir/import") for op in ops)
+    assert sum(200 <= c < 300 for c in statuses) >= floor, "too few requests got past validation"
