@@ -81,8 +81,11 @@ class Guard:
         method: str = scope["method"]
         REQUEST_ORIGIN.set(RequestOrigin(self._address(scope), f"{method} {path}"[:300]))
         status: dict[str, int] = {}
+        over = False  # the body grew past the limit: whatever the app answers becomes a 413
 
         async def sending(message: Message) -> None:
+            if over:
+                return
             if message["type"] == "http.response.start":
                 status["code"] = int(message["status"])
             await send(message)
@@ -96,19 +99,21 @@ class Guard:
             received = 0
 
             async def limited() -> Message:
-                nonlocal received
+                nonlocal received, over
                 message = await receive()
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
                     if received > limit:
+                        over = True
                         raise BodyTooLarge
                 return message
 
             try:
                 await self.app(scope, limited, sending)
             except BodyTooLarge:
-                if "code" in status:
-                    raise
+                pass
+            if over and "code" not in status:
+                over = False
                 await _respond(sending, 413, *self._too_large(path, limit))
         await self._audit(scope, status.get("code", 500), None)
 
