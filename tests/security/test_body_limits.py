@@ -94,6 +94,7 @@ def test_a_logged_in_stream_is_cut_at_the_limit(app: FastAPI, world: World) -> N
     limit = app.state.settings.max_upload_bytes
     assert status == 413
     assert read <= limit + 2 * MB, f"read {read / MB:.0f} MB past a {limit / MB:.0f} MB limit"
+    assert peak < 20 * MB, f"memory grew {peak / MB:.1f} MB"
 
 
 def test_an_upload_with_a_revoked_token_is_refused_before_reading(

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -108,10 +109,8 @@ class Guard:
                         raise BodyTooLarge
                 return message
 
-            try:
+            with contextlib.suppress(BodyTooLarge):  # the app may also turn it into a 400
                 await self.app(scope, limited, sending)
-            except BodyTooLarge:
-                pass
             if over and "code" not in status:
                 over = False
                 await _respond(sending, 413, *self._too_large(path, limit))
