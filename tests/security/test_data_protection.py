@@ -54,7 +54,12 @@ def test_erasure_leaves_no_row_of_the_client(app: FastAPI, world: World) -> None
     assert removed > 50
     leftovers = []
     for table, col, value in _every_value(db):
-        if (col == "client_id" and value == world.a_client) or (col == "account_id" and value in account_ids) or (table == "client" and col == "id" and value == world.a_client) or (value is not None and (name in json.dumps(value, default=str) or value == "alex")):
+        if (
+            (col == "client_id" and value == world.a_client)
+            or (col == "account_id" and value in account_ids)
+            or (table == "client" and col == "id" and value == world.a_client)
+            or (value is not None and (name in json.dumps(value, default=str) or value == "alex"))
+        ):
             leftovers.append((table, col, value))
     assert not leftovers, leftovers[:5]
     assert len(_every_value(db)) < before

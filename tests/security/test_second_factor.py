@@ -65,3 +65,23 @@ def test_client_accounts_have_no_second_factor_set_up(app: FastAPI) -> None:
     page = browser.get("/account")
     assert "authenticator" not in page.text and "Download a copy of all your data" in page.text
     assert browser.post("/account/totp/start", data={"csrf_token": csrf}).status_code == 403
+
+
+def test_guessing_codes_is_limited_like_guessing_passwords(app: FastAPI) -> None:
+    from upperback.services import second_factor
+    from upperback.services.accounts import authenticate
+
+    demo = authenticate(app.state.db, "demo", "demo-clinician")
+    assert demo is not None
+    setup = second_factor.begin_totp(app.state.db, demo)
+    second_factor.confirm_totp(app.state.db, demo, pyotp.TOTP(setup.secret).now())
+    thief = TestClient(app)  # knows the password, not the code
+    token = csrf_of(thief)
+    thief.post(
+        "/login", data={"username": "demo", "password": "demo-clinician", "csrf_token": token}
+    )
+    codes = [
+        thief.post("/login/code", data={"code": f"{i:06d}", "csrf_token": token}).status_code
+        for i in range(7)
+    ]
+    assert codes[:5] == [401] * 5 and codes[-1] == 429, codes

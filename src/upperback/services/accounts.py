@@ -9,6 +9,7 @@ Sessions and API tokens live in `auth_sessions`, the second factor in `second_fa
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -38,6 +39,15 @@ MAX_PASSWORD = 200
 # keyboard runs, dates and the username, and keeps passphrases such as "demo-clinician".
 MIN_STRENGTH = 2
 TOKEN_MAX_AGE_S = 12 * 3600
+# One argon2 verification at a time per process [design]: each uses 64 MiB and all cores
+# (4 lanes), so a flood of login attempts queues behind itself instead of starving other
+# users' requests of CPU and memory. A queue longer than HASH_WAIT_S refuses the attempt.
+_HASH_SLOT = threading.BoundedSemaphore(1)
+HASH_WAIT_S = 10.0
+
+
+class LoginBusy(Exception):
+    """Too many logins being checked at once; the caller should retry in a moment."""
 
 
 @dataclass(frozen=True)
@@ -173,10 +183,14 @@ def authenticate(db: Database, username: str, password: str) -> Account | None:
         stored = row.password_hash if row is not None else _DUMMY_HASH
         active = row is not None and account_row_active(uow.session, row)
         account = _account(row) if row is not None else None
+    if not _HASH_SLOT.acquire(timeout=HASH_WAIT_S):
+        raise LoginBusy
     try:
         _HASHER.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
+    finally:
+        _HASH_SLOT.release()
     if account is None or not active:
         return None
     if _HASHER.check_needs_rehash(stored):  # parameters moved on: upgrade quietly

@@ -11,7 +11,7 @@ from fastapi import Request
 from starlette.requests import HTTPConnection
 
 from upperback.services import auth_sessions, login_limit, second_factor
-from upperback.services.accounts import Account, authenticate
+from upperback.services.accounts import Account, LoginBusy, authenticate
 from upperback.services.database import Database
 from upperback.web.security import client_address as _address
 from upperback.web.settings import Settings
@@ -60,7 +60,10 @@ def attempt_login(
         raise TooManyAttempts(verdict.address_wait)
     if verdict.account_wait is not None and not code:
         raise TooManyAttempts(verdict.account_wait, code_helps=True)
-    account = authenticate(db, username, password)
+    try:
+        account = authenticate(db, username, password)
+    except LoginBusy:
+        raise TooManyAttempts(2) from None  # not counted: the password was not checked
     if account is None:
         login_limit.record_failure(db, username, address)
         raise NotAuthenticated("wrong username or password")

@@ -36,6 +36,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _CLIENT_PATH = re.compile(r"^(?:/api/v1)?/clients/(\d{1,10})(?:/|$)")
 _UPLOAD_PATH = re.compile(r"^(?:/api/v1)?/clients/\d{1,10}/emg/?$")
 _ANONYMOUS_POSTS = {"/login", "/login/code", "/logout", "/api/v1/auth/token"}
+_LOGIN_PATHS = {"/login", "/login/code", "/api/v1/auth/token"}
 _WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _REFUSED = {401, 403, 413, 429}
 _EXPORT_HINTS = ("export", ".csv", ".pdf", "/audit")
@@ -189,6 +190,8 @@ class Guard:
             return
         if path.endswith("/audit") or path.endswith("/audit.csv"):
             return  # reading the audit trail is audited by the service itself
+        if path in _LOGIN_PATHS:
+            return  # failed logins are kept in login_failure, successes audited as "login"
         account = (scope.get("state") or {}).get("account")
         actor = account.actor().label if account is not None else "anonymous"
         target = f"{method} {path}"

@@ -8,12 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from upperback.services import login_limit
 from upperback.services.accounts import account_by_id
 from upperback.web.auth import (
     NotAuthenticated,
     SecondFactorNeeded,
     TooManyAttempts,
     attempt_login,
+    client_address,
     end_session,
     finish_second_factor,
     start_session,
@@ -84,7 +86,15 @@ def login_code(
     account = account_by_id(db, int(pending["a"])) if fresh and isinstance(pending, dict) else None
     if account is None:
         request.session.pop("pending", None)
-        return _form(request, 401, next, "the log-in expired: start again", step="password", username="")
+        return _form(
+            request, 401, next, "the log-in expired: start again", step="password", username=""
+        )
+    wait = login_limit.check(db, account.username, client_address(request)).account_wait
+    if wait is not None:  # guessing codes counts like guessing passwords
+        resp = _form(request, 429, next, TooManyAttempts(wait).message, step="code",
+                     username=account.username)  # fmt: skip
+        resp.headers["Retry-After"] = str(wait)
+        return resp
     try:
         finish_second_factor(request, db, account, code)
     except NotAuthenticated as exc:
