@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,11 +12,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from web_helpers import SECRET, World, _build
-
-from upperback.web import create_app
-from upperback.web.settings import Settings
+from sec_helpers import make_app
+from web_helpers import World, _build
 
 
 @pytest.fixture(scope="session")
@@ -37,13 +35,6 @@ def world(seeded: World, tmp_path: Path) -> World:
         seeded.a_recording,
         seeded.b_recording,
     )
-
-
-def make_app(world: World, **overrides: object) -> FastAPI:
-    settings = Settings(db_url=str(world.path), secret_key=SECRET, **overrides)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return create_app(settings=settings)
 
 
 @pytest.fixture

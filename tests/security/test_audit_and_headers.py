@@ -9,10 +9,10 @@ import io
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sec_helpers import make_app
 from starlette.websockets import WebSocketDisconnect
 from web_helpers import World, page_login, token_for
 
-from conftest import make_app
 from upperback.web.errors import scrub_paths
 
 

@@ -10,9 +10,9 @@ import pyotp
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from live_server import serving
+from sec_helpers import make_app
 from web_helpers import World
 
-from conftest import make_app
 from upperback.services import login_limit, second_factor
 from upperback.services.accounts import authenticate
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from upperback.model.common import Frozen, Score0to10
+from upperback.model.common import Day, Frozen, Score0to10
 
 # Bounds of one logged session [design]: generous for any real session (a program session
 # has at most ~10 exercises x 20 sets), small enough that no log can slow a dashboard.
@@ -63,7 +62,7 @@ class SetLog(Frozen):
 class SessionLogIn(Frozen):
     """A logged session against a planned one (week, index)."""
 
-    date: dt.date
+    date: Day
     week: int = Field(ge=1, le=52)
     index: int = Field(ge=1, le=7)
     sets: list[SetLog] = Field(default_factory=list, max_length=MAX_SETS_PER_LOG)
