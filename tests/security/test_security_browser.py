@@ -79,4 +79,17 @@ def test_security_pages_in_the_browser(app: FastAPI, world: World) -> None:
             assert "Download as CSV" in page.inner_text("main")
             _shot(page, f"audit-{size}")
             page.close()
+            # a client's account page: plain words, and their own data to download
+            page = browser.new_page(viewport={"width": w, "height": h})
+            page.goto(base + "/login")
+            page.fill("input[name=username]", "alex")
+            page.fill("input[name=password]", "demo-client")
+            page.click("button[type=submit]")
+            page.goto(base + "/account")
+            assert page.locator("a[download]").count() == 1
+            assert "authenticator" not in page.inner_text("main")
+            assert "token" not in page.inner_text("main").lower()
+            assert _no_sideways_scroll(page)
+            _shot(page, f"account-client-{size}")
+            page.close()
         browser.close()
