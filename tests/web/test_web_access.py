@@ -32,6 +32,18 @@ NO_CLIENT_DATA = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    ("POST", "/login/code"),
+    ("GET", "/api/v1/auth/tokens"),
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"),
+    ("POST", "/api/v1/auth/logout"),
+    ("GET", "/account"),
+    ("GET", "/account/my-data.json"),
+    ("POST", "/account/totp/start"),
+    ("POST", "/account/totp/confirm"),
+    ("POST", "/account/totp/off"),
+    ("POST", "/account/tokens/{token_id}/revoke"),
+    ("POST", "/account/logout-everywhere"),
+    ("POST", "/account/logins"),
 }
 # Routes listing the caller's own records: a stranger must not find A's client in them.
 LISTINGS = {("GET", "/api/v1/clients"), ("GET", "/api/v1/export"), ("GET", "/")}
@@ -46,6 +58,7 @@ PUBLIC = {
     ("POST", "/api/v1/auth/token"),
     ("GET", "/login"),
     ("POST", "/login"),
+    ("POST", "/login/code"),
 }
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from upperback import __version__
-from upperback.cli import journey
+from upperback.cli import admin, journey
 from upperback.cli.clients import client_app
 from upperback.cli.common import (
     DbOpt,
@@ -36,6 +36,7 @@ app = typer.Typer(
 app.add_typer(client_app, name="client")
 app.add_typer(fhir_app, name="fhir")
 journey.register(app)
+admin.register(app)
 
 
 def _version(value: bool) -> None:

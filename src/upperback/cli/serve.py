@@ -28,7 +28,7 @@ def serve(
     import uvicorn
 
     from upperback.services.database import Database
-    from upperback.web.app import create_app
+    from upperback.web.app import create_app, server_options
 
     if seed_demo:
         from upperback.services.seed import seed_demo as run_seed
@@ -52,4 +52,4 @@ def serve(
     console.print(
         f"upperback is running at [bold]http://{shown}:{port}/[/]  (API docs: /api/v1/docs; Ctrl+C stops)"
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", **server_options())

@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from upperback.errors import InvalidInput
 
 ENV_VAR = "UPPERBACK_DB"
+SYNC_ENV = "UPPERBACK_SQLITE_SYNCHRONOUS"
+SYNC_MODES = ("NORMAL", "FULL", "EXTRA")
 
 
 def default_db_path() -> Path:
@@ -39,7 +41,38 @@ def resolve_url(db: str | Path | None = None) -> str:
     return f"sqlite:///{path}"
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def synchronous_mode() -> str:
+    """SQLite's `synchronous` from UPPERBACK_SQLITE_SYNCHRONOUS (default NORMAL).
+
+    NORMAL in WAL mode never corrupts the file but may lose the last commits on power loss;
+    FULL syncs the WAL at every commit, so an acknowledged write survives a power cut too.
+    """
+    mode = os.environ.get(SYNC_ENV, "NORMAL").strip().upper()
+    if mode not in SYNC_MODES:
+        raise InvalidInput(f"{SYNC_ENV}: {mode!r} is not one of {', '.join(SYNC_MODES)}")
+    return mode
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (0600) if it does not exist yet.
+
+    SQLite gives its -wal and -shm files the mode of the main file, so they follow.
+    """
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _pragmas(synchronous: str) -> Any:
+    def apply(dbapi_conn: Any, record: Any) -> None:
+        _sqlite_pragmas(dbapi_conn, record, synchronous)
+
+    return apply
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, synchronous: str = "NORMAL") -> None:
     # WAL lets readers work during a write and survives a crash mid-commit;
     # foreign keys are off by default in SQLite and must be asked for per connection.
     # The driver's own implicit BEGIN is switched off: _sqlite_begin issues it instead.
@@ -50,7 +83,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
     if str(mode).lower() != "wal":
         cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA synchronous={synchronous}")
     cur.close()
 
 
@@ -67,8 +100,9 @@ def make_engine(url: str) -> Engine:
         path = make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _pragmas(synchronous_mode()))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
