@@ -11,6 +11,7 @@ import typer
 from upperback import __version__
 from upperback.cli import journey
 from upperback.cli.clients import client_app
+from upperback.cli.cohort import cohort_app
 from upperback.cli.common import (
     DbOpt,
     JsonOpt,
@@ -32,6 +33,7 @@ app = typer.Typer(
 )
 app.add_typer(client_app, name="client")
 journey.register(app)
+app.add_typer(cohort_app, name="cohort")
 
 
 def _version(value: bool) -> None:

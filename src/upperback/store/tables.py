@@ -252,3 +252,23 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(String(160))
     action: Mapped[str] = mapped_column(String(80))
     client_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+# --- Scale-out (issue 16): cohort sEMG results -------------------------------------------
+
+
+class CohortEmgRow(Base):
+    """One recording of a cohort sEMG run: its summary, or why it failed (one line)."""
+
+    __tablename__ = "cohort_emg"
+    __table_args__ = (UniqueConstraint("run", "path"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run: Mapped[str] = mapped_column(String(40), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(1000))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+    fs: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
