@@ -15,6 +15,7 @@ from upperback.cli.cohort import cohort_app
 from upperback.cli.common import (
     DbOpt,
     JsonOpt,
+    OneLineErrors,
     clinician,
     console,
     guarded,
@@ -30,6 +31,7 @@ app = typer.Typer(
     help="Precision training of upper-back resilience: preface, assessment, intentional loading, adaptive feedback.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 app.add_typer(client_app, name="client")
 journey.register(app)

@@ -76,9 +76,9 @@ def _announce(host: str, port: int, workers: int) -> None:
 def _require_server(db: str | None, workers: int) -> str:
     """The database URL, refused (one line) when it is an SQLite file."""
     from upperback.errors import InvalidInput
-    from upperback.store.db import resolve_url
+    from upperback.services.database import database_url
 
-    url = resolve_url(db)
+    url = database_url(db)
     if url.startswith("sqlite"):
         raise InvalidInput(
             f"--workers {workers}: several workers need PostgreSQL (SQLite has one writer); "
@@ -98,13 +98,12 @@ def _serve_workers(db: str | None, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
-    from upperback.services.database import Database
-    from upperback.store.db import ENV_VAR
+    from upperback.services.database import DB_ENV, Database
     from upperback.web.settings import SECRET_ENV
 
     url = _require_server(db, workers)
     Database.open(url).close()  # reachable and migrated once, before any worker starts
-    os.environ[ENV_VAR] = url
+    os.environ[DB_ENV] = url
     if not os.environ.get(SECRET_ENV):
         os.environ[SECRET_ENV] = secrets.token_urlsafe(32)
         console.print(

@@ -22,6 +22,8 @@ from upperback.errors import InvalidInput, NotFound, UpperbackError
 from upperback.outcomes.cohort import ClientCohortRow, CohortOutcomes, aggregate, client_summary
 from upperback.services.access import Actor, audit, require_clinician
 from upperback.services.database import Database
+from upperback.services.progress import progress_in
+from upperback.store.records import Records
 from upperback.store.tables import CohortEmgRow
 
 RECORDING_SUFFIXES = (".csv", ".txt", ".tsv", ".edf", ".bdf", ".c3d", ".hea")
@@ -331,21 +333,18 @@ def cohort_outcomes(
 ) -> CohortOutcomes:
     """Change vs MCID, responders, adherence and dose-response over the actor's clients.
 
-    Without `scheduler` and `local`, the rows are made in this process; with either, on a
-    Dask cluster. The figures are the same (rows are combined in client order).
+    The clients are read (and each read audited) in one unit of work. Without `scheduler`
+    and `local`, the rows are made in this process; with either, on a Dask cluster. The
+    figures are the same (rows are combined in client order).
     """
-    from upperback.services import clients
-    from upperback.services.progress import progress
-    from upperback.services.sessions import list_logs
-
-    require_clinician(actor, "compute cohort outcomes")
+    clinician_id = require_clinician(actor, "compute cohort outcomes")
     items = []
-    for c in clients.list_clients(db, actor):
-        p = progress(db, actor, c.id, today=today)
-        items.append((c.id, p.outcomes, p.adherence, list_logs(db, actor, c.id)))
     with db.uow(write=True) as uow:
-        for item in items:
-            audit(uow.session, actor, "cohort.outcomes", item[0])
+        records = Records(uow.session)
+        for c in records.clients(clinician_id=clinician_id, client_id=None):
+            p = progress_in(records, c.id, today=today)
+            items.append((c.id, p.outcomes, p.adherence, records.logs(c.id)))
+            audit(uow.session, actor, "cohort.outcomes", c.id)
         uow.commit()
     if scheduler is None and not local:
         return aggregate([_client_row(i) for i in items])

@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from upperback.emg.live import ratio_pair
 from upperback.errors import UpperbackError
 from upperback.report.emg_view import emg_plot_png
-from upperback.web.api.emg import RecordingId, analyse_and_store, read_limited
+from upperback.services.emg import get_emg, list_emg
 from upperback.web.deps import DbDep, PageActor, PageClient, SettingsDep
-from upperback.web.queries import get_emg, list_emg
+from upperback.web.shared import RecordingId, analyse_and_store, read_limited
 from upperback.web.templating import render
 
 router = APIRouter(prefix="/clients/{client_id}/emg")
