@@ -10,14 +10,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from seeding import START, client_with_logs
 from upperback.cli.app import app
 from upperback.services import clients
-from upperback.services.access import Actor
 from upperback.services.cohort import cohort_outcomes, find_recordings
 from upperback.services.database import Database
-from upperback.services.demo import demo_assessment, demo_intake, perform
-
-START = dt.date(2026, 1, 5)
 
 
 def _recording(path: Path, seed: int) -> None:
@@ -104,38 +101,12 @@ def test_bad_scheduler_or_table_path_is_one_line(
     assert r.output.strip().count("\n") == 0
 
 
-def _client(db: Database, actor: Actor, seed: int, weeks: int) -> None:
-    """A client through the real services: intake, assessment, plan, logged weeks, reassessment."""
-    import random
-
-    from upperback.model.client import ClientIn
-    from upperback.model.common import Sex
-    from upperback.services import assessment, preface, program, sessions
-
-    rng = random.Random(seed)
-    c = clients.add_client(
-        db, actor, ClientIn(name=f"Client {seed}", sex=Sex.female, birth_year=1980), today=START
-    )
-    before = START - dt.timedelta(days=3)
-    preface.record_intake(db, actor, c.id, demo_intake(before))
-    assessment.record_assessment(db, actor, c.id, demo_assessment(before, 0.0))
-    program.plan_program(db, actor, c.id, start_date=START, seed=seed)
-    for _ in range(weeks * 2):
-        prog = program.current_program(db, actor, c.id)
-        plan = program.next_view(db, actor, c.id).session
-        assert plan is not None
-        day = prog.session_date(plan.week, plan.index)
-        sessions.log_session(db, actor, c.id, perform(plan, day, plan.week, rng))
-    last = START + dt.timedelta(weeks=weeks)
-    assessment.record_assessment(db, actor, c.id, demo_assessment(last, seed / 4))
-
-
 def test_cohort_outcomes_are_the_same_in_process_and_on_a_dask_cluster(db_url: str) -> None:
     db = Database.open(db_url)
     actor = clients.ensure_clinician(db, "Sam Physio")
     other = clients.ensure_clinician(db, "Someone Else")
     for seed in (1, 2, 3, 4):
-        _client(db, actor, seed, weeks=2)
+        client_with_logs(db, actor, seed, n_logs=4)
     today = START + dt.timedelta(weeks=2)
     here = cohort_outcomes(db, actor, today=today)
     there = cohort_outcomes(db, actor, today=today, local=True, workers=2)
