@@ -36,7 +36,9 @@ def make_recordings(folder: Path, n: int, minutes: float, seed: int = 0) -> list
 
     rng = np.random.default_rng(seed)
     bases = [
-        generate(np.random.default_rng(seed + k), fs=FS, duration_s=BASE_S, channels=CHANNELS)[0].data
+        generate(np.random.default_rng(seed + k), fs=FS, duration_s=BASE_S, channels=CHANNELS)[
+            0
+        ].data
         for k in range(2)
     ]
     reps = max(1, round(minutes * 60 / BASE_S))
@@ -104,7 +106,9 @@ def main() -> int:
         db.close()
         eff = t_serial / (args.workers * t_dask)
         n = len(paths)
-        print(f"serial:  {t_serial:7.1f} s  ({n / t_serial:.2f} recordings/s, {len(failed_serial)} failed)")
+        print(
+            f"serial:  {t_serial:7.1f} s  ({n / t_serial:.2f} recordings/s, {len(failed_serial)} failed)"
+        )
         print(f"dask x{args.workers}: {t_dask:7.1f} s  ({n / t_dask:.2f} recordings/s, {len(res.failed)} failed; "
               f"cluster start-up {t_start:.1f} s not included)")  # fmt: skip
         print(f"speed-up {t_serial / t_dask:.2f}x, scaling efficiency {eff:.2f} (target >= 0.8)")

@@ -47,10 +47,15 @@ def simulate(path: Path, n_clients: int, weeks: int) -> tuple[int, int, int]:
     ids = []
     for i in range(n_clients):
         c = clients.add_client(
-            db, actor, ClientIn(name=f"Client {i}", sex=Sex.female, birth_year=1970 + i % 40), today=start
+            db,
+            actor,
+            ClientIn(name=f"Client {i}", sex=Sex.female, birth_year=1970 + i % 40),
+            today=start,
         )
         preface.record_intake(db, actor, c.id, demo_intake(start - dt.timedelta(days=3)))
-        assessment.record_assessment(db, actor, c.id, demo_assessment(start - dt.timedelta(days=3), 0.0))
+        assessment.record_assessment(
+            db, actor, c.id, demo_assessment(start - dt.timedelta(days=3), 0.0)
+        )
         program.plan_program(db, actor, c.id, start_date=start, seed=i)
         ids.append(c.id)
     db.close()
@@ -128,9 +133,15 @@ def main() -> int:
         per_before = (before - base_before) / logged / 1024
         print(f"simulated {args.clients} clients x {args.weeks} weeks: {logged} logged sessions, "
               f"{n_versions} program versions, in {elapsed:.0f} s ({1000 * elapsed / logged:.0f} ms/log in-process)")  # fmt: skip
-        print(f"database after set-up: {base_before / 1e6:.2f} MB before, {base / 1e6:.2f} MB after")
-        print(f"before (whole versions): {before / 1e6:.1f} MB, {per_before:.1f} KB per logged session")
-        print(f"after  (patches+packed): {after / 1e6:.1f} MB, {per_after:.1f} KB per logged session")
+        print(
+            f"database after set-up: {base_before / 1e6:.2f} MB before, {base / 1e6:.2f} MB after"
+        )
+        print(
+            f"before (whole versions): {before / 1e6:.1f} MB, {per_before:.1f} KB per logged session"
+        )
+        print(
+            f"after  (patches+packed): {after / 1e6:.1f} MB, {per_after:.1f} KB per logged session"
+        )
         print(f"ratio {per_before / per_after:.1f}x; target <= {TARGET_KB:g} KB: "
               f"{'met' if per_after <= TARGET_KB else 'NOT met'}")  # fmt: skip
         return 0
