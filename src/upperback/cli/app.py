@@ -23,6 +23,7 @@ from upperback.cli.common import (
     print_json,
     read_json,
 )
+from upperback.cli.fhir import fhir_app
 from upperback.errors import InvalidInput
 from upperback.services import clients, transfer
 
@@ -34,6 +35,7 @@ app = typer.Typer(
     cls=OneLineErrors,
 )
 app.add_typer(client_app, name="client")
+app.add_typer(fhir_app, name="fhir")
 journey.register(app)
 app.add_typer(cohort_app, name="cohort")
 
