@@ -35,9 +35,57 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "web"), str(HERE.parents[1] / "tests")]
 
-from bench_logging import build_log, free_port, pct, prepare, run_load  # noqa: E402
+from bench_logging import build_log, free_port, pct, prepare  # noqa: E402
 
 SECRET = "bench-secret-key-0123456789abcdef"
+
+
+async def one_client(
+    http: httpx.AsyncClient,
+    cid: int,
+    n: int,
+    headers: dict[str, str],
+    out: dict[str, list[Any]],
+    think_s: float,
+) -> None:
+    """Read the next session and log it, n times; a dropped connection is an error, not a crash."""
+    import random
+
+    rng = random.Random(cid)
+    for k in range(n):
+        if think_s > 0:
+            await asyncio.sleep(rng.expovariate(1 / think_s))
+        try:
+            r = await http.get(f"/api/v1/clients/{cid}/next", headers=headers)
+            if r.status_code != 200 or r.json()["session"] is None:
+                out["errors"].append(f"next {cid}: {r.status_code}")
+                return
+            body = build_log(r.json(), k)
+            t0 = time.perf_counter()
+            r = await http.post(f"/api/v1/clients/{cid}/sessions", headers=headers, json=body)
+        except httpx.TransportError as exc:
+            out["errors"].append(f"client {cid}: {type(exc).__name__}")
+            return
+        out["latency"].append(time.perf_counter() - t0)
+        if r.status_code == 201:
+            out["accepted"].append((cid, body["week"], body["index"]))
+        else:
+            out["errors"].append(f"log {cid}: {r.status_code} {r.text[:120]}")
+
+
+async def run_load(base: str, ids: list[int], n: int, rate: float) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {"latency": [], "accepted": [], "errors": []}
+    limits = httpx.Limits(max_connections=len(ids), max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+        r = await http.post(
+            "/api/v1/auth/token", data={"username": "bench", "password": "bench-password"}
+        )
+        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        t0 = time.perf_counter()
+        think = len(ids) / rate if rate else 0.0
+        await asyncio.gather(*(one_client(http, cid, n, headers, out, think) for cid in ids))
+        out["wall"] = [time.perf_counter() - t0]
+    return out
 
 
 def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
