@@ -8,7 +8,8 @@ from typing import Any
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
 from upperback.errors import InvalidInput
 
@@ -105,7 +106,72 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _pragmas(synchronous_mode()))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    return server_engine(url)
+
+
+# --- Database servers (PostgreSQL): a bounded connection pool per process, checked at open.
+
+POOL_SIZE_ENV = "UPPERBACK_DB_POOL_SIZE"
+MAX_OVERFLOW_ENV = "UPPERBACK_DB_MAX_OVERFLOW"
+#: Per process: `serve --workers 4` holds at most 4 x (8 + 12) = 80 connections, under
+#: PostgreSQL's default max_connections of 100. [design]
+DEFAULT_POOL_SIZE = 8
+DEFAULT_MAX_OVERFLOW = 12
+CONNECT_TIMEOUT_S = 5
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise InvalidInput(f"{name}: {raw!r} is not a whole number")
+    return int(raw)
+
+
+def server_url(url: str) -> URL:
+    """Parse a server URL; plain postgresql:// means the psycopg (3) driver."""
     try:
-        return create_engine(url, pool_pre_ping=True)
+        parsed = make_url(url)
+    except Exception:
+        raise InvalidInput(f"--db: {url!r} is not a valid database URL") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def server_engine(url: str) -> Engine:
+    """An engine with a bounded pool (pre-ping, recycle) that has reached the server once.
+
+    Wrong URLs, missing drivers and unreachable servers are one-line InvalidInput errors.
+    """
+    parsed = server_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "upperback"}
+    try:
+        engine = create_engine(
+            parsed,
+            pool_size=_env_int(POOL_SIZE_ENV, DEFAULT_POOL_SIZE),
+            max_overflow=_env_int(MAX_OVERFLOW_ENV, DEFAULT_MAX_OVERFLOW),
+            pool_timeout=30,
+            pool_recycle=1800,
+            pool_pre_ping=True,
+            connect_args=connect_args,
+        )
+    except NoSuchModuleError:
+        raise InvalidInput(
+            f"--db: unknown database kind {parsed.drivername!r} in {shown} "
+            "(use a file path or postgresql://user@host:port/name)"
+        ) from None
     except ModuleNotFoundError as exc:
         raise InvalidInput(f"--db: the database driver {exc.name!r} is not installed") from None
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        engine.dispose()
+        reason = (str(exc.orig).strip().splitlines() or ["no answer"])[0]
+        raise InvalidInput(f"--db: cannot reach the database {shown}: {reason}") from None
+    return engine

@@ -16,12 +16,17 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from upperback.store.versions import pack, unpack
 
 
 class Base(DeclarativeBase):
@@ -30,6 +35,23 @@ class Base(DeclarativeBase):
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class PackedJSON(TypeDecorator[dict[str, Any]]):
+    """A JSON document stored zlib-packed (a program snapshot: 175 KB of JSON -> ~9 KB)."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, Any] | None, dialect: Any) -> bytes | None:
+        return None if value is None else pack(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> dict[str, Any] | None:
+        return (
+            None
+            if value is None
+            else unpack(bytes(value) if isinstance(value, memoryview) else value)
+        )
 
 
 class ClinicianRow(Base):
@@ -127,9 +149,9 @@ class TestResultRow(Base):
 class ProgramRow(Base):
     """One version of a client's program.
 
-    The phases -> weeks -> sessions -> prescriptions hierarchy is stored whole as a
-    validated JSON document: every logged session may produce a new version, and writing
-    it as one value costs about a millisecond where some 250 rows cost about 80 ms.
+    The phases -> weeks -> sessions -> prescriptions hierarchy is a validated JSON document.
+    Every logged session may produce a new version: most versions store only what changed
+    (a JSON Patch, a few KB), with a whole snapshot every few versions (store.versions).
     """
 
     __tablename__ = "program"
@@ -142,15 +164,26 @@ class ProgramRow(Base):
     weeks: Mapped[int] = mapped_column(Integer)
     sessions_per_week: Mapped[int] = mapped_column(Integer)
     stopped_reason: Mapped[str | None] = mapped_column(Text)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Either a whole document (a snapshot, stored zlib-packed) or a JSON Patch against the
+    # previous version (store.versions); NULL is SQL NULL: "is a snapshot" is IS NOT NULL.
+    document: Mapped[dict[str, Any] | None] = mapped_column(PackedJSON)
+    patch: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
     created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class SessionLogRow(Base):
     __tablename__ = "session_log"
+    # One log per session of a plan (a plan is known by its start date): two web workers
+    # logging the same session at once store exactly one.
+    __table_args__ = (
+        Index(
+            "uq_session_log_plan_session", "client_id", "plan_start", "week", "index", unique=True
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
     program_version: Mapped[int] = mapped_column(Integer)
+    plan_start: Mapped[dt.date | None] = mapped_column(Date)
     date: Mapped[dt.date] = mapped_column(Date)
     week: Mapped[int] = mapped_column(Integer)
     index: Mapped[int] = mapped_column(Integer)
@@ -321,3 +354,23 @@ class LoginFailureRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     username: Mapped[str] = mapped_column(String(120), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+# --- Scale-out (issue 16): cohort sEMG results -------------------------------------------
+
+
+class CohortEmgRow(Base):
+    """One recording of a cohort sEMG run: its summary, or why it failed (one line)."""
+
+    __tablename__ = "cohort_emg"
+    __table_args__ = (UniqueConstraint("run", "path"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run: Mapped[str] = mapped_column(String(40), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(1000))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+    fs: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
