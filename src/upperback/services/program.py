@@ -41,7 +41,9 @@ def current_program_row(session: Session, client_id: int) -> ProgramRow | None:
 
 def overrides_in(session: Session, client_id: int) -> list[Override]:
     rows = session.scalars(
-        select(OverrideRow).where(OverrideRow.client_id == client_id).order_by(OverrideRow.id)
+        select(OverrideRow)
+        .where(OverrideRow.client_id == client_id, OverrideRow.revoked_at.is_(None))
+        .order_by(OverrideRow.id)
     )
     return [override_from_row(r) for r in rows]
 
