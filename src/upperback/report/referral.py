@@ -16,7 +16,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{border-bottom:1
 
 LETTER = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Referral: {{ d.client.name }}</title><style>{{ css }}</style></head><body>
+<title>Referral: {{ d.client.name }}</title><style>{{ css|safe }}</style></head><body>
 <p class="meta">{{ today }}</p>
 <p>To the general practitioner / specialist</p>
 <h1>Referral: {{ d.client.name }}, {{ d.client.sex.value }}, {{ age }} years (born {{ d.client.birth_year }})</h1>

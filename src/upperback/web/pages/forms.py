@@ -8,6 +8,7 @@ what was typed in a `FormState` and show the message beside that field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -297,6 +298,11 @@ def assessment_from_form(form: Form, today: dt.date, client: Client | None = Non
             except InvalidInput as exc:
                 if name.startswith("val:") and ": condition:" in exc.message:
                     name = f"cond:{r.test_id}"
+                item = re.search(r"item (\d+)", exc.message)
+                if name.startswith("items:") and item and any(
+                    k.startswith(f"item:{r.test_id}:") for k in form
+                ):
+                    name = f"item:{r.test_id}:{item.group(1)}"
                 raise FieldError(name, f"{label}: {_strip_where(exc.message)}") from None
     return AssessmentIn(date=date, tester=tester, results=results)
 
@@ -319,7 +325,13 @@ def _items_result(
                 raise FieldError(
                     f"item:{test_id}:{k}", f"{name}, activity {k} ({act}): give a score 0-10"
                 )
-            scores.append(number(form, f"item:{test_id}:{k}", f"{name}, activity {k} ({act})"))
+            score = number(form, f"item:{test_id}:{k}", f"{name}, activity {k} ({act})")
+            if score is None or not 0 <= score <= 10:
+                raise FieldError(
+                    f"item:{test_id}:{k}",
+                    f"{name}, activity {k} ({act}): score must be 0-10, got {raw}",
+                )
+            scores.append(score)
             activities.append(act)
         if not scores:
             return None

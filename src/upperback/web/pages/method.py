@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -255,17 +255,27 @@ def _store_override(
 
 
 @router.post("/override")
-def override_submit(
-    request: Request,
-    db: DbDep,
-    actor: PageActor,
-    client: PageClient,
-    exercise_id: Annotated[str, Form(max_length=60)],
-    field: Annotated[str, Form(max_length=20)],
-    reason: Annotated[str, Form(max_length=2000)] = "",
-    value: Annotated[str, Form(max_length=200)] = "",
+async def override_submit(
+    request: Request, db: DbDep, actor: PageActor, client: PageClient
 ) -> Response:
-    """One edit at one exercise: a dose field, remove, freeze or (from the picker) a swap."""
+    """One edit at one exercise: a dose field, remove, freeze or (from the picker) a swap.
+
+    Fields may carry the exercise as prefix (`<exercise>:value`), so each exercise's
+    inline form keeps its own typed values and error.
+    """
+    form = await request.form()
+
+    def get(name: str, limit: int) -> str:
+        raw = form.get(f"{exercise_id}:{name}", form.get(name, ""))
+        return raw.strip()[:limit] if isinstance(raw, str) else ""
+
+    raw_id = form.get("exercise_id", "")
+    exercise_id = raw_id.strip()[:60] if isinstance(raw_id, str) else ""
+    field, value, reason = get("field", 20), get("value", 200), get("reason", 2000)
+    if not exercise_id:
+        return _program_page(
+            request, db, actor, client, error="Exercise: pick one", status_code=422
+        )
     form_prefix = f"{exercise_id}:"
     f = FormState(
         values={
@@ -305,14 +315,16 @@ def override_submit(
 
 
 @router.post("/override/{override_id}/revoke")
-def revoke_submit(
+async def revoke_submit(
     request: Request,
     db: DbDep,
     actor: PageActor,
     client: PageClient,
-    override_id: int,
-    reason: Annotated[str, Form(max_length=2000)] = "",
+    override_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> Response:
+    form = await request.form()
+    raw = form.get(f"revoke:{override_id}", form.get("reason", ""))
+    reason = raw.strip()[:2000] if isinstance(raw, str) else ""
     f = FormState(values={f"revoke:{override_id}": [reason]}, submitted=True)
     try:
         overrides.revoke_override(db, actor, client.id, override_id, reason, today=dt.date.today())
