@@ -299,8 +299,10 @@ def assessment_from_form(form: Form, today: dt.date, client: Client | None = Non
                 if name.startswith("val:") and ": condition:" in exc.message:
                     name = f"cond:{r.test_id}"
                 item = re.search(r"item (\d+)", exc.message)
-                if name.startswith("items:") and item and any(
-                    k.startswith(f"item:{r.test_id}:") for k in form
+                if (
+                    name.startswith("items:")
+                    and item
+                    and any(k.startswith(f"item:{r.test_id}:") for k in form)
                 ):
                     name = f"item:{r.test_id}:{item.group(1)}"
                 raise FieldError(name, f"{label}: {_strip_where(exc.message)}") from None

@@ -287,6 +287,8 @@ async def override_submit(
     )
     try:
         if field == "replace_with":
+            if not value:
+                raise FieldError("value", "Replacement: pick an exercise from the list")
             overrides.check_pick(db, actor, client.id, exercise_id, value)
         fields = {"exercise_id": exercise_id, "field": field, "value": value, "reason": reason}
         try:

@@ -30,7 +30,11 @@ router = APIRouter(prefix="/clients/{client_id}")
 def progress_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
     data = report.collect(db, actor, client.id, today=dt.date.today())
     plots = [
-        (report.PLOT_GROUPS[k].title, base64.b64encode(report.plot(data, k, "png")).decode())
+        (
+            report.PLOT_GROUPS[k].title,
+            base64.b64encode(report.plot(data, k, "png")).decode(),
+            base64.b64encode(report.plot(data, k, "png", narrow=True)).decode(),
+        )
         for k in report.plots_available(data)
     ]
     return render(
