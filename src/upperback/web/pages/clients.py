@@ -203,9 +203,10 @@ def _illustrations() -> Any:
 @router.get("/library/{exercise_id}", response_class=HTMLResponse)
 def exercise_page(request: Request, actor: PageActor, exercise_id: str) -> Response:
     require_clinician(actor, "browse the exercise library")
-    if len(exercise_id) > 60:
-        raise NotFound("exercise not found")
-    entry = lib.entry(exercise_id)
+    try:
+        entry = lib.entry(exercise_id[:60])
+    except UpperbackError:
+        raise NotFound(f"exercise {exercise_id[:60]!r} is not in the library") from None
     return render(
         request, "exercise.html", e=entry, ex=entry.exercise, illustrations=_illustrations()
     )
