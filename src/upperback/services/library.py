@@ -119,14 +119,13 @@ def browse(
     found = sorted((e for e in lib if flt.matches(e)), key=lambda e: (e.level, e.name))
     if db is None or actor is None or client_id is None:
         return [LibraryEntry(e) for e in found]
-    from upperback.services.assessment import latest_profile_in
-    from upperback.services.preface import latest_intake
+    from upperback.store.records import Records
 
     with db.uow() as uow:
         s = uow.session
         client_for(s, actor, client_id)
-        profile = latest_profile_in(s, client_id)
-        intake = latest_intake(s, client_id)
+        profile = Records(s).latest_profile(client_id)
+        intake = Records(s).latest_intake(client_id)
         audit(s, actor, "library.browse", client_id)
         uow.commit()
     if profile is None:

@@ -21,11 +21,13 @@ from upperback.knowledge.schema import Exercise
 from upperback.loading.eligibility import CONTRAINDICATION, conditions, exclusion_reason
 from upperback.model.adaptation import Action, Adaptation
 from upperback.model.program import Program
-from upperback.preface.gate import program_allowed
 from upperback.services.access import Actor, audit, client_for, require_clinician
 from upperback.services.database import Database
-from upperback.store.mapping import adaptation_to_row, override_from_row, program_from_row
+from upperback.store.guards import referral_gate
+from upperback.store.mapping import override_from_row
+from upperback.store.records import Records
 from upperback.store.tables import ClinicianRow, OverrideRow
+from upperback.store.writes import Writer
 
 MAX_CANDIDATES = 60
 FIELD_WORDS = {
@@ -124,9 +126,6 @@ def swap_candidates(
     profile and intake, the client's equipment, dislikes) passes; the reason says why or
     why not. Exercises sharing a target muscle come first, then closer levels.
     """
-    from upperback.services.assessment import latest_profile_in
-    from upperback.services.preface import latest_intake
-
     require_clinician(actor, "edit a program")
     lib = exercise_library()
     current = lib.get(exercise_id)
@@ -134,8 +133,9 @@ def swap_candidates(
     with db.uow() as uow:
         s = uow.session
         client_for(s, actor, client_id)
-        profile = latest_profile_in(s, client_id)
-        intake = latest_intake(s, client_id)
+        records = Records(s)
+        profile = records.latest_profile(client_id)
+        intake = records.latest_intake(client_id)
         audit(s, actor, "program.swap_candidates", client_id)
         uow.commit()
     active = conditions(profile, intake) if profile is not None else set()
@@ -192,11 +192,6 @@ def revoke_override(
     db: Database, actor: Actor, client_id: int, override_id: int, reason: str, *, today: dt.date
 ) -> Program:
     """Withdraw an override and re-plan the untrained weeks without it (new program version)."""
-    from upperback.services.assessment import latest_profile_in
-    from upperback.services.preface import latest_intake, open_referral
-    from upperback.services.program import current_program_row, overrides_in, plan_logs
-    from upperback.store.mapping import program_to_row
-
     clinician_id = require_clinician(actor, "revoke an override")
     reason = reason.strip()
     if len(reason) < 3:
@@ -211,22 +206,21 @@ def revoke_override(
             raise InvalidInput(
                 f"override {override_id} was already revoked on {row.revoked_at:%Y-%m-%d}"
             )
-        prog_row = current_program_row(s, client_id)
-        profile = latest_profile_in(s, client_id)
-        intake = latest_intake(s, client_id)
-        if prog_row is None or profile is None or intake is None:
+        records = Records(s)
+        program = records.current_program(client_id)
+        profile = records.latest_profile(client_id)
+        intake = records.latest_intake(client_id)
+        if program is None or profile is None or intake is None:
             raise NotFound("no program yet for this client")
-        screening, clearance = open_referral(s, client_id)
-        allowed, why = program_allowed(screening, clearance)
-        if not allowed:
+        why = referral_gate(records, client_id)
+        if why is not None:
             raise SafetyBlock(why)
         revoked = override_from_row(row)
         row.revoked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         row.revoked_by = clinician_id
         row.revoke_reason = reason
         s.flush()
-        program = program_from_row(prog_row)
-        upcoming = next_session(program, plan_logs(s, client_id, program))
+        upcoming = next_session(program, records.plan_logs(client_id, program))
         from_week = upcoming.week if upcoming is not None else program.weeks
         new, _changes = replan(
             program,
@@ -234,14 +228,15 @@ def revoke_override(
             intake,
             from_week=from_week,
             seed=program.seed,
-            overrides=overrides_in(s, client_id),
+            overrides=records.overrides(client_id),
         )
-        s.add(program_to_row(client_id, new))
-        s.add(
-            adaptation_to_row(
-                client_id,
-                new.version,
-                None,
+        writer = Writer(s)
+        writer.add_program(client_id, new)
+        writer.add_adaptations(
+            client_id,
+            new.version,
+            None,
+            [
                 Adaptation(
                     rule_id="override.revoked",
                     action=Action.override,
@@ -254,7 +249,7 @@ def revoke_override(
                     from_index=upcoming.index if upcoming is not None else 1,
                     source="clinician decision",
                 ),
-            )
+            ],
         )
         audit(s, actor, "override.revoke", client_id)
         uow.commit()

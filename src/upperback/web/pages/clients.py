@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from upperback.errors import NotFound, UpperbackError
 from upperback.model.client import ClientIn
-from upperback.services import accounts, clients
+from upperback.services import accounts, clients, program
 from upperback.services import library as lib
 from upperback.services.access import require_clinician
 from upperback.services.dashboard import SORTS, dashboard_page
@@ -109,14 +109,8 @@ async def add_client(request: Request, db: DbDep, actor: PageActor) -> Response:
 
 @router.get("/clients/{client_id}", response_class=HTMLResponse)
 def overview(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
-    from upperback.web.api.preface import status_of
-    from upperback.web.api.program import next_out
-
-    status = status_of(db, actor, client.id)
-    try:
-        nxt = next_out(db, actor, client.id)
-    except NotFound:
-        nxt = None
+    view = program.program_view(db, actor, client.id)
+    status, nxt = view.screening, view.next
     return render(
         request,
         "client.html",
@@ -141,14 +135,12 @@ def add_account(
     try:
         acc = accounts.create_client_account(db, actor, client.id, username, password)
     except UpperbackError as exc:
-        from upperback.web.api.preface import status_of
-
         f = FormState(values={"username": [username]}, submitted=True)
         low = exc.message.lower()
         f.errors["password" if "password" in low else "username"] = exc.message
         return render(
             request, "client.html", status_code=exc.status_code, client=client,
-            status=status_of(db, actor, client.id), nxt=None, active="overview", f=f,
+            status=program.program_view(db, actor, client.id).screening, nxt=None, active="overview", f=f,
         )  # fmt: skip
     return render(
         request, "message.html", client=client, title="Login created",

@@ -23,8 +23,6 @@ from upperback.model.intake import Clearance
 from upperback.preface.education import education_for
 from upperback.preface.screening import RedFlagQuestion, red_flag_items, yellow_flag_items
 from upperback.services import assessment, overrides, preface, program, sessions
-from upperback.web.api.preface import status_of
-from upperback.web.api.program import next_out
 from upperback.web.deps import DbDep, PageActor, PageClient
 from upperback.web.pages.forms import (
     FieldError,
@@ -71,7 +69,7 @@ def _intake_page(
     red = red_flag_items()
     return render(
         request, "intake.html", status_code=code, client=client, active="intake",
-        status=status_of(db, actor, client.id), groups=flag_groups(red),
+        status=preface.screening_view(db, actor, client.id), groups=flag_groups(red),
         yellow=yellow_flag_items(), postures=list(WorkPosture), goals=list(Goal),
         equipment=list(Equipment), today=dt.date.today(), **extra,
     )  # fmt: skip
@@ -183,11 +181,8 @@ def _program_page(
 ) -> Response:
     code = int(extra.pop("status_code", 200))
     extra.setdefault("f", FormState())
-    try:
-        prog = program.current_program(db, actor, client.id)
-        nxt = next_out(db, actor, client.id)
-    except NotFound:
-        prog, nxt = None, None
+    view = program.program_view(db, actor, client.id)
+    prog, nxt = view.program, view.next
     by_exercise: dict[str, list[overrides.OverrideView]] = {}
     revoked: list[overrides.OverrideView] = []
     if actor.role == "clinician":
@@ -200,7 +195,7 @@ def _program_page(
                 revoked.append(o)
     return render(
         request, "program.html", status_code=code, client=client, program=prog, nxt=nxt,
-        status=status_of(db, actor, client.id), active="program", today=dt.date.today(),
+        status=view.screening, active="program", today=dt.date.today(),
         ov=by_exercise, revoked=revoked[:20], edit_fields=EDIT_FIELDS, **extra,
     )  # fmt: skip
 
@@ -385,7 +380,7 @@ def swap_page(
 @router.get("/log", response_class=HTMLResponse)
 def log_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
     try:
-        nxt = next_out(db, actor, client.id)
+        nxt = program.next_view(db, actor, client.id)
     except NotFound:
         nxt = None
     return render(
@@ -398,7 +393,7 @@ def log_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) 
 async def log_submit(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
     form = await request.form()
     f = FormState.of(form)
-    nxt = next_out(db, actor, client.id)
+    nxt = program.next_view(db, actor, client.id)
     error: str | None = None
     outcome = None
     code = 200
@@ -414,7 +409,7 @@ async def log_submit(request: Request, db: DbDep, actor: PageActor, client: Page
     if outcome is not None:
         return render(
             request, "logged.html", client=client, outcome=outcome, active="log",
-            nxt=next_out(db, actor, client.id),
+            nxt=program.next_view(db, actor, client.id),
         )  # fmt: skip
     return render(
         request, "log.html", status_code=code, client=client, nxt=nxt, active="log",

@@ -18,9 +18,9 @@ from upperback.services import photos
 from upperback.services.program import adaptations_by_version
 from upperback.services.referral import referral_data
 from upperback.services.sessions import list_logs
-from upperback.web.api.reports import attachment
 from upperback.web.deps import DbDep, PageActor, PageClient
 from upperback.web.pages.forms import FieldError, FormState, number
+from upperback.web.shared import attachment
 from upperback.web.templating import render
 
 router = APIRouter(prefix="/clients/{client_id}")
