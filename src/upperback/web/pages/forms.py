@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from upperback.assessment.scoring import score_assessment
 from upperback.errors import InvalidInput, UpperbackError
 from upperback.knowledge.tests_catalog import battery
+from upperback.model import intake as intake_model
 from upperback.model.assessment import AssessmentIn, TestResult
 from upperback.model.client import Client
 from upperback.model.common import Side
@@ -174,17 +175,58 @@ INTAKE_INTEGERS = ("minutes_per_session", "sessions_per_week")
 ANSWERS = ("yes", "no", "not_asked")
 
 
-def flag_answers(form: Form, ids: list[str], prefix: str) -> dict[str, bool]:
-    """Yes / no radio answers by item id; "not asked" (or nothing) leaves the item out."""
-    out: dict[str, bool] = {}
+def _tri_state() -> bool:
+    """True once the intake model records yes / no / not_asked (not just booleans)."""
+    return "Answer" in vars(intake_model) and "not_asked" in {
+        str(getattr(a, "value", a)) for a in vars(intake_model)["Answer"]
+    }
+
+
+def flag_answers(
+    form: Form, ids: list[str], prefix: str, *, keep_not_asked: bool = False
+) -> dict[str, Any]:
+    """Yes / no / not asked radio answers by item id.
+
+    An explicit "not asked" is kept (as "not_asked") when the model records it, so the
+    screening can say what was not examined; a missing answer leaves the item out.
+    """
+    out: dict[str, Any] = {}
     for i in ids:
         raw = text(form, f"{prefix}:{i}")
         if raw in ("yes", "on"):
             out[i] = True
         elif raw == "no":
             out[i] = False
-        elif raw not in ("", "not_asked"):
+        elif raw == "not_asked":
+            if keep_not_asked:
+                out[i] = "not_asked"
+        elif raw:
             raise FieldError(f"{prefix}:{i}", f"{i}: answer yes, no or not asked")
+    return out
+
+
+OPTIONAL_INTAKE = {
+    "days_since_trauma": ("Days since the injury", "int"),
+    "trauma_mechanism": ("Mechanism of injury", "choice"),
+    "overhead_demand": ("Overhead demand of sport or work", "choice"),
+    "performance_goal": ("Performance goal", "text"),
+    "tsk11": ("TSK-11 total (11-44)", "int"),
+    "fabq_pa": ("FABQ physical activity (0-24)", "int"),
+    "no_equipment": ("No equipment at home", "check"),
+}
+"""Intake fields shown only when the intake model has them (added with the IFOMPT intake)."""
+
+
+def optional_intake_fields() -> list[tuple[str, str, str, list[str]]]:
+    """(name, label, kind, choices) of the optional fields the current model knows."""
+    out = []
+    for name, (label, kind) in OPTIONAL_INTAKE.items():
+        info = Intake.model_fields.get(name)
+        if info is None:
+            continue
+        ann = info.annotation
+        choices = [str(m.value) for m in ann] if kind == "choice" and isinstance(ann, type) else []
+        out.append((name, label, kind, choices))
     return out
 
 
@@ -200,11 +242,23 @@ def intake_from_form(
         "goals": items_list(form, "goals") or ["endurance"],
         "equipment": items_list(form, "equipment") or ["none"],
         "sports": [s.strip() for s in text(form, "sports").split(",") if s.strip()][:20],
-        "red_flags": flag_answers(form, red_ids, "rf"),
+        "red_flags": flag_answers(form, red_ids, "rf", keep_not_asked=_tri_state()),
         "yellow_flags": {k: v for k, v in flag_answers(form, yellow_ids, "yf").items() if v},
         "hypertension": checked(form, "hypertension"),
         "notes": text(form, "notes"),
     }
+    for name, label, kind, _choices in optional_intake_fields():
+        if kind == "check":
+            doc[name] = checked(form, name)
+        elif kind == "int":
+            value = number(form, name, label)
+            if value is not None:
+                if value != int(value):
+                    raise FieldError(name, f"{label}: must be a whole number")
+                doc[name] = int(value)
+        elif text(form, name):
+            doc[name] = text(form, name)
+        INTAKE_LABELS.setdefault(name, label)
     for name in (
         "pain_duration_weeks",
         "pain_now",

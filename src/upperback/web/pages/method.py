@@ -30,6 +30,7 @@ from upperback.web.pages.forms import (
     assessment_from_form,
     intake_from_form,
     log_from_form,
+    optional_intake_fields,
 )
 from upperback.web.templating import render
 
@@ -71,7 +72,8 @@ def _intake_page(
         request, "intake.html", status_code=code, client=client, active="intake",
         status=preface.screening_view(db, actor, client.id), groups=flag_groups(red),
         yellow=yellow_flag_items(), postures=list(WorkPosture), goals=list(Goal),
-        equipment=list(Equipment), today=dt.date.today(), **extra,
+        equipment=list(Equipment), optional=optional_intake_fields(), today=dt.date.today(),
+        **extra,
     )  # fmt: skip
 
 
