@@ -28,6 +28,7 @@ NO_CLIENT_DATA = {
     ("GET", "/api/v1/docs/assets/{name}"),
     ("GET", "/library"),
     ("GET", "/library/{exercise_id}"),
+    ("GET", "/library/{exercise_id}/picture.svg"),
     ("POST", "/api/v1/auth/token"),
     ("GET", "/api/v1/auth/me"),
     ("GET", "/api/v1/exercises"),

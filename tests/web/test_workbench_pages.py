@@ -289,6 +289,14 @@ def test_library_filters_and_local_api_docs(app: FastAPI, world: World) -> None:
     page = c.get(f"/library/{ex}").text
     assert "svg" in page and "EMG figures" in page and "Progression ladder" in page
     assert c.get("/library/no_such_exercise").status_code == 404
+    import importlib.util
+
+    pic = c.get(f"/library/{ex}/picture.svg", params={"pose": "start"})
+    if importlib.util.find_spec("upperback.illustrate") is None:
+        assert pic.status_code == 404 and "picture to come" in page
+    else:
+        assert pic.status_code == 200 and pic.headers["content-type"].startswith("image/svg+xml")
+        assert "<svg" in pic.text and f"/library/{ex}/picture.svg" in page
     docs = c.get("/api/v1/docs").text
     assert "/api/v1/docs/assets/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
     js = c.get("/api/v1/docs/assets/swagger-ui-bundle.js")

@@ -186,7 +186,7 @@ def library_page(
 def _illustrations() -> Any:
     """Pictures of each exercise from `upperback.illustrate` once it is installed, else None."""
     try:
-        from upperback import illustrate  # type: ignore[attr-defined]
+        import upperback.illustrate as illustrate  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
     return illustrate
@@ -201,6 +201,30 @@ def exercise_page(request: Request, actor: PageActor, exercise_id: str) -> Respo
         raise NotFound(f"exercise {exercise_id[:60]!r} is not in the library") from None
     return render(
         request, "exercise.html", e=entry, ex=entry.exercise, illustrations=_illustrations()
+    )
+
+
+@router.get("/library/{exercise_id}/picture.svg")
+def exercise_picture(actor: PageActor, exercise_id: str, pose: str = "start") -> Response:
+    """The exercise drawn by `upperback.illustrate` (start, end, or animated at its tempo)."""
+    from upperback.report.html import report_csp
+
+    require_clinician(actor, "browse the exercise library")
+    ill = _illustrations()
+    if ill is None:
+        raise NotFound("exercise pictures are not available in this installation")
+    try:
+        ex = lib.entry(exercise_id[:60]).exercise
+        svg = ill.figure_animated(ex) if pose == "animated" else ill.figure_still(ex, pose[:10])
+    except UpperbackError as exc:
+        raise NotFound(f"no picture: {exc.message}") from None
+    return Response(
+        svg,
+        media_type="image/svg+xml",
+        headers={
+            "Content-Security-Policy": report_csp(svg),
+            "Cache-Control": "private, max-age=3600",
+        },
     )
 
 
