@@ -329,3 +329,33 @@ def test_dashboard_bounded_page_for_200_clients(world: World) -> None:
         assert flagged.total == 1
     finally:
         db.close()
+
+
+def test_log_form_error_names_the_set_and_exercise(app: FastAPI, world: World) -> None:
+    from upperback.services import program
+    from upperback.services.access import Actor as A
+
+    db = Database.open(world.path, migrate_schema=False)
+    try:
+        nxt = program.next_view(db, A(role="clinician", clinician_id=1), world.a_client)
+    finally:
+        db.close()
+    assert nxt.session is not None
+    rx = nxt.session.prescriptions[0]
+    c = TestClient(app)
+    csrf = page_login(c, "demo", "demo-clinician")
+    before = row_counts(world.path)
+    r = c.post(
+        f"/clients/{world.a_client}/log",
+        data={"csrf_token": csrf, "p1s2_reps": "8", "p1s2_hold": "10", "p1s2_pain": "12"},
+    )
+    assert r.status_code == 422
+    assert f"Set 2 of {html.escape(rx.name)}: pain must be 0-10" in r.text
+    r = c.post(
+        f"/clients/{world.a_client}/log",
+        data={"csrf_token": csrf, "p1s1_reps": "8", "p1s1_hold": "10", "p1s1_rpe": "hard"},
+    )
+    assert (
+        f"Set 1 of {html.escape(rx.name)}: effort (RPE): &#39;hard&#39; is not a number" in r.text
+    )
+    assert row_counts(world.path) == before

@@ -238,6 +238,10 @@ def plot(data: ReportData, key: str, fmt: str = "png", *, narrow: bool = False) 
             )  # fmt: skip
             drawn = True
         if drawn:
+            days = {p.date for pts in selected.values() for p in pts}
+            if len(days) == 1:  # one visit: a fortnight around it, not years of empty axis
+                only = np.datetime64(next(iter(days)), "D")
+                ax.set_xlim(only - np.timedelta64(7, "D"), only + np.timedelta64(7, "D"))  # type: ignore[arg-type]
             locator = AutoDateLocator()  # type: ignore[no-untyped-call]
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]

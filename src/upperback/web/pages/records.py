@@ -14,6 +14,7 @@ from upperback.errors import UpperbackError
 from upperback.knowledge.tests_catalog import battery
 from upperback.report.html import referral_letter_html, report_csp
 from upperback.report.pdf import referral_letter_pdf
+from upperback.report.plots import measure_label
 from upperback.services import photos
 from upperback.services.program import adaptations_by_version
 from upperback.services.referral import referral_data
@@ -38,7 +39,13 @@ def progress_page(request: Request, db: DbDep, actor: PageActor, client: PageCli
         for k in report.plots_available(data)
     ]
     return render(
-        request, "progress.html", client=client, data=data, plots=plots, active="progress"
+        request,
+        "progress.html",
+        client=client,
+        data=data,
+        plots=plots,
+        active="progress",
+        label=measure_label,
     )
 
 
