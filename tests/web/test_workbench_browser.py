@@ -300,6 +300,11 @@ def test_workbench_forms_editing_photo_and_reading(
         color = page.evaluate("getComputedStyle(document.body).fontFamily")
         assert "system-ui" in color or "Georgia" in color, (path, color)
     assert not refusals, refusals
+    # API docs render offline from the package's Swagger UI under the app's own CSP
+    page.goto(server + "/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("upperback")
+    expect(page.locator(".opblock").first).to_be_visible()
+    shot(page, "13-api-docs")
     ctx.close()
 
     # every page: no horizontal overflow at 390 px, axe-core without critical/serious issues

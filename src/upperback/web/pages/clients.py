@@ -1,5 +1,5 @@
 """Dashboard, client overview, registering clients and their logins, the exercise library,
-and the API docs served from a package's local Swagger UI files."""
+and the API docs served from a package's local Swagger UI files (fastapi-offline)."""
 
 from __future__ import annotations
 
@@ -228,15 +228,16 @@ def exercise_picture(actor: PageActor, exercise_id: str, pose: str = "start") ->
     )
 
 
-# ---- API docs from the swagger-ui-bundle package's files (no CDN) ----------------------
+# ---- API docs from the fastapi-offline package's Swagger UI 5 files (no CDN) ------------
 
-_DOCS_FILES = ("swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png")
+_DOCS_FILES = ("swagger-ui.css", "swagger-ui-bundle.js", "favicon.png")
 
 
 def _swagger_dir() -> Path:
-    from swagger_ui_bundle import swagger_ui_path
+    """Swagger UI 5 (renders OpenAPI 3.1, which FastAPI emits) as shipped by fastapi-offline."""
+    import fastapi_offline
 
-    return Path(str(swagger_ui_path))
+    return Path(fastapi_offline.__file__).parent / "static"
 
 
 @router.get("/api/v1/docs", response_class=HTMLResponse)

@@ -3,5 +3,5 @@
 (function () {
   var el = document.getElementById("swagger-ui");
   if (!el || typeof window.SwaggerUIBundle !== "function") return;
-  window.SwaggerUIBundle({ url: el.getAttribute("data-spec"), dom_id: "#swagger-ui", deepLinking: true });
+  window.SwaggerUIBundle({ url: el.getAttribute("data-spec"), dom_id: "#swagger-ui", deepLinking: false });
 })();
