@@ -85,18 +85,23 @@ def options() -> dict[str, list[str]]:
     }
 
 
-def ladder_of(ex: Exercise, lib: ExerciseLibrary, *, limit: int = 14) -> Ladder:
-    """Walk progressions and regressions from `ex`; columns are levels 1-5."""
+def ladder_of(ex: Exercise, lib: ExerciseLibrary, *, limit: int = 12) -> Ladder:
+    """Steps below `ex` (its regressions, transitively) and above it (its progressions).
+
+    Siblings reached only through a shared step are left out, so the graph reads as the
+    ladder this exercise sits on; columns are levels 1-5.
+    """
     seen: dict[str, Exercise] = {ex.id: ex}
-    queue = [ex]
-    while queue and len(seen) < limit:
-        cur = queue.pop(0)
-        for nid in (*cur.regressions, *cur.progressions):
-            if nid not in seen and len(seen) < limit:
-                nxt = lib.get(nid)
-                seen[nid] = nxt
-                queue.append(nxt)
-    col_w, row_h, pad = 150, 46, 10
+    for attr in ("regressions", "progressions"):
+        queue = [ex]
+        while queue and len(seen) < limit:
+            cur = queue.pop(0)
+            for nid in getattr(cur, attr):
+                if nid not in seen and len(seen) < limit:
+                    nxt = lib.get(nid)
+                    seen[nid] = nxt
+                    queue.append(nxt)
+    col_w, row_h, pad = 190, 50, 10
     rows: dict[int, int] = {}
     nodes: dict[str, LadderNode] = {}
     for e in sorted(seen.values(), key=lambda e: (e.level, e.name)):
