@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 AREAS = {
     "emg": ["emg/run_all.py"],
     "loading": ["loading/run.py"],
-    "web": ["web/bench_logging.py", "web/bench_login_flood.py"],
+    "web": ["web/bench_logging.py", "web/bench_login_flood.py", "web/bench_dashboard.py"],
     "scale": [
         "scale/bench_scale_logging.py",
         "scale/bench_cohort_emg.py",

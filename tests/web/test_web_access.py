@@ -25,7 +25,10 @@ D = "2026-03-03"
 NO_CLIENT_DATA = {
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
-    ("GET", "/api/v1/docs/oauth2-redirect"),
+    ("GET", "/api/v1/docs/assets/{name}"),
+    ("GET", "/library"),
+    ("GET", "/library/{exercise_id}"),
+    ("GET", "/library/{exercise_id}/picture.svg"),
     ("POST", "/api/v1/auth/token"),
     ("GET", "/api/v1/auth/me"),
     ("GET", "/api/v1/exercises"),
@@ -54,7 +57,7 @@ OWN_CREATES = {("POST", "/api/v1/clients"), ("POST", "/clients"), ("POST", "/api
 PUBLIC = {
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
-    ("GET", "/api/v1/docs/oauth2-redirect"),
+    ("GET", "/api/v1/docs/assets/{name}"),
     ("POST", "/api/v1/auth/token"),
     ("GET", "/login"),
     ("POST", "/login"),
@@ -103,6 +106,11 @@ def request_for(method: str, path: str) -> dict[str, Any]:
             "data": {"exercise_id": exercise, "field": "freeze", "reason": "clinician decision"}
         },
         "/clients/{client_id}/log": {"data": {"missed": "on", "date": D}},
+        "/clients/{client_id}/override/{override_id}/revoke": {"data": {"reason": "no longer needed"}},
+        "/clients/{client_id}/posture": {"files": {"photo": ("side.png", _png(), "image/png")}},
+        "/clients/{client_id}/posture/{photo_id}": {
+            "data": {"tragus_x": "300", "tragus_y": "100", "c7_x": "200", "c7_y": "250"}
+        },
         "/clients/{client_id}/emg": {
             "files": {"file": ("t.csv", synthetic_emg_csv(1, 3.0), "text/csv")}
         },
@@ -119,7 +127,19 @@ def fill(path: str, client_id: int, recording_id: int) -> str:
         path.replace("{client_id}", str(client_id))
         .replace("{recording_id}", str(recording_id))
         .replace("{name}", "pain")
+        .replace("{override_id}", "1")
+        .replace("{photo_id}", "1")
     )
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 300), (200, 180, 160)).save(buf, "PNG")
+    return buf.getvalue()
 
 
 def send(

@@ -220,7 +220,9 @@ class Records:
 
     def overrides(self, client_id: int) -> list[Override]:
         rows = self.session.scalars(
-            select(OverrideRow).where(OverrideRow.client_id == client_id).order_by(OverrideRow.id)
+            select(OverrideRow)
+            .where(OverrideRow.client_id == client_id, OverrideRow.revoked_at.is_(None))
+            .order_by(OverrideRow.id)  # revoked overrides (migration 0004) no longer apply
         )
         return [override_from_row(r) for r in rows]
 

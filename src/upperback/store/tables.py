@@ -252,6 +252,10 @@ class OverrideRow(Base):
     value: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
     date: Mapped[dt.date] = mapped_column(Date)
+    # Revocation (migration 0004): who withdrew the override, when and why; NULL = active.
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"), nullable=True)
+    revoke_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class OutcomeRow(Base):
@@ -374,3 +378,34 @@ class CohortEmgRow(Base):
     duration_s: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+# ---- workbench (migration 0004): head-posture photos --------------------------------------
+
+
+class PosturePhotoRow(Base):
+    """A side photo for the craniovertebral angle: private to the client's record.
+
+    The image bytes live in the database with the rest of the record, so the same access
+    check (`client_for`) and the same backups cover them; a marked photo keeps the points
+    (image pixels, y down), the angle and the assessment it was stored with.
+    """
+
+    __tablename__ = "posture_photo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))
+    taken: Mapped[dt.date] = mapped_column(Date)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    media_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    tragus_x: Mapped[float | None] = mapped_column(Float, nullable=True)
+    tragus_y: Mapped[float | None] = mapped_column(Float, nullable=True)
+    c7_x: Mapped[float | None] = mapped_column(Float, nullable=True)
+    c7_y: Mapped[float | None] = mapped_column(Float, nullable=True)
+    cva_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="SET NULL"), nullable=True
+    )
