@@ -36,7 +36,7 @@ NO_CLIENT_DATA = {
 # Routes listing the caller's own records: a stranger must not find A's client in them.
 LISTINGS = {("GET", "/api/v1/clients"), ("GET", "/api/v1/export"), ("GET", "/")}
 # Routes that create records owned by the caller (no client id): checked for ownership.
-OWN_CREATES = {("POST", "/api/v1/clients"), ("POST", "/clients")}
+OWN_CREATES = {("POST", "/api/v1/clients"), ("POST", "/clients"), ("POST", "/api/v1/fhir/import")}
 PUBLIC = {
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
