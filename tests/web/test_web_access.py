@@ -91,6 +91,8 @@ def request_for(method: str, path: str) -> dict[str, Any]:
         "/clients/{client_id}/emg": {
             "files": {"file": ("t.csv", synthetic_emg_csv(1, 3.0), "text/csv")}
         },
+        # onset review (helper emg): no edits = recompute, a read for the owner
+        "/clients/{client_id}/emg/{recording_id}/review": {"data": {}},
     }
     if method == "POST":
         return api[path]

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from upperback.emg._checks import FloatArray
-from upperback.emg.analysis import HEAD_S, analyze_features, make_plan
-from upperback.emg.frontend import FrontEnd, epoch_length
+from upperback.emg.offline.analysis import HEAD_S, analyze_features, make_plan
+from upperback.emg.offline.frontend import FrontEnd, epoch_length
 from upperback.errors import InvalidInput
 from upperback.model.emg import EmgAnalysis
 
@@ -69,8 +69,10 @@ def analyze_edf_chunked(
     """Analyse an EDF/BDF file in bounded memory (reads ``chunk_s`` at a time)."""
     from upperback.emg.readers._common import display
     from upperback.emg.readers.edf import edf_layout, open_edf
+    from upperback.emg.readers.isolated import probe_isolated
 
     p = Path(path)
+    probe_isolated("edf-probe", p)  # a damaged file fails in a child, not here
     reader = open_edf(p)
     try:
         idx, fs, labels, units = edf_layout(reader, display(p))

@@ -34,7 +34,7 @@ Method (per channel, on the block mean square ``ms`` of the filtered signal, ~50
       EURASIP J Appl Signal Process 2:67) with a ramp instead of a step as the alternative.
    Offsets use the same steps in reversed time.
 5. **Filter delay.** The causal band-pass/notch cascade delays the envelope by its group
-   delay; :func:`upperback.emg.filters.envelope_delay_s` is subtracted from onsets and
+   delay; :func:`upperback.emg.offline.filters.envelope_delay_s` is subtracted from onsets and
    offsets.
 
 The Teager-Kaiser energy operator (Solnik et al. 2010, Eur J Appl Physiol 110:489) sharpens
@@ -157,7 +157,7 @@ def _means_at(cm: FloatArray, idx: np.ndarray, width: int) -> FloatArray:
     """Centred means over ``width`` samples at indices ``idx``, from cumulative sums ``cm``.
 
     ``cm`` has a leading zero (length n + 1); edges average over the samples available,
-    as :func:`upperback.emg.envelope.moving_average` does.
+    as :func:`upperback.emg.offline.envelope.moving_average` does.
     """
     n = cm.size - 1
     lo = np.clip(idx - width // 2, 0, n)

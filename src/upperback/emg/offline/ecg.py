@@ -3,7 +3,7 @@
 Trunk muscles (middle/lower trapezius, serratus, rhomboids, latissimus, pectoralis) pick up
 the ECG. A channel is called contaminated when its 10-40 Hz band (QRS energy) shows sharp
 peaks at a regular interval of a heart rate between 40 and 180 beats/min. The reduction
-(:data:`upperback.emg.filters.ECG_LOW_HZ`) raises the high-pass corner to 30 Hz, which
+(:data:`upperback.emg.offline.filters.ECG_LOW_HZ`) raises the high-pass corner to 30 Hz, which
 Drake & Callaghan 2006 (J Electromyogr Kinesiol 16:175) found as effective as more
 complex methods for amplitude and most timing measures.
 """

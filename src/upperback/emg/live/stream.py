@@ -10,8 +10,8 @@ import numpy as np
 from scipy import signal
 
 from upperback.emg._checks import FloatArray
-from upperback.emg.envelope import block_mean_square, block_size, live_envelope_sos
-from upperback.emg.filters import CausalFilter, FilterPlan
+from upperback.emg.offline.envelope import block_mean_square, block_size, live_envelope_sos
+from upperback.emg.offline.filters import CausalFilter, FilterPlan
 
 
 def causal_rms_envelope(

@@ -9,33 +9,64 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from upperback.emg._checks import FloatArray
-from upperback.emg.analysis import make_plan
-from upperback.emg.biofeedback import RatioFeedback
-from upperback.emg.channels import resolve_channels
-from upperback.emg.controller import ResistanceController
-from upperback.emg.ratios import RATIO_PARTNERS
+from upperback.emg.channels import best_partner, resolve_channels
+from upperback.emg.live.biofeedback import RatioFeedback
+from upperback.emg.live.controller import ResistanceController
+from upperback.emg.live.outlet import FeedbackOutlet
+from upperback.emg.live.stream import StreamProcessor
+from upperback.emg.offline.analysis import make_plan
 from upperback.emg.recording import Recording
-from upperback.emg.stream import StreamProcessor
 from upperback.errors import InvalidInput
 from upperback.model.emg import ControllerSample, Cue, LiveSessionSummary
 
 CALIBRATION_S = 2.0
+#: Default ratio target: the upper bound of class B (UT/partner <= 1.0 of MVC-normalised
+#: amplitude; knowledge/data/tests.yaml emg_ratio_* bands), the same units as assessment.
+DEFAULT_TARGET = 1.0
+#: A rest calibration whose reference envelope's 90th percentile exceeds this multiple of
+#: its median holds movement ([design]); it is stated as a flag.
+CALIBRATION_SPREAD = 3.0
+
+
+def mvc_scale(
+    channels: tuple[str, ...],
+    mapping: dict[str, str] | None,
+    mvc: Recording,
+    pair: tuple[int, int],
+    *,
+    mains: str = "auto",
+) -> tuple[float, float]:
+    """1 / MVC RMS of the live pair's channels, matched by name, else muscle and side.
+
+    Raises InvalidInput when the MVC recording has no match for either channel (an MVC
+    file from another montage) or a zero MVC.
+    """
+    from upperback.emg.offline.analysis import match_mvc, mvc_amplitudes
+
+    vals = mvc_amplitudes(mvc, mains=mains)
+    infos = resolve_channels(channels, mapping)
+    mvc_infos = resolve_channels(mvc.channels, mvc.mapping or None)
+    out = []
+    for k in pair:
+        m = match_mvc(infos[k], vals, mvc_infos)
+        if not m:
+            raise InvalidInput(
+                f"--mvc {mvc.source}: no MVC for live channel {channels[k]!r} "
+                f"({infos[k].muscle}); MVC channels: {', '.join(mvc.channels)} (another montage?)"
+            )
+        out.append(1.0 / m)
+    return out[0], out[1]
 
 
 def _pair(channels: tuple[str, ...], mapping: dict[str, str] | None) -> tuple[int, int, str]:
-    infos = resolve_channels(channels, mapping)
-    ut = [i for i, c in enumerate(infos) if c.muscle == "upper_trapezius"]
-    for partner in RATIO_PARTNERS:
-        for u in ut:
-            for j, c in enumerate(infos):
-                if c.muscle == partner and (
-                    c.side == infos[u].side or None in (c.side, infos[u].side)
-                ):
-                    return u, j, f"{channels[u]}/{channels[j]}"
-    raise InvalidInput(
-        "live feedback needs an upper trapezius channel and a lower/middle trapezius or "
-        f"serratus channel; got {', '.join(channels)} (use a mapping)"
-    )
+    best = best_partner(resolve_channels(channels, mapping))
+    if best is None:
+        raise InvalidInput(
+            "live feedback needs an upper trapezius channel and a lower/middle trapezius or "
+            f"serratus channel; got {', '.join(channels)} (use a mapping)"
+        )
+    u, j = best
+    return u, j, f"{channels[u]}/{channels[j]}"
 
 
 class LiveLoop:
@@ -52,10 +83,16 @@ class LiveLoop:
         fs: float,
         channels: tuple[str, ...],
         calibration: FloatArray,
-        target: float = 2.0,
+        target: float = DEFAULT_TARGET,
         mains: str = "auto",
         mapping: dict[str, str] | None = None,
+        mvc: Recording | None = None,
+        outlet: FeedbackOutlet | None = None,
     ) -> None:
+        if calibration.shape[0] != len(channels):
+            raise InvalidInput(
+                f"calibration has {calibration.shape[0]} channels, the stream {len(channels)}"
+            )
         ref, partner, self.pair = _pair(channels, mapping)
         self.fs = fs
         self.channels = channels
@@ -65,8 +102,20 @@ class LiveLoop:
         self.proc = StreamProcessor(plan.filters, head=head)
         rest_env = StreamProcessor(plan.filters, head=head).process(calibration)
         rest = np.percentile(rest_env, 50, axis=1) if rest_env.shape[1] else np.zeros(len(channels))
+        self.flags: list[str] = []
+        if rest_env.shape[1]:
+            p90 = np.percentile(rest_env[[ref, partner]], 90, axis=1)
+            if np.any(p90 > CALIBRATION_SPREAD * np.maximum(rest[[ref, partner]], 1e-300)):
+                self.flags.append("calibration_not_at_rest")
+        scale = (1.0, 1.0)
+        if mvc is not None:
+            scale = mvc_scale(channels, mapping, mvc, (ref, partner), mains=mains)
+        else:
+            self.flags.append("raw_ratio_not_class_units")
+        self.ratio_basis = "mvc" if mvc is not None else "raw"
+        self.outlet = outlet
         self.feedback = RatioFeedback(
-            ref=ref, partner=partner, pair_name=self.pair, target=target, rest=rest
+            ref=ref, partner=partner, pair_name=self.pair, target=target, rest=rest, scale=scale
         )
         self.controller = ResistanceController(target=target)
         self.cues: list[Cue] = []
@@ -76,10 +125,17 @@ class LiveLoop:
 
     def step(self, x: FloatArray) -> tuple[FloatArray, list[Cue], float]:
         """Process one block (channels, samples): its envelope, new cues and the load level."""
+        if x.ndim != 2 or x.shape[0] != len(self.channels):
+            raise InvalidInput(
+                f"live stream: a block has {x.shape[0] if x.ndim == 2 else '?'} channels, "
+                f"the session started with {len(self.channels)}; stopped"
+            )
         t0 = time.perf_counter()
         env = self.proc.process(x)
         new = self.feedback.update(env, fs_env=self.proc.fs_env)
         level = self.controller.update(self.feedback.ratio, dt=x.shape[1] / self.fs)
+        if self.outlet is not None:
+            self.outlet.publish(level, self.feedback.ratio, self.target, new)
         self.latencies_s.append(time.perf_counter() - t0)
         self.cues.extend(new)
         if self.feedback.t_s >= self._next_log:
@@ -117,6 +173,9 @@ class LiveLoop:
             latency_ms_p50=float(np.percentile(lat_ms, 50)) if lat_ms.size else None,
             latency_ms_p99=float(np.percentile(lat_ms, 99)) if lat_ms.size else None,
             n_blocks=len(self.latencies_s),
+            ratio_basis=self.ratio_basis,
+            flags=list(self.flags),
+            outlet=self.outlet.name if self.outlet is not None else None,
         )
 
 
@@ -127,16 +186,18 @@ def run_session(
     channels: tuple[str, ...],
     source: str,
     calibration: FloatArray,
-    target: float = 2.0,
+    target: float = DEFAULT_TARGET,
     mains: str = "auto",
     mapping: dict[str, str] | None = None,
     block_s: float = 0.05,
     on_cue: Callable[[Cue], None] | None = None,
+    mvc: Recording | None = None,
+    outlet: FeedbackOutlet | None = None,
 ) -> LiveSessionSummary:
     """Run blocks through the live loop and summarise the session."""
     loop = LiveLoop(
         fs=fs, channels=channels, calibration=calibration, target=target, mains=mains,
-        mapping=mapping,
+        mapping=mapping, mvc=mvc, outlet=outlet,
     )  # fmt: skip
     for x in blocks:
         _, new, _ = loop.step(x)
@@ -150,10 +211,12 @@ def run_replay(
     recording: Recording,
     *,
     speed: float = 0.0,
-    target: float = 2.0,
+    target: float = DEFAULT_TARGET,
     mains: str = "auto",
     block_s: float = 0.05,
     on_cue: Callable[[Cue], None] | None = None,
+    mvc: Recording | None = None,
+    outlet: FeedbackOutlet | None = None,
 ) -> LiveSessionSummary:
     """Replay a recording block by block (``speed`` 1 = real time, 0 = unthrottled).
 
@@ -189,6 +252,8 @@ def run_replay(
         mapping=recording.mapping or None,
         block_s=block_s,
         on_cue=on_cue,
+        mvc=mvc,
+        outlet=outlet,
     )
 
 
@@ -196,17 +261,19 @@ def run_lsl(
     name: str,
     *,
     duration_s: float = 30.0,
-    target: float = 2.0,
+    target: float = DEFAULT_TARGET,
     mains: str = "auto",
     timeout_s: float = 5.0,
     on_cue: Callable[[Cue], None] | None = None,
     mapping: dict[str, str] | None = None,
+    mvc: Recording | None = None,
+    outlet: FeedbackOutlet | None = None,
 ) -> LiveSessionSummary:
     """Read an LSL stream named ``name`` for ``duration_s`` seconds (after calibration).
 
     ``mapping`` (channel -> muscle code, as ``--map``) overrides the stream's labels.
     """
-    from upperback.emg.lsl import open_inlet, pull_blocks
+    from upperback.emg.live.lsl import open_inlet, pull_blocks
 
     inlet, fs, channels = open_inlet(name, timeout_s=timeout_s)
     if mapping:
@@ -233,6 +300,8 @@ def run_lsl(
         mains=mains,
         mapping=mapping or None,
         on_cue=on_cue,
+        mvc=mvc,
+        outlet=outlet,
     )
 
 

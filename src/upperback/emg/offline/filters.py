@@ -19,7 +19,7 @@ import numpy as np
 from scipy import signal
 
 from upperback.emg._checks import FloatArray, check_fs, check_signal
-from upperback.emg.synthetic import emg_psd
+from upperback.emg.offline.spectrum import emg_psd
 from upperback.errors import InvalidInput
 
 DEFAULT_LOW_HZ = 20.0
@@ -126,7 +126,7 @@ def envelope_delay_s(sos: FloatArray, *, fs: float) -> float:
     The group delay of the cascade (sum over sections) is frequency dependent; the envelope
     of a broadband burst moves by the group delay where the burst's power passes. This is
     the median of the group delay over frequency, weighted by the filtered power of a
-    typical sEMG spectrum (Shwedyk et al. 1977 model, :func:`upperback.emg.synthetic.emg_psd`).
+    typical sEMG spectrum (Shwedyk et al. 1977 model, :func:`upperback.emg.offline.spectrum.emg_psd`).
     The median, not the mean: next to a notch the group delay is very large over a few Hz
     that carry little power, which would dominate a mean. About 2-3 ms for the default
     20-450 Hz band-pass with mains notches.

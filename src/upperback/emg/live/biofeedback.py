@@ -15,7 +15,8 @@ from upperback.model.emg import Cue
 class RatioFeedback:
     """Watch the ratio of two envelope channels and issue cues.
 
-    The ratio is of the (rest-corrected) envelopes while the reference channel is active
+    The ratio is of the rest-corrected envelopes (power subtraction, divided by MVC RMS
+    when ``scale`` is given) while the reference channel is active
     (above 3 times its rest level); a cue is issued when it stays above ``target`` for
     ``hold_s`` seconds, at most every ``cooldown_s`` seconds.
     """
@@ -25,6 +26,7 @@ class RatioFeedback:
     pair_name: str
     target: float = 2.0
     rest: FloatArray = field(default_factory=lambda: np.zeros(0))
+    scale: tuple[float, float] = (1.0, 1.0)  # 1 / MVC RMS of (ref, partner); 1 when raw
     hold_s: float = 1.0
     cooldown_s: float = 5.0
     smooth_s: float = 0.5
@@ -45,8 +47,10 @@ class RatioFeedback:
         if env.shape[1] == 0:
             return cues
         dt = env.shape[1] / fs_env
-        a = np.maximum(env[self.ref] - self.rest[self.ref], 0.0)
-        b = np.maximum(env[self.partner] - self.rest[self.partner], 0.0)
+        # Noise-corrected amplitude, sqrt(env^2 - rest^2), as the offline corrected RMS.
+        r_a, r_b = float(self.rest[self.ref]), float(self.rest[self.partner])
+        a = np.sqrt(np.maximum(env[self.ref] ** 2 - r_a * r_a, 0.0)) * self.scale[0]
+        b = np.sqrt(np.maximum(env[self.partner] ** 2 - r_b * r_b, 0.0)) * self.scale[1]
         active = env[self.ref] > 3.0 * max(float(self.rest[self.ref]), 1e-300)
         alpha = min(1.0, dt / self.smooth_s)
         self.t_s += dt

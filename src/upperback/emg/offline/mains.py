@@ -51,7 +51,7 @@ def head_spectrum(emg: FloatArray, *, fs: float) -> tuple[FloatArray, FloatArray
 
     0.5 Hz bins when there are at least 8 s (a narrower bin lifts a line above the EMG),
     else 1 Hz. Computed once per recording head and shared by :func:`detect_mains` and
-    :func:`upperback.emg.quality.motion_ratio`.
+    :func:`upperback.emg.offline.quality.motion_ratio`.
     """
     x = check_signal(emg)
     nper = int(2 * fs) if x.shape[1] >= 8 * fs else int(fs)
