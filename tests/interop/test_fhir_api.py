@@ -68,6 +68,22 @@ def test_import_reports_and_refuses(api: TestClient, demo: tuple[Database, Demo]
     assert owner_b.status_code == 200  # the importing clinician owns the new client
     demo_a = token(api, DEMO_USER, DEMO_PASSWORD)
     assert api.get(f"/api/v1/clients/{new_id}/fhir", headers=demo_a).status_code == 404
+    minimal = {  # the smallest Bundle the OpenAPI document shows
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Patient",
+                    "name": [{"text": "Kim"}],
+                    "gender": "other",
+                    "birthDate": "1975",
+                }
+            }
+        ],
+    }
+    r = api.post("/api/v1/fhir/import", json=minimal, headers=clinician)
+    assert r.status_code == 200 and r.json()["created"] is True and r.json()["imported"] == {}
     before = row_counts(db)
     bad = json.loads(body)
     del bad["entry"][3]["resource"]["valueQuantity"]
