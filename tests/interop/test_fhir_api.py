@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from fhir_support import DATA, Demo, normalized, row_counts
 
-from conftest import DATA, Demo, normalized, row_counts
 from upperback.interop.importer import MAX_BYTES
 from upperback.services.database import Database
 from upperback.services.seed import (
@@ -63,6 +63,27 @@ def test_import_reports_and_refuses(api: TestClient, demo: tuple[Database, Demo]
     r = api.post("/api/v1/fhir/import", content=body, headers={**clinician, "Content-Type": FHIR})
     assert r.status_code == 200, r.text
     assert r.json()["created"] is True and len(r.json()["skipped"]) == 3
+    new_id = r.json()["client_id"]
+    owner_b = api.get(f"/api/v1/clients/{new_id}/fhir", headers=clinician)
+    assert owner_b.status_code == 200  # the importing clinician owns the new client
+    demo_a = token(api, DEMO_USER, DEMO_PASSWORD)
+    assert api.get(f"/api/v1/clients/{new_id}/fhir", headers=demo_a).status_code == 404
+    minimal = {  # the smallest Bundle the OpenAPI document shows
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Patient",
+                    "name": [{"text": "Kim"}],
+                    "gender": "other",
+                    "birthDate": "1975",
+                }
+            }
+        ],
+    }
+    r = api.post("/api/v1/fhir/import", json=minimal, headers=clinician)
+    assert r.status_code == 200 and r.json()["created"] is True and r.json()["imported"] == {}
     before = row_counts(db)
     bad = json.loads(body)
     del bad["entry"][3]["resource"]["valueQuantity"]

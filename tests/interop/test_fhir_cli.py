@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from fhir_support import DATA, Demo, normalized
 from typer.testing import CliRunner
 
-from conftest import DATA, Demo, normalized
 from upperback.cli.app import app
 from upperback.services.database import Database
 

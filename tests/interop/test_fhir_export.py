@@ -7,9 +7,9 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from fhir_support import Demo, codes_of, resources
 from sqlalchemy import select
 
-from conftest import Demo, codes_of, resources
 from upperback.errors import NotFound
 from upperback.interop.rules import check_bundle
 from upperback.services import fhir

@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from fhir_support import TODAY, Demo, foreign_bundle, normalized, resources, row_counts
 
-from conftest import TODAY, Demo, foreign_bundle, normalized, resources, row_counts
 from upperback.errors import InvalidInput
 from upperback.interop.importer import MAX_BYTES, parse_json, read_bundle
 from upperback.model.client import ClientIn

@@ -69,7 +69,63 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-@router.post("/fhir/import", responses={200: {"description": "What was imported and skipped."}})
+def _closed(properties: dict[str, object], required: list[str]) -> dict[str, object]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+# The smallest Bundle the import accepts (one Patient), so the API documents a body that
+# works; any FHIR R4 Bundle may be sent (docs/fhir.md), the body is read raw and bounded.
+_MINIMAL_PATIENT = _closed(
+    {
+        "resourceType": {"type": "string", "enum": ["Patient"]},
+        "name": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "items": _closed(
+                {"text": {"type": "string", "pattern": "^[A-Z][a-z]{2,20}$"}}, ["text"]
+            ),
+        },
+        "gender": {"type": "string", "enum": ["female", "male", "other"]},
+        "birthDate": {"type": "string", "pattern": "^19[5-9][0-9]$"},
+    },
+    ["resourceType", "name", "gender", "birthDate"],
+)
+_MINIMAL_BUNDLE = _closed(
+    {
+        "resourceType": {"type": "string", "enum": ["Bundle"]},
+        "type": {"type": "string", "enum": ["collection"]},
+        "entry": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "items": _closed({"resource": _MINIMAL_PATIENT}, ["resource"]),
+        },
+    },
+    ["resourceType", "type", "entry"],
+)
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A FHIR R4 Bundle (at most 8 MiB); the schema shows the smallest one accepted.",
+        "content": {
+            "application/json": {"schema": _MINIMAL_BUNDLE},
+            FHIR_JSON: {"schema": _MINIMAL_BUNDLE},
+        },
+    }
+}
+
+
+@router.post(
+    "/fhir/import",
+    responses={200: {"description": "What was imported and skipped."}},
+    openapi_extra=_BODY,
+)
 async def import_bundle(request: Request, db: DbDep, actor: CurrentActor) -> dict[str, object]:
     """Import a FHIR R4 Bundle (clinicians): create or match its client, map what upperback
     understands, list what it skipped; a refusal stores nothing (422 with one line)."""
