@@ -30,6 +30,7 @@ TIERS = {
     "services": "integration",
     "report": "integration",
     "web": "integration",
+    "interop": "integration",
     "cli": "e2e",
 }
 FILE_TIERS = {
@@ -37,6 +38,7 @@ FILE_TIERS = {
     "emg/test_emg_lsl.py": "integration",
     "emg/test_emg_cli.py": "e2e",
     "web/test_web_browser.py": "e2e",
+    "interop/test_fhir_cli.py": "e2e",
 }
 
 

@@ -22,6 +22,7 @@ from upperback.cli.common import (
     print_json,
     read_json,
 )
+from upperback.cli.fhir import fhir_app
 from upperback.errors import InvalidInput
 from upperback.services import clients, transfer
 
@@ -33,6 +34,7 @@ app = typer.Typer(
     cls=OneLineErrors,
 )
 app.add_typer(client_app, name="client")
+app.add_typer(fhir_app, name="fhir")
 journey.register(app)
 
 

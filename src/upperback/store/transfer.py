@@ -101,33 +101,48 @@ def load_tables(engine: Engine, tables: dict[str, Any]) -> dict[str, int]:
         raise InvalidInput(f"import: unknown table {unknown[0]!r}")
     counts: dict[str, int] = {}
     with engine.begin() as conn:
+        _require_empty(conn, known)
         for name, table in known.items():
-            if conn.scalar(select(func.count()).select_from(table)):
-                raise Conflict(
-                    f"import: the database is not empty (table {name} has rows); import needs an empty database"
-                )
-        for name, table in known.items():
-            rows = tables.get(name, [])
-            if not isinstance(rows, list):
-                raise InvalidInput(f"import: table {name} must be a list of rows")
-            decoded = []
-            for i, row in enumerate(rows):
-                if not isinstance(row, dict):
-                    raise InvalidInput(f"import: {name}[{i}] is not an object")
-                bad = set(row) - set(table.c.keys())
-                if bad:
-                    raise InvalidInput(f"import: {name}[{i}] has unknown column {sorted(bad)[0]!r}")
-                decoded.append({k: _decode(table, k, v) for k, v in row.items()})
+            decoded = _decoded_rows(table, tables.get(name, []))
             if decoded:
-                try:
-                    conn.execute(insert(table), decoded)
-                except Exception as exc:  # integrity errors name the constraint
-                    msg = str(getattr(exc, "orig", exc)).splitlines()[0]
-                    raise InvalidInput(f"import: table {name}: {msg}") from None
+                _insert(conn, table, decoded)
             counts[name] = len(decoded)
         _validate_imported(conn)
         _reset_sequences(conn)
     return counts
+
+
+def _require_empty(conn: Any, known: dict[str, Table]) -> None:
+    for name, table in known.items():
+        if conn.scalar(select(func.count()).select_from(table)):
+            raise Conflict(
+                f"import: the database is not empty (table {name} has rows); import needs an empty database"
+            )
+
+
+def _decoded_rows(table: Table, rows: Any) -> list[dict[str, Any]]:
+    """One table's rows from the document, shape-checked, with dates decoded."""
+    name = table.name
+    if not isinstance(rows, list):
+        raise InvalidInput(f"import: table {name} must be a list of rows")
+    columns = set(table.c.keys())
+    decoded = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise InvalidInput(f"import: {name}[{i}] is not an object")
+        bad = set(row) - columns
+        if bad:
+            raise InvalidInput(f"import: {name}[{i}] has unknown column {sorted(bad)[0]!r}")
+        decoded.append({k: _decode(table, k, v) for k, v in row.items()})
+    return decoded
+
+
+def _insert(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    try:
+        conn.execute(insert(table), rows)
+    except Exception as exc:  # integrity errors name the constraint
+        msg = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise InvalidInput(f"import: table {table.name}: {msg}") from None
 
 
 def _validate_imported(conn: Any) -> None:
