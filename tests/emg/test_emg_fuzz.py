@@ -22,7 +22,7 @@ from upperback.emg.readers import isolated
 from upperback.emg.testing.corpus import WRITERS, mutate
 from upperback.errors import InvalidInput, UpperbackError
 
-#: One changed byte (offset, value) of the corpus C3D that makes ezc3d 1.6 read out of
+#: One changed byte (offset, value) of the corpus C3D that makes ezc3d 1.7.2 read out of
 #: bounds (SIGSEGV), and one that makes it claim memory without end; found by benchmarks/emg/fuzz_readers.py.
 SEGFAULT_BYTE = (902, 150)
 HOG_BYTE = (880, 151)
