@@ -242,7 +242,22 @@ def test_posture_photo_bounded_verified_private_and_scored(app: FastAPI, world: 
     try:
         with db.uow() as uow:
             row = uow.session.get(PosturePhotoRow, pid)
-            assert row is not None and row.cva_deg == 45.0 and row.assessment_id is not None
+            assert row is not None and row.cva_deg == 45.0 and row.assessment_id is None
+    finally:
+        db.close()
+    # the angle goes into the assessment form and is stored with that assessment
+    form = c.get(f"/clients/{cid}/assessment", params={"photo": str(pid)}).text
+    assert _value(form, "val:cva:-") == "45" and _value(form, "photo_id") == str(pid)
+    r = c.post(
+        f"/clients/{cid}/assessment",
+        data={"csrf_token": csrf, "tester": "demo", "val:cva:-": "45", "photo_id": str(pid)},
+    )
+    assert r.status_code == 200 and "Craniovertebral angle" in r.text
+    db = Database.open(world.path, migrate_schema=False)
+    try:
+        with db.uow() as uow:
+            row = uow.session.get(PosturePhotoRow, pid)
+            assert row is not None and row.assessment_id is not None
     finally:
         db.close()
     other = TestClient(app)
