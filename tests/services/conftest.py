@@ -1,14 +1,13 @@
-"""A real SQLite database per test (see services_support)."""
+"""A real database per test, SQLite and PostgreSQL (db_url in tests/conftest.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from services_support import World, open_world
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    yield from open_world(tmp_path)
+def world(db_url: str) -> Iterator[World]:
+    yield from open_world(db_url)

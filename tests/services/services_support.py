@@ -1,4 +1,4 @@
-"""A real SQLite database, migrated to head, with two clinicians and one client."""
+"""A real database (SQLite and PostgreSQL), migrated to head, with two clinicians and one client."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ class World:
     client_id: int
 
 
-def open_world(tmp_path: Path) -> Iterator[World]:
-    db = Database.open(tmp_path / "services.sqlite3")
+def open_world(where: Path | str) -> Iterator[World]:
+    """`where`: a folder for a new SQLite file, or a database path/URL (tests/conftest db_url)."""
+    db = Database.open(where / "services.sqlite3" if isinstance(where, Path) else where)
     actor = clients.ensure_clinician(db, "Dr Test")
     other = clients.ensure_clinician(db, "Dr Other")
     client = clients.add_client(

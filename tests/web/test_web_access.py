@@ -35,11 +35,25 @@ NO_CLIENT_DATA = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    ("POST", "/login/code"),
+    ("GET", "/api/v1/auth/tokens"),
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"),
+    ("POST", "/api/v1/auth/logout"),
+    ("GET", "/account"),
+    ("GET", "/account/my-data.json"),
+    ("POST", "/account/totp/start"),
+    ("POST", "/account/totp/confirm"),
+    ("POST", "/account/totp/off"),
+    ("POST", "/account/tokens/{token_id}/revoke"),
+    ("POST", "/account/logout-everywhere"),
+    ("POST", "/account/logins"),
 }
 # Routes listing the caller's own records: a stranger must not find A's client in them.
 LISTINGS = {("GET", "/api/v1/clients"), ("GET", "/api/v1/export"), ("GET", "/")}
 # Routes that create records owned by the caller (no client id): checked for ownership.
-OWN_CREATES = {("POST", "/api/v1/clients"), ("POST", "/clients")}
+# The FHIR import creates or matches a client owned by the caller; its refusals (anonymous
+# 401, client account 403) and ownership are tested in tests/interop/test_fhir_api.py.
+OWN_CREATES = {("POST", "/api/v1/clients"), ("POST", "/clients"), ("POST", "/api/v1/fhir/import")}
 PUBLIC = {
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
@@ -47,6 +61,7 @@ PUBLIC = {
     ("POST", "/api/v1/auth/token"),
     ("GET", "/login"),
     ("POST", "/login"),
+    ("POST", "/login/code"),
 }
 
 

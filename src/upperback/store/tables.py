@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -23,6 +24,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from upperback.store.versions import pack, unpack
 
 
 class Base(DeclarativeBase):
@@ -31,6 +35,23 @@ class Base(DeclarativeBase):
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class PackedJSON(TypeDecorator[dict[str, Any]]):
+    """A JSON document stored zlib-packed (a program snapshot: 175 KB of JSON -> ~9 KB)."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, Any] | None, dialect: Any) -> bytes | None:
+        return None if value is None else pack(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> dict[str, Any] | None:
+        return (
+            None
+            if value is None
+            else unpack(bytes(value) if isinstance(value, memoryview) else value)
+        )
 
 
 class ClinicianRow(Base):
@@ -128,9 +149,9 @@ class TestResultRow(Base):
 class ProgramRow(Base):
     """One version of a client's program.
 
-    The phases -> weeks -> sessions -> prescriptions hierarchy is stored whole as a
-    validated JSON document: every logged session may produce a new version, and writing
-    it as one value costs about a millisecond where some 250 rows cost about 80 ms.
+    The phases -> weeks -> sessions -> prescriptions hierarchy is a validated JSON document.
+    Every logged session may produce a new version: most versions store only what changed
+    (a JSON Patch, a few KB), with a whole snapshot every few versions (store.versions).
     """
 
     __tablename__ = "program"
@@ -143,15 +164,26 @@ class ProgramRow(Base):
     weeks: Mapped[int] = mapped_column(Integer)
     sessions_per_week: Mapped[int] = mapped_column(Integer)
     stopped_reason: Mapped[str | None] = mapped_column(Text)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Either a whole document (a snapshot, stored zlib-packed) or a JSON Patch against the
+    # previous version (store.versions); NULL is SQL NULL: "is a snapshot" is IS NOT NULL.
+    document: Mapped[dict[str, Any] | None] = mapped_column(PackedJSON)
+    patch: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
     created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class SessionLogRow(Base):
     __tablename__ = "session_log"
+    # One log per session of a plan (a plan is known by its start date): two web workers
+    # logging the same session at once store exactly one.
+    __table_args__ = (
+        Index(
+            "uq_session_log_plan_session", "client_id", "plan_start", "week", "index", unique=True
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
     program_version: Mapped[int] = mapped_column(Integer)
+    plan_start: Mapped[dt.date | None] = mapped_column(Date)
     date: Mapped[dt.date] = mapped_column(Date)
     week: Mapped[int] = mapped_column(Integer)
     index: Mapped[int] = mapped_column(Integer)
@@ -257,6 +289,95 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(String(160))
     action: Mapped[str] = mapped_column(String(80))
     client_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Where from and what exactly (added by 0005): reads, refusals and exports are audited too.
+    address: Mapped[str | None] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(300))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+
+
+# --- Security: sessions, tokens, second factor, login limiting (harden, migration 0005) ---
+
+
+class AccountSecurityRow(Base):
+    """Per-login security state kept beside the account: disabled flag and TOTP second factor."""
+
+    __tablename__ = "account_security"
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
+    )
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+
+class RecoveryCodeRow(Base):
+    """A one-time recovery code for the second factor, stored only as a hash."""
+
+    __tablename__ = "recovery_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+
+
+class LoginSessionRow(Base):
+    """A server-side page session: the cookie carries a random id whose hash is the key."""
+
+    __tablename__ = "login_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires: Mapped[dt.datetime] = mapped_column(DateTime)
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiTokenRow(Base):
+    """A revocable API bearer token, stored only as a hash."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(80))
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires: Mapped[dt.datetime] = mapped_column(DateTime)
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginFailureRow(Base):
+    """One failed login, per username and address: the limiter counts these (all workers)."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str] = mapped_column(String(120), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+# --- Scale-out (issue 16): cohort sEMG results -------------------------------------------
+
+
+class CohortEmgRow(Base):
+    """One recording of a cohort sEMG run: its summary, or why it failed (one line)."""
+
+    __tablename__ = "cohort_emg"
+    __table_args__ = (UniqueConstraint("run", "path"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run: Mapped[str] = mapped_column(String(40), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(1000))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+    fs: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 # ---- workbench (migration 0004): head-posture photos --------------------------------------

@@ -18,7 +18,7 @@ from upperback.knowledge.loader import describe_validation_error
 from upperback.model.assessment import AssessmentIn
 from upperback.model.intake import ScreeningResult
 from upperback.model.profile import DeficitProfile
-from upperback.store import mapping
+from upperback.store import compaction, mapping
 from upperback.store.tables import (
     AdaptationRow,
     AssessmentRow,
@@ -49,6 +49,11 @@ def _decode(table: Table, name: str, value: Any) -> Any:
     except (TypeError, ValueError):
         raise InvalidInput(f"{table.name}.{name}: {value!r} is not an ISO date") from None
     return value
+
+
+#: Columns the store derives on import (patches from documents, a log's plan from its
+#: program version): exports leave them out, so they read the same before and after 0006.
+DERIVED = {"program": ("patch",), "session_log": ("plan_start",)}
 
 
 def _owned_ids(conn: Any, clinician_id: int) -> dict[str, set[int]]:
@@ -83,7 +88,15 @@ def _rows_for(
     else:
         return []
     rows = conn.execute(select(table).where(cond).order_by(c.id)).mappings()
-    return [{k: _encode(v) for k, v in row.items()} for row in rows]
+    out = [
+        {k: _encode(v) for k, v in row.items() if k not in DERIVED.get(table.name, ())}
+        for row in rows
+    ]
+    if table.name == "program":  # versions travel whole: an export reads without the store
+        docs = {cid: compaction.materialised_documents(conn, cid) for cid in ids["client"]}
+        for row in out:
+            row["document"] = docs[row["client_id"]][row["version"]]
+    return out
 
 
 def dump_tables(engine: Engine, clinician_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -108,6 +121,8 @@ def load_tables(engine: Engine, tables: dict[str, Any]) -> dict[str, int]:
                 _insert(conn, table, decoded)
             counts[name] = len(decoded)
         _validate_imported(conn)
+        compaction.compact_programs(conn)
+        compaction.fill_plan_start(conn)
         _reset_sequences(conn)
     return counts
 
@@ -151,7 +166,7 @@ def _validate_imported(conn: Any) -> None:
     session = Session(bind=conn)
     checks: list[tuple[str, Any, Any]] = [
         ("client", ClientRow, mapping.client_from_row),
-        ("program", ProgramRow, mapping.program_from_row),
+        ("program", ProgramRow, lambda r: mapping.program_from_document(r.document or {})),
         ("adaptation", AdaptationRow, mapping.adaptation_from_row),
         ("override", OverrideRow, mapping.override_from_row),
         ("intake", IntakeRow, lambda r: ScreeningResult.model_validate(r.screening)),
