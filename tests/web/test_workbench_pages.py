@@ -204,6 +204,13 @@ def test_posture_photo_bounded_verified_private_and_scored(app: FastAPI, world: 
         )
         assert r.status_code == 422 and expect in _errors(r.text)["photo"], r.text[:300]
         assert _value(r.text, "taken") == "2026-03-01"
+    # a 50 MB body is cut off by the request guard before it is read whole
+    r = c.post(
+        f"/clients/{cid}/posture",
+        data={"csrf_token": csrf},
+        files={"photo": ("big.jpg", b"\xff\xd8" + b"\0" * (50 * 1024 * 1024), "image/jpeg")},
+    )
+    assert r.status_code == 413 and "larger than" in r.text
     assert row_counts(world.path) == before
     r = c.post(
         f"/clients/{cid}/posture",
