@@ -279,6 +279,11 @@ def test_workbench_forms_editing_photo_and_reading(
     page.click("#mark-form button[type=submit]")
     expect(page.locator("#cva-result")).to_contain_text(f"CVA {expected:.1f}°")
     shot(page, "10-posture-marked")
+    page.click("#use-in-assessment")
+    expect(page.locator("#photo-note")).to_be_visible()
+    assert page.input_value("[name='val:cva:-']") == f"{round(expected, 1):g}"
+    page.click("#assessment-form button[type=submit]")
+    expect(page.locator("#scored")).to_contain_text("Craniovertebral angle")
     page.goto(base + "/posture")
     expect(page.locator("body")).to_contain_text(f"CVA {expected:.1f}°")
 

@@ -204,6 +204,13 @@ def test_posture_photo_bounded_verified_private_and_scored(app: FastAPI, world: 
         )
         assert r.status_code == 422 and expect in _errors(r.text)["photo"], r.text[:300]
         assert _value(r.text, "taken") == "2026-03-01"
+    # a 50 MB body is cut off by the request guard before it is read whole
+    r = c.post(
+        f"/clients/{cid}/posture",
+        data={"csrf_token": csrf},
+        files={"photo": ("big.jpg", b"\xff\xd8" + b"\0" * (50 * 1024 * 1024), "image/jpeg")},
+    )
+    assert r.status_code == 413 and "larger than" in r.text
     assert row_counts(world.path) == before
     r = c.post(
         f"/clients/{cid}/posture",
@@ -242,7 +249,22 @@ def test_posture_photo_bounded_verified_private_and_scored(app: FastAPI, world: 
     try:
         with db.uow() as uow:
             row = uow.session.get(PosturePhotoRow, pid)
-            assert row is not None and row.cva_deg == 45.0 and row.assessment_id is not None
+            assert row is not None and row.cva_deg == 45.0 and row.assessment_id is None
+    finally:
+        db.close()
+    # the angle goes into the assessment form and is stored with that assessment
+    form = c.get(f"/clients/{cid}/assessment", params={"photo": str(pid)}).text
+    assert _value(form, "val:cva:-") == "45" and _value(form, "photo_id") == str(pid)
+    r = c.post(
+        f"/clients/{cid}/assessment",
+        data={"csrf_token": csrf, "tester": "demo", "val:cva:-": "45", "photo_id": str(pid)},
+    )
+    assert r.status_code == 200 and "Craniovertebral angle" in r.text
+    db = Database.open(world.path, migrate_schema=False)
+    try:
+        with db.uow() as uow:
+            row = uow.session.get(PosturePhotoRow, pid)
+            assert row is not None and row.assessment_id is not None
     finally:
         db.close()
     other = TestClient(app)

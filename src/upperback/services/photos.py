@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
+from upperback.assessment.scoring import score_assessment
 from upperback.errors import InvalidInput, NotFound
-from upperback.model.assessment import AssessmentIn, TestResult
+from upperback.model.assessment import AssessmentIn, ScoredResult, TestResult
 from upperback.services.access import Actor, audit, client_for, require_clinician
-from upperback.services.assessment import AssessmentOutcome, record_assessment
 from upperback.services.database import Database
+from upperback.store.mapping import client_from_row
+from upperback.store.records import Records
 from upperback.store.tables import PosturePhotoRow
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -164,42 +166,53 @@ def mark_photo(
     *,
     tragus_px: tuple[float, float],
     c7_px: tuple[float, float],
-    tester: str,
     day: dt.date,
-) -> tuple[PhotoView, AssessmentOutcome]:
-    """Score the CVA from the marked points (pixels, y down) and keep it with an assessment.
+) -> tuple[PhotoView, ScoredResult]:
+    """Score the CVA from the marked points (pixels, y down) and keep points and angle.
 
-    The assessment stores the points themselves (flipped to y up), so the angle can be
-    recomputed from the record; the photo row then keeps the points, angle and link.
+    The angle is scored by the battery (norms, bands) but not recorded as an assessment
+    here: a CVA-only assessment would become the latest deficit profile and re-plan the
+    program from it. The clinician adds it to the assessment form (`link_photo` then ties
+    the photo to the assessment that stores it).
     """
     require_clinician(actor, "mark a posture photo")
-    photo = get_photo(db, actor, client_id, photo_id)
-    tx, ty = _point(tragus_px, photo.width, photo.height, "tragus")
-    cx, cy = _point(c7_px, photo.width, photo.height, "c7")
-    doc = AssessmentIn(
-        date=day,
-        tester=tester,
-        results=[
-            TestResult(
-                test_id="cva",
-                tragus=(tx, photo.height - ty),
-                c7=(cx, photo.height - cy),
-                note=f"marked on posture photo {photo_id}",
-            )
-        ],
-    )
-    outcome = record_assessment(db, actor, client_id, doc)
-    angle = outcome.scored.results[0].score
+    with db.uow(write=True) as uow:
+        s = uow.session
+        client = client_from_row(client_for(s, actor, client_id))
+        row = s.get(PosturePhotoRow, photo_id)
+        if row is None or row.client_id != client_id:
+            raise NotFound(f"photo {photo_id} not found")
+        tx, ty = _point(tragus_px, row.width, row.height, "tragus")
+        cx, cy = _point(c7_px, row.width, row.height, "c7")
+        doc = AssessmentIn(
+            date=day, tester=actor.name or "clinician",
+            results=[TestResult(test_id="cva", tragus=(tx, row.height - ty), c7=(cx, row.height - cy))],
+        )  # fmt: skip
+        scored = score_assessment(
+            doc, sex=client.sex, age=client.age_on(day), body_mass_kg=client.body_mass_kg,
+            previous=Records(s).previous_results(client_id),
+        )  # fmt: skip
+        result = scored.results[0]
+        row.tragus_x, row.tragus_y, row.c7_x, row.c7_y = tx, ty, cx, cy
+        row.cva_deg = round(result.score, 1)
+        row.assessment_id = None  # re-marked: the earlier stored angle no longer matches
+        audit(s, actor, "photo.mark", client_id)
+        view = _view(row)
+        uow.commit()
+    return view, result
+
+
+def link_photo(
+    db: Database, actor: Actor, client_id: int, photo_id: int, assessment_id: int
+) -> None:
+    """Tie a marked photo to the assessment that stored its angle."""
+    require_clinician(actor, "link a posture photo")
     with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
         row = s.get(PosturePhotoRow, photo_id)
         if row is None or row.client_id != client_id:
             raise NotFound(f"photo {photo_id} not found")
-        row.tragus_x, row.tragus_y, row.c7_x, row.c7_y = tx, ty, cx, cy
-        row.cva_deg = angle
-        row.assessment_id = outcome.assessment_id
-        audit(s, actor, "photo.mark", client_id)
-        view = _view(row)
+        row.assessment_id = assessment_id
+        audit(s, actor, "photo.link", client_id)
         uow.commit()
-    return view, outcome

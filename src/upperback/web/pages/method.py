@@ -22,7 +22,7 @@ from upperback.model.common import Equipment, Goal, Muscle, WorkPosture
 from upperback.model.intake import Clearance
 from upperback.preface.education import education_for
 from upperback.preface.screening import RedFlagQuestion, red_flag_items, yellow_flag_items
-from upperback.services import assessment, overrides, preface, program, sessions
+from upperback.services import assessment, overrides, photos, preface, program, sessions
 from upperback.web.deps import DbDep, PageActor, PageClient
 from upperback.web.pages.forms import (
     FieldError,
@@ -132,6 +132,7 @@ def _assessment_page(
 ) -> Response:
     code = int(extra.pop("status_code", 200))
     extra.setdefault("f", FormState())
+    extra.setdefault("photo", None)
     history = assessment.assessment_history(db, actor, client.id)
     previous: dict[str, str] = {}
     for scored in history:
@@ -148,8 +149,24 @@ def _assessment_page(
 
 
 @router.get("/assessment", response_class=HTMLResponse)
-def assessment_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
-    return _assessment_page(request, db, actor, client, outcome=None, error=None)
+def assessment_page(
+    request: Request,
+    db: DbDep,
+    actor: PageActor,
+    client: PageClient,
+    photo: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    """With ?photo=<id>, the angle marked on that posture photo is filled in."""
+    f = FormState()
+    marked = None
+    if photo is not None:
+        marked = photos.get_photo(db, actor, client.id, photo)
+        if marked.cva_deg is not None:
+            f = FormState(
+                values={"val:cva:-": [f"{marked.cva_deg:g}"], "photo_id": [str(marked.id)]},
+                submitted=False,
+            )
+    return _assessment_page(request, db, actor, client, outcome=None, error=None, f=f, photo=marked)
 
 
 @router.post("/assessment")
@@ -161,6 +178,9 @@ async def assessment_submit(
     try:
         doc = _checked(lambda: assessment_from_form(form, dt.date.today(), client))
         out = assessment.record_assessment(db, actor, client.id, doc)
+        photo_id = f.v("photo_id")
+        if photo_id.isdigit() and any(r.test_id == "cva" for r in doc.results):
+            photos.link_photo(db, actor, client.id, int(photo_id), out.assessment_id)
     except UpperbackError as exc:
         return _assessment_page(
             request, db, actor, client, outcome=None, error=f.fail(exc), f=f,

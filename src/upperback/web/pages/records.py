@@ -170,7 +170,7 @@ def _mark_page(
     code = int(str(extra.pop("status_code", 200)))
     extra.setdefault("f", FormState())
     extra.setdefault("error", None)
-    extra.setdefault("outcome", None)
+    extra.setdefault("result", None)
     spec = battery().get("cva")
     return render(
         request, "posture_mark.html", status_code=code, client=client, active="assessment",
@@ -212,10 +212,9 @@ async def posture_mark_submit(
             if v is None:
                 raise FieldError(name, f"{label}: place the {label.split()[0]} point on the photo")
             pts[name] = v
-        tester = str(form.get("tester") or "").strip()[:120] or (actor.name or "clinician")
-        _view, outcome = photos.mark_photo(
+        _view, result = photos.mark_photo(
             db, actor, client.id, photo_id, tragus_px=(pts["tragus_x"], pts["tragus_y"]),
-            c7_px=(pts["c7_x"], pts["c7_y"]), tester=tester, day=dt.date.today(),
+            c7_px=(pts["c7_x"], pts["c7_y"]), day=dt.date.today(),
         )  # fmt: skip
     except UpperbackError as exc:
         name = (
@@ -234,4 +233,4 @@ async def posture_mark_submit(
             error=exc.message,
             status_code=exc.status_code,
         )
-    return _mark_page(request, db, actor, client, photo_id, outcome=outcome)
+    return _mark_page(request, db, actor, client, photo_id, result=result)
