@@ -106,6 +106,7 @@ def main() -> int:
         db.close()
         eff = t_serial / (args.workers * t_dask)
         n = len(paths)
+        print(flush=True)  # the EDF library's C code may have left a line open on stdout
         print(
             f"serial:  {t_serial:7.1f} s  ({n / t_serial:.2f} recordings/s, {len(failed_serial)} failed)"
         )
