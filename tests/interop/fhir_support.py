@@ -32,11 +32,17 @@ def foreign_bundle() -> dict[str, Any]:
     return doc
 
 
+# Logging in and being refused leave these behind by design (tokens issued, refusals audited):
+# they are not clinical records an import could half-write.
+SECURITY_TABLES = {"audit", "api_token", "login_session", "login_failure"}
+
+
 def row_counts(db: Database) -> dict[str, int]:
     with db.engine.connect() as conn:
         return {
             t.name: conn.scalar(select(func.count()).select_from(t)) or 0
             for t in Base.metadata.sorted_tables
+            if t.name not in SECURITY_TABLES
         }
 
 
