@@ -60,14 +60,15 @@ def exercise_phases(ex: Exercise, tempo: str | None = None,
     return phases(tempo or ex.tempo, mobility=mobility, hold_s=hold_s)
 
 
-def figure_animated(ex: Exercise, tempo: str | None = None, hold_s: float | None = None) -> str:
+def figure_animated(ex: Exercise, tempo: str | None = None, hold_s: float | None = None,
+                    title: str | None = None) -> str:
     """Animated SVG of the exercise at the given tempo (the library tempo by default)."""
-    return animated_svg(_figure(ex.id), exercise_phases(ex, tempo, hold_s), ex.name)
+    return animated_svg(_figure(ex.id), exercise_phases(ex, tempo, hold_s), title or ex.name)
 
 
-def figure_still(ex: Exercise, pose: str = "start") -> str:
+def figure_still(ex: Exercise, pose: str = "start", title: str | None = None) -> str:
     """Still SVG of the start or end position (for the printable home program)."""
     if pose not in ("start", "end"):
         raise InvalidInput(f"pose: '{pose}' must be start or end")
     label = "start position" if pose == "start" else "end position"
-    return static_svg(_figure(ex.id), pose, f"{ex.name}: {label}")
+    return static_svg(_figure(ex.id), pose, f"{title or ex.name}: {label}")

@@ -60,7 +60,7 @@ def plain_dose(sets: int, reps: int | None, hold_s: int | None, per_side: bool =
     if load_kg:
         work += f", {_n(load_kg)} kg"
     elif level is not None:
-        work += f", band or step {level}"
+        work += f", level {level}"
     return work
 
 

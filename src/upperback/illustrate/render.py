@@ -15,6 +15,7 @@ from upperback.illustrate.skeleton import HEAD_R, SEGMENTS, Vec
 from upperback.illustrate.timeline import Breath, Phase, cycle_seconds
 
 SCALE = 200.0  # px per body height
+MIN_WIDTH = 520.0  # px of viewBox, so the breath words fit
 SAMPLES = 6  # frames per moving phase (angle-space interpolation keeps limb lengths)
 NEAR, FAR, TRUNK = "#1d3557", "#8da9c4", "#274c77"
 PROP, BAND, METAL = "#b08968", "#e76f51", "#495057"
@@ -349,7 +350,10 @@ def animated_svg(r: Resolved, ph: list[Phase], title: str,
     cam = Camera(r.yaw, r.pitch)
     span = _span(fr)
     per_frame = [_frame_prims(r, w, fr[0], cam, span) for w in fr]
-    box = _bbox(per_frame)
+    bx, by, bw, bh = _bbox(per_frame)
+    if bw < MIN_WIDTH:  # room for the breath cue under narrow (standing) figures
+        bx, bw = bx - (MIN_WIDTH - bw) / 2, MIN_WIDTH
+    box = (bx, by, bw, bh)
     key_times = ";".join(f"{t / total:.4f}" for t in times)
     order = sorted(range(len(per_frame[0])), key=lambda i: per_frame[0][i].depth)
     parts: list[str] = []

@@ -234,20 +234,21 @@ def results(db: Database, actor: Actor, client_id: int) -> list[Result]:
     with db.uow() as uow:
         s = uow.session
         client_for(s, actor, client_id)
-        rows = list(s.scalars(select(QuestionnaireResponseRow).where(
-            QuestionnaireResponseRow.client_id == client_id).order_by(
-            QuestionnaireResponseRow.date, QuestionnaireResponseRow.id).limit(500)))
+        rows = [(r.instrument, r.date, r.score) for r in s.scalars(
+            select(QuestionnaireResponseRow).where(
+                QuestionnaireResponseRow.client_id == client_id).order_by(
+                QuestionnaireResponseRow.date, QuestionnaireResponseRow.id).limit(500))]
     first: dict[str, float] = {}
     out: list[Result] = []
-    for r in rows:
-        inst = instrument(r.instrument)
+    for name, day, value in rows:
+        inst = instrument(name)
         th, higher_better = threshold(inst)
-        is_first = r.instrument not in first
-        base = first.setdefault(r.instrument, r.score)
-        change = None if is_first else r.score - base
+        is_first = name not in first
+        base = first.setdefault(name, value)
+        change = None if is_first else value - base
         improved = None if change is None else (change > 0) == higher_better and change != 0
         meaningful = None if change is None or th is None else abs(change) >= th.value
-        out.append(Result(r.instrument, inst.title, r.date, r.score,
+        out.append(Result(name, inst.title, day, value,
                           None if is_first else base, change, th.value if th else None,
                           th.kind if th else None, meaningful, improved,
                           f"{th.source} [{th.evidence.value}]" if th else ""))

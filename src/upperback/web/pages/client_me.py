@@ -10,16 +10,19 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from upperback.errors import Conflict, Forbidden, InvalidInput, NotFound, UpperbackError
-from upperback.illustrate.plain import plain_change, plain_language
+from upperback.illustrate.plain import plain_change, plain_effort, plain_language, plain_name
 from upperback.model.program import SessionPlan
 from upperback.services import checkins, clients, guided, program, questionnaires
 from upperback.services.access import Actor
 from upperback.web.deps import DbDep, PageActor
 from upperback.web.pages.client_progress import progress_view
 from upperback.web.pages.client_view import cards
-from upperback.web.templating import STATIC_DIR, render
+from upperback.web.templating import STATIC_DIR, render, templates
 
 router = APIRouter()
+# Plain-language helpers for the shared log templates (log.html, logged.html).
+templates.env.globals.update(plain_change=plain_change, plain_name=plain_name,
+                             plain_effort=plain_effort)
 MAX_BODY = 64_000
 
 

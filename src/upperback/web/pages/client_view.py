@@ -51,15 +51,17 @@ class Card:
 def card(position: int, rx: Prescription, *, animated: bool = True) -> Card:
     ex = exercise_library().by_id.get(rx.exercise_id)
     mobility = ex is not None and any(t in MOBILITY_TYPES for t in ex.loading_types)
+    name = plain_name(rx.exercise_id, rx.name)
     if ex is not None:
         ph = exercise_phases(ex, rx.tempo, None)
         cycle = sum(p.seconds for p in ph)
-        svg = figure_animated(ex, rx.tempo, None) if animated else figure_still(ex, "start")
+        svg = (figure_animated(ex, rx.tempo, None, title=name) if animated
+               else figure_still(ex, "start", title=name))
     else:
         cycle, svg = 4.0, ""
     return Card(
         position=position,
-        name=plain_name(rx.exercise_id, rx.name),
+        name=name,
         dose=plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side, rx.load_kg, rx.level),
         tempo=plain_tempo(rx.tempo, mobility),
         effort=plain_effort(rx.rpe_target),
