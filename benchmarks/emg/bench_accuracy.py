@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import match_onsets
 
 from upperback.emg import analyze_recording
-from upperback.emg.synthetic import generate
+from upperback.emg.testing.synthetic import generate
 
 CASES = [
     (snr, fs, seed)

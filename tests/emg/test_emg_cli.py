@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from upperback.cli.emg import emg_app
-from upperback.emg.synthetic import generate
+from upperback.emg.testing.synthetic import generate
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "emg"
 runner = CliRunner()

@@ -16,8 +16,8 @@ from upperback.model.common import Sex
 from upperback.services import clients
 from upperback.services.accounts import authenticate
 from upperback.services.database import Database
+from upperback.services.emg import store_emg
 from upperback.services.seed import seed_demo
-from upperback.web.queries import store_emg
 
 SECRET = "test-secret-key-0123456789abcdef"
 TODAY = dt.date(2026, 3, 2)

@@ -58,6 +58,21 @@ def is_flare(log: SessionLogIn, baseline: float, rules: LoadingRules) -> bool:
     )
 
 
+def baseline_pain(
+    log: SessionLogIn, before: Sequence[SessionLogIn], profile: DeficitProfile | None
+) -> float:
+    """The pain a flare is judged against: pain before the session, else the last
+    next-morning pain logged before it, else the profile's pain now, else 0."""
+    if log.pain_before is not None:
+        return log.pain_before
+    for h in reversed(before):
+        if h.pain_next_morning is not None:
+            return h.pain_next_morning
+    if profile is not None and profile.pain_now is not None:
+        return profile.pain_now
+    return 0.0
+
+
 @dataclass
 class Ctx:
     program: Program
@@ -101,16 +116,9 @@ class Ctx:
         self, log: SessionLogIn | None = None, before: Sequence[SessionLogIn] | None = None
     ) -> float:
         """Pain before the session, else the last morning pain, else the profile's pain."""
-        log = log or self.log
-        before = self.history if before is None else before
-        if log.pain_before is not None:
-            return log.pain_before
-        for h in reversed(before):
-            if h.pain_next_morning is not None:
-                return h.pain_next_morning
-        if self.profile is not None and self.profile.pain_now is not None:
-            return self.profile.pain_now
-        return 0.0
+        return baseline_pain(
+            log or self.log, self.history if before is None else before, self.profile
+        )
 
     def allowed(self, exercise_id: str) -> bool:
         """May this exercise be prescribed (not excluded, not contraindicated, known)?"""

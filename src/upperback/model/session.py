@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import Field, model_validator
 
-from upperback.model.common import Frozen, Score0to10
+from upperback.model.common import Day, Frozen, Score0to10
 
 
 class SetLog(Frozen):
@@ -52,7 +51,7 @@ class SetLog(Frozen):
 class SessionLogIn(Frozen):
     """A logged session against a planned one (week, index)."""
 
-    date: dt.date
+    date: Day
     week: int = Field(ge=1, le=52)
     index: int = Field(ge=1, le=7)
     sets: list[SetLog] = Field(default_factory=list)

@@ -7,6 +7,7 @@ import io
 from fpdf import FPDF
 
 from upperback import __version__
+from upperback.outcomes.window import recent_text
 from upperback.report.data import ReportData
 from upperback.report.html import is_simulated
 from upperback.report.plots import PLOT_GROUPS, plot, plots_available
@@ -109,7 +110,7 @@ def progress_report_pdf(data: ReportData) -> bytes:
             0, 5,
             _latin1(
                 f"Adherence {adh.adherence:.0%} ({adh.completed_sessions} of {adh.planned_sessions} planned); "
-                f"last four weeks {adh.recent_adherence:.0%}; longest gap {adh.longest_gap_days} days."
+                f"{recent_text(adh.recent_adherence, adh.recent_days)}; longest gap {adh.longest_gap_days} days."
             ),
             new_x="LMARGIN", new_y="NEXT",
         )  # fmt: skip

@@ -7,6 +7,7 @@ from upperback.web.api import (
     auth,
     clients,
     emg,
+    fhir,
     misc,
     preface,
     program,
@@ -27,6 +28,7 @@ for _module in (
     progress,
     reports,
     emg,
+    fhir,
     misc,
 ):
     api_router.include_router(_module.router)

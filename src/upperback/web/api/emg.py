@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, UploadFile, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, File, Form, UploadFile, WebSocket, WebSocketDisconnect, status
 from fastapi.responses import Response
 
-from upperback.errors import InvalidInput, UpperbackError
-from upperback.report.emg_view import REPLAY_HZ, analyze_upload, emg_plot_png, replay
+from upperback.errors import UpperbackError
+from upperback.report.emg_view import REPLAY_HZ, emg_plot_png, replay
 from upperback.services.accounts import Account
+from upperback.services.emg import get_emg, list_emg
 from upperback.web.api.schemas import EmgRecordingOut
 from upperback.web.auth import NotAuthenticated
 from upperback.web.deps import (
-    MAX_ID,
     ClientId,
     CurrentActor,
     DbDep,
@@ -23,28 +22,9 @@ from upperback.web.deps import (
     account_from_session,
     account_from_token,
 )
-from upperback.web.queries import get_emg, list_emg, store_emg
+from upperback.web.shared import RecordingId, analyse_and_store, read_limited
 
 router = APIRouter(prefix="/clients/{client_id}/emg", tags=["emg"])
-RecordingId = Annotated[int, Path(ge=1, le=MAX_ID, description="sEMG recording id.")]
-
-
-async def read_limited(upload: UploadFile, limit: int) -> bytes:
-    content = await upload.read(limit + 1)
-    if len(content) > limit:
-        raise InvalidInput(f"file: larger than {limit // (1024 * 1024)} MB")
-    return content
-
-
-def analyse_and_store(
-    db: DbDep, actor: CurrentActor, client_id: int, content: bytes, filename: str,
-    fs: float | None, mains: str,
-) -> int:  # fmt: skip
-    from upperback.services import clients
-
-    clients.get_client(db, actor, client_id)  # refuse before spending time on analysis
-    stored = analyze_upload(content, filename, fs=fs, mains=mains)
-    return store_emg(db, actor, client_id, day=dt.date.today(), filename=filename, analysis=stored)
 
 
 @router.post("", response_model=EmgRecordingOut, status_code=status.HTTP_201_CREATED)

@@ -8,12 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from upperback.errors import NotFound, UpperbackError
+from upperback.errors import UpperbackError
 from upperback.model.client import ClientIn
-from upperback.services import accounts, clients
+from upperback.services import accounts, clients, program, progress
 from upperback.services.access import require_clinician
 from upperback.web.deps import DbDep, PageActor, PageClient
-from upperback.web.queries import dashboard
 from upperback.web.templating import render
 
 router = APIRouter()
@@ -24,7 +23,7 @@ def home(request: Request, db: DbDep, actor: PageActor) -> Response:
     """Clinicians see their dashboard; a client goes straight to their own record."""
     if actor.role == "client":
         return RedirectResponse(f"/clients/{actor.client_id}", status_code=303)
-    rows = dashboard(db, actor, today=dt.date.today())
+    rows = progress.dashboard(db, actor, today=dt.date.today())
     return render(request, "dashboard.html", rows=rows, error=None)
 
 
@@ -55,14 +54,8 @@ def add_client(
 
 @router.get("/clients/{client_id}", response_class=HTMLResponse)
 def overview(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
-    from upperback.web.api.preface import status_of
-    from upperback.web.api.program import next_out
-
-    status = status_of(db, actor, client.id)
-    try:
-        nxt = next_out(db, actor, client.id)
-    except NotFound:
-        nxt = None
+    view = program.program_view(db, actor, client.id)
+    status, nxt = view.screening, view.next
     return render(request, "client.html", client=client, status=status, nxt=nxt, active="overview")
 
 

@@ -19,8 +19,6 @@ from upperback.model.intake import Clearance
 from upperback.preface.education import education_for
 from upperback.preface.screening import red_flag_items, yellow_flag_items
 from upperback.services import assessment, preface, program, sessions
-from upperback.web.api.preface import status_of
-from upperback.web.api.program import next_out
 from upperback.web.deps import DbDep, PageActor, PageClient
 from upperback.web.pages.forms import assessment_from_form, intake_from_form, log_from_form
 from upperback.web.templating import render
@@ -44,7 +42,7 @@ def _intake_page(
     code = int(str(extra.pop("status_code")))
     return render(
         request, "intake.html", status_code=code, client=client, active="intake",
-        status=status_of(db, actor, client.id), red=red_flag_items(), yellow=yellow_flag_items(),
+        status=preface.screening_view(db, actor, client.id), red=red_flag_items(), yellow=yellow_flag_items(),
         postures=list(WorkPosture), goals=list(Goal), equipment=list(Equipment),
         today=dt.date.today(), **extra,
     )  # fmt: skip
@@ -139,14 +137,10 @@ def _program_page(
     request: Request, db: DbDep, actor: PageActor, client: PageClient, **extra: object
 ) -> Response:
     code = int(str(extra.pop("status_code", 200)))
-    try:
-        prog = program.current_program(db, actor, client.id)
-        nxt = next_out(db, actor, client.id)
-    except NotFound:
-        prog, nxt = None, None
+    view = program.program_view(db, actor, client.id)
     return render(
-        request, "program.html", status_code=code, client=client, program=prog, nxt=nxt,
-        status=status_of(db, actor, client.id), active="program", today=dt.date.today(), **extra,
+        request, "program.html", status_code=code, client=client, program=view.program,
+        nxt=view.next, status=view.screening, active="program", today=dt.date.today(), **extra,
     )  # fmt: skip
 
 
@@ -209,7 +203,7 @@ def override_submit(
 @router.get("/log", response_class=HTMLResponse)
 def log_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
     try:
-        nxt = next_out(db, actor, client.id)
+        nxt = program.next_view(db, actor, client.id)
     except NotFound:
         nxt = None
     return render(
@@ -221,7 +215,7 @@ def log_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) 
 @router.post("/log")
 async def log_submit(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
     form = await request.form()
-    nxt = next_out(db, actor, client.id)
+    nxt = program.next_view(db, actor, client.id)
     error: str | None = None
     outcome = None
     code = 200
@@ -237,7 +231,7 @@ async def log_submit(request: Request, db: DbDep, actor: PageActor, client: Page
     if outcome is not None:
         return render(
             request, "logged.html", client=client, outcome=outcome, active="log",
-            nxt=next_out(db, actor, client.id),
+            nxt=program.next_view(db, actor, client.id),
         )  # fmt: skip
     return render(
         request, "log.html", status_code=code, client=client, nxt=nxt, active="log",

@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 from upperback import report
 from upperback.services.program import adaptations_by_version
 from upperback.services.sessions import list_logs
-from upperback.web.api.reports import attachment
 from upperback.web.deps import DbDep, PageActor, PageClient
+from upperback.web.shared import attachment
 from upperback.web.templating import render
 
 router = APIRouter(prefix="/clients/{client_id}")
