@@ -12,14 +12,12 @@ import hashlib
 import secrets
 
 from icalendar import Calendar, Event
-from sqlalchemy import select, update
 
 from upperback.errors import NotFound
 from upperback.services.access import Actor, audit, client_for
 from upperback.services.database import Database
-from upperback.services.program import current_program_row, logs_in
-from upperback.store.mapping import program_from_row
-from upperback.store.tables import CalendarFeedRow, QuestionnaireAssignmentRow
+from upperback.store.client_side import ClientSide
+from upperback.store.records import Records
 
 HORIZON_DAYS = 42
 """Six weeks of upcoming events [design]."""
@@ -30,20 +28,15 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 def new_feed(db: Database, actor: Actor, client_id: int) -> str:
     """Make a new secret link (the token is returned once) and switch off older ones."""
     token = secrets.token_urlsafe(24)
     with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
-        s.execute(update(CalendarFeedRow).where(
-            CalendarFeedRow.client_id == client_id, CalendarFeedRow.revoked.is_(None)
-        ).values(revoked=_now()))
-        s.add(CalendarFeedRow(client_id=client_id, token_hash=_hash(token)))
+        store = ClientSide(s)
+        store.revoke_feeds(client_id)
+        store.add_feed(client_id, _hash(token))
         audit(s, actor, "calendar.new", client_id)
         uow.commit()
     return token
@@ -53,22 +46,16 @@ def revoke_feeds(db: Database, actor: Actor, client_id: int) -> int:
     with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
-        rows = list(s.scalars(select(CalendarFeedRow).where(
-            CalendarFeedRow.client_id == client_id, CalendarFeedRow.revoked.is_(None))))
-        for row in rows:
-            row.revoked = _now()
+        n = ClientSide(s).revoke_feeds(client_id)
         audit(s, actor, "calendar.revoke", client_id)
         uow.commit()
-        return len(rows)
+        return n
 
 
 def has_feed(db: Database, actor: Actor, client_id: int) -> bool:
     with db.uow() as uow:
-        s = uow.session
-        client_for(s, actor, client_id)
-        return s.scalars(select(CalendarFeedRow.id).where(
-            CalendarFeedRow.client_id == client_id, CalendarFeedRow.revoked.is_(None))
-        ).first() is not None
+        client_for(uow.session, actor, client_id)
+        return ClientSide(uow.session).active_feed(client_id)
 
 
 def _event(uid: str, day: dt.date, summary: str, description: str) -> Event:
@@ -88,20 +75,19 @@ def feed_ics(db: Database, token: str, today: dt.date) -> bytes:
         raise NotFound("calendar link: wrong or switched off; make a new link in the app")
     with db.uow(write=True) as uow:
         s = uow.session
-        feed = s.scalars(select(CalendarFeedRow).where(
-            CalendarFeedRow.token_hash == _hash(token))).first()
-        if feed is None or feed.revoked is not None:
+        store = ClientSide(s)
+        feed = store.feed_by_hash(_hash(token))
+        if feed is None or feed[2]:
             raise NotFound("calendar link: wrong or switched off; make a new link in the app")
-        cid = feed.client_id
+        feed_id, cid = feed[0], feed[1]
+        records = Records(s)
         cal = Calendar()
         cal.add("prodid", "-//upperback//client calendar//EN")
         cal.add("version", "2.0")
         cal.add("x-wr-calname", "My upper-back exercises")
-        row = current_program_row(s, cid)
-        if row is not None and row.stopped_reason is None:
-            prog = program_from_row(row)
-            done = {(lg.week, lg.index) for lg in logs_in(s, cid)
-                    if lg.date >= prog.start_date}
+        prog = records.current_program(cid)
+        if prog is not None and not prog.stopped_reason:
+            done = {(lg.week, lg.index) for lg in records.plan_logs(cid, prog)}
             end = today + dt.timedelta(days=HORIZON_DAYS)
             for p in prog.sessions:
                 day = prog.session_date(p.week, p.index)
@@ -116,13 +102,11 @@ def feed_ics(db: Database, token: str, today: dt.date) -> bytes:
                     f"c{cid}-checkin-w{p.week}-s{p.index}", day + dt.timedelta(days=1),
                     "Morning check: how is your pain?",
                     "One question in the app about your pain this morning."))
-        for q in s.scalars(select(QuestionnaireAssignmentRow).where(
-                QuestionnaireAssignmentRow.client_id == cid,
-                QuestionnaireAssignmentRow.completed.is_(None)).limit(20)):
+        for q in store.open_assignments(cid):
             cal.add_component(_event(f"c{cid}-questionnaire-{q.id}", max(q.due, today),
                                      "A short questionnaire in the app",
                                      "Your clinician asked for a few answers."))
-        audit(s, Actor(role="calendar", client_id=cid, name=f"feed{feed.id}"),
+        audit(s, Actor(role="calendar", client_id=cid, name=f"feed{feed_id}"),
               "calendar.read", cid)
         uow.commit()
         return bytes(cal.to_ical())

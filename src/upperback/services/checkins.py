@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from upperback.errors import Conflict, InvalidInput, NotFound
+from upperback.model.outcome import OutcomePoint
 from upperback.services.access import Actor, audit, client_for, require_clinician
 from upperback.services.database import Database
-from upperback.store.tables import CheckinRow, ClientRow, OutcomeRow, SessionLogRow
+from upperback.store.client_side import ClientSide
+from upperback.store.writes import Writer
 
 COMPARED = ("better", "same", "worse")
 WINDOW_DAYS = 3
@@ -44,28 +43,14 @@ class MissingCheckin:
     days_since: int
 
 
-def _checked_in(s: Session, log_ids: list[int]) -> set[int]:
-    if not log_ids:
-        return set()
-    return set(s.scalars(select(CheckinRow.session_log_id).where(
-        CheckinRow.session_log_id.in_(log_ids))))
-
-
 def due_checkin(db: Database, actor: Actor, client_id: int, today: dt.date) -> CheckinDue | None:
     """The most recent completed session before today that still needs its check-in."""
     with db.uow() as uow:
-        s = uow.session
-        client_for(s, actor, client_id)
-        rows = list(s.scalars(
-            select(SessionLogRow).where(
-                SessionLogRow.client_id == client_id,
-                SessionLogRow.completed.is_(True),
-                SessionLogRow.date < today,
-                SessionLogRow.date >= today - dt.timedelta(days=WINDOW_DAYS),
-            ).order_by(SessionLogRow.date.desc(), SessionLogRow.id.desc())
-        ))
-        done = _checked_in(s, [r.id for r in rows])
-        for r in rows:
+        client_for(uow.session, actor, client_id)
+        store = ClientSide(uow.session)
+        logs = store.completed_logs(client_id, today - dt.timedelta(days=WINDOW_DAYS), today)
+        done = store.checked_in([r.id for r in logs])
+        for r in logs:
             if r.id not in done and r.pain_next_morning is None:
                 return CheckinDue(r.id, r.date, r.week, r.index)
         return None
@@ -83,25 +68,22 @@ def record_checkin(
     with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
-        log = s.get(SessionLogRow, session_log_id)
+        store = ClientSide(s)
+        log = store.log(session_log_id)
         if log is None or log.client_id != client_id or not log.completed:
             raise NotFound("session: there is no completed session to check in for")
         if log.date >= today:
             raise InvalidInput("date: the check-in is for the morning after the session; "
                                "come back tomorrow")
-        if s.scalars(select(CheckinRow).where(
-                CheckinRow.session_log_id == session_log_id)).first() is not None:
+        if store.checked_in([log.id]) or log.pain_next_morning is not None:
             raise Conflict("check-in: this session's check-in is already saved")
-        row = CheckinRow(client_id=client_id, session_log_id=log.id, date=today,
-                         pain_now=float(pain_now), compared=compared)
-        s.add(row)
-        log.pain_next_morning = float(pain_now)
-        s.add(OutcomeRow(client_id=client_id, measure="pain_next_morning", date=log.date,
-                         value=float(pain_now), unit="0-10", origin="checkin"))
+        row_id = store.add_checkin(client_id, log.id, today, float(pain_now), compared)
+        Writer(s).add_outcomes(client_id, [OutcomePoint(
+            measure="pain_next_morning", date=log.date, value=float(pain_now), unit="0-10")],
+            "checkin")
         audit(s, actor, "checkin.record", client_id)
-        s.flush()
         uow.commit()
-        return row.id
+        return row_id
 
 
 def missing_checkins(db: Database, actor: Actor, today: dt.date) -> list[MissingCheckin]:
@@ -111,22 +93,11 @@ def missing_checkins(db: Database, actor: Actor, today: dt.date) -> list[Missing
     """
     clinician_id = require_clinician(actor, "see missing check-ins")
     with db.uow() as uow:
-        s = uow.session
-        rows = list(s.execute(
-            select(SessionLogRow, ClientRow.name)
-            .join(ClientRow, ClientRow.id == SessionLogRow.client_id)
-            .where(
-                ClientRow.clinician_id == clinician_id,
-                SessionLogRow.completed.is_(True),
-                SessionLogRow.pain_next_morning.is_(None),
-                SessionLogRow.date < today,
-                SessionLogRow.date >= today - dt.timedelta(days=MISSING_LOOKBACK_DAYS),
-            ).order_by(SessionLogRow.date.desc())
-        ))
-        done = _checked_in(s, [r.id for r, _ in rows])
-        out = [
-            MissingCheckin(r.client_id, name, r.id, r.date, r.week, r.index,
-                           (today - r.date).days)
+        store = ClientSide(uow.session)
+        rows = store.without_morning_answer(
+            clinician_id, today - dt.timedelta(days=MISSING_LOOKBACK_DAYS), today)
+        done = store.checked_in([r.id for r, _ in rows])
+        return [
+            MissingCheckin(r.client_id, name, r.id, r.date, r.week, r.index, (today - r.date).days)
             for r, name in rows if r.id not in done
         ]
-        return out

@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
-from sqlalchemy import delete, select
 
 from upperback.errors import InvalidInput
 from upperback.knowledge.loader import describe_validation_error
@@ -22,7 +21,7 @@ from upperback.model.session import SessionLogIn, SetLog
 from upperback.services import sessions
 from upperback.services.access import Actor, audit, client_for
 from upperback.services.database import Database
-from upperback.store.tables import SessionDraftRow
+from upperback.store.client_side import ClientSide
 
 MAX_DRAFT_SETS = 200
 
@@ -71,34 +70,26 @@ def save_draft(db: Database, actor: Actor, client_id: int, draft: Draft) -> None
     with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
-        row = s.scalars(select(SessionDraftRow).where(
-            SessionDraftRow.client_id == client_id, SessionDraftRow.week == draft.week,
-            SessionDraftRow.index == draft.index)).first()
-        payload = draft.model_dump(mode="json")
-        if row is None:
-            s.add(SessionDraftRow(client_id=client_id, week=draft.week, index=draft.index,
-                                  payload=payload))
-        else:
-            old = parse_draft(row.payload)
+        store = ClientSide(s)
+        stored = store.draft(client_id, draft.week, draft.index)
+        if stored is not None:  # sets from another tab or the offline queue are kept
+            old = parse_draft(stored)
             merged = {(x.ex, x.set): x for x in old.sets} | {(x.ex, x.set): x for x in draft.sets}
             ratings = {r.ex: r for r in old.ratings} | {r.ex: r for r in draft.ratings}
-            row.payload = draft.model_copy(update={
+            draft = draft.model_copy(update={
                 "sets": sorted(merged.values(), key=lambda x: (x.ex, x.set)),
                 "ratings": sorted(ratings.values(), key=lambda r: r.ex),
-            }).model_dump(mode="json")
-            row.updated = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            })
+        store.put_draft(client_id, draft.week, draft.index, draft.model_dump(mode="json"))
         audit(s, actor, "session.draft", client_id)
         uow.commit()
 
 
 def load_draft(db: Database, actor: Actor, client_id: int, week: int, index: int) -> Draft | None:
     with db.uow() as uow:
-        s = uow.session
-        client_for(s, actor, client_id)
-        row = s.scalars(select(SessionDraftRow).where(
-            SessionDraftRow.client_id == client_id, SessionDraftRow.week == week,
-            SessionDraftRow.index == index)).first()
-        return parse_draft(row.payload) if row is not None else None
+        client_for(uow.session, actor, client_id)
+        stored = ClientSide(uow.session).draft(client_id, week, index)
+        return parse_draft(stored) if stored is not None else None
 
 
 def draft_to_log(draft: Draft, plan: SessionPlan, day: dt.date) -> SessionLogIn:
@@ -134,8 +125,7 @@ def finish(db: Database, actor: Actor, client_id: int, draft: Draft, plan: Sessi
     """Log the session once (a second finish is a Conflict) and drop its draft."""
     outcome = sessions.log_session(db, actor, client_id, draft_to_log(draft, plan, day))
     with db.uow(write=True) as uow:
-        uow.session.execute(delete(SessionDraftRow).where(
-            SessionDraftRow.client_id == client_id, SessionDraftRow.week == draft.week,
-            SessionDraftRow.index == draft.index))
+        client_for(uow.session, actor, client_id)
+        ClientSide(uow.session).drop_draft(client_id, draft.week, draft.index)
         uow.commit()
     return outcome

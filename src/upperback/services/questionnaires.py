@@ -11,22 +11,18 @@ from dataclasses import dataclass
 from functools import cache
 
 from pydantic import Field, ValidationError
-from sqlalchemy import select
 
 from upperback.assessment.instruments import ndi_percent, psfs_mean
 from upperback.errors import Conflict, InvalidInput, NotFound
 from upperback.knowledge.loader import data_path, describe_validation_error, read_yaml
 from upperback.knowledge.tests_catalog import ChangeThreshold, battery
 from upperback.model.common import Frozen
+from upperback.model.outcome import OutcomePoint
 from upperback.services.access import Actor, audit, client_for, require_clinician
 from upperback.services.database import Database
-from upperback.services.program import current_program_row
-from upperback.store.mapping import program_from_row
-from upperback.store.tables import (
-    OutcomeRow,
-    QuestionnaireAssignmentRow,
-    QuestionnaireResponseRow,
-)
+from upperback.store.client_side import AssignmentRec, ClientSide
+from upperback.store.records import Records
+from upperback.store.writes import Writer
 
 SCHEDULE_DAYS_BEFORE = 7
 """Scheduled questionnaires open a week before each reassessment week [design]."""
@@ -128,9 +124,9 @@ class Result:
     source: str
 
 
-def _assignment(row: QuestionnaireAssignmentRow) -> Assignment:
-    return Assignment(row.id, row.instrument, instrument(row.instrument).title, row.due,
-                      row.origin, list(row.activities), row.completed is not None)
+def _assignment(a: AssignmentRec) -> Assignment:
+    return Assignment(a.id, a.instrument, instrument(a.instrument).title, a.due, a.origin,
+                      a.activities, a.completed)
 
 
 def assign(db: Database, actor: Actor, client_id: int, name: str, *, due: dt.date,
@@ -144,13 +140,10 @@ def assign(db: Database, actor: Actor, client_id: int, name: str, *, due: dt.dat
     with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
-        row = QuestionnaireAssignmentRow(client_id=client_id, instrument=name, due=due,
-                                         origin="clinician", activities=acts)
-        s.add(row)
+        rec = ClientSide(s).add_assignment(client_id, name, due, "clinician", acts)
         audit(s, actor, "questionnaire.assign", client_id)
-        s.flush()
         uow.commit()
-        return _assignment(row)
+        return _assignment(rec)
 
 
 def schedule_before_reassessment(db: Database, actor: Actor, client_id: int,
@@ -159,10 +152,10 @@ def schedule_before_reassessment(db: Database, actor: Actor, client_id: int,
     with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
-        row = current_program_row(s, client_id)
-        if row is None:
+        prog = Records(s).current_program(client_id)
+        if prog is None:
             return 0
-        prog = program_from_row(row)
+        store = ClientSide(s)
         starts = sorted({prog.session_date(p.week, 1) for p in prog.sessions
                          if p.kind.value == "deload" and p.index == 1})
         made = 0
@@ -170,13 +163,8 @@ def schedule_before_reassessment(db: Database, actor: Actor, client_id: int,
             if not today <= start <= today + dt.timedelta(days=SCHEDULE_DAYS_BEFORE):
                 continue
             for name in SCHEDULED:
-                exists = s.scalars(select(QuestionnaireAssignmentRow).where(
-                    QuestionnaireAssignmentRow.client_id == client_id,
-                    QuestionnaireAssignmentRow.instrument == name,
-                    QuestionnaireAssignmentRow.due == start)).first()
-                if exists is None:
-                    s.add(QuestionnaireAssignmentRow(client_id=client_id, instrument=name,
-                                                     due=start, origin="schedule", activities=[]))
+                if not store.has_assignment(client_id, name, start):
+                    store.add_assignment(client_id, name, start, "schedule", [])
                     made += 1
         if made:
             audit(s, actor, "questionnaire.schedule", client_id)
@@ -186,23 +174,17 @@ def schedule_before_reassessment(db: Database, actor: Actor, client_id: int,
 
 def due_for_client(db: Database, actor: Actor, client_id: int, today: dt.date) -> list[Assignment]:
     with db.uow() as uow:
-        s = uow.session
-        client_for(s, actor, client_id)
-        rows = s.scalars(select(QuestionnaireAssignmentRow).where(
-            QuestionnaireAssignmentRow.client_id == client_id,
-            QuestionnaireAssignmentRow.completed.is_(None)).order_by(
-            QuestionnaireAssignmentRow.due, QuestionnaireAssignmentRow.id).limit(20))
-        return [_assignment(r) for r in rows]
+        client_for(uow.session, actor, client_id)
+        return [_assignment(a) for a in ClientSide(uow.session).open_assignments(client_id)]
 
 
 def get_assignment(db: Database, actor: Actor, client_id: int, assignment_id: int) -> Assignment:
     with db.uow() as uow:
-        s = uow.session
-        client_for(s, actor, client_id)
-        row = s.get(QuestionnaireAssignmentRow, assignment_id)
-        if row is None or row.client_id != client_id:
+        client_for(uow.session, actor, client_id)
+        rec = ClientSide(uow.session).assignment(assignment_id)
+        if rec is None or rec.client_id != client_id:
             raise NotFound("questionnaire: not found; go back to Today")
-        return _assignment(row)
+        return _assignment(rec)
 
 
 def answer(db: Database, actor: Actor, client_id: int, assignment_id: int,
@@ -211,19 +193,17 @@ def answer(db: Database, actor: Actor, client_id: int, assignment_id: int,
     with db.uow(write=True) as uow:
         s = uow.session
         client_for(s, actor, client_id)
-        row = s.get(QuestionnaireAssignmentRow, assignment_id)
-        if row is None or row.client_id != client_id:
+        store = ClientSide(s)
+        rec = store.assignment(assignment_id)
+        if rec is None or rec.client_id != client_id:
             raise NotFound("questionnaire: not found; go back to Today")
-        if row.completed is not None:
+        if rec.completed:
             raise Conflict("questionnaire: already answered, thank you")
-        inst = instrument(row.instrument)
-        value = score(inst, answers, list(row.activities))
-        s.add(QuestionnaireResponseRow(assignment_id=row.id, client_id=client_id,
-                                       instrument=row.instrument, date=today,
-                                       answers=list(answers), score=value))
-        row.completed = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        s.add(OutcomeRow(client_id=client_id, measure=f"questionnaire_{row.instrument}",
-                         date=today, value=value, unit="score", origin="questionnaire"))
+        value = score(instrument(rec.instrument), answers, rec.activities)
+        store.add_response(rec, today, answers, value)
+        Writer(s).add_outcomes(client_id, [OutcomePoint(
+            measure=f"questionnaire_{rec.instrument}", date=today, value=value, unit="score")],
+            "questionnaire")
         audit(s, actor, "questionnaire.answer", client_id)
         uow.commit()
         return value
@@ -232,12 +212,8 @@ def answer(db: Database, actor: Actor, client_id: int, assignment_id: int,
 def results(db: Database, actor: Actor, client_id: int) -> list[Result]:
     """Every scored response, each compared with the client's first score on that instrument."""
     with db.uow() as uow:
-        s = uow.session
-        client_for(s, actor, client_id)
-        rows = [(r.instrument, r.date, r.score) for r in s.scalars(
-            select(QuestionnaireResponseRow).where(
-                QuestionnaireResponseRow.client_id == client_id).order_by(
-                QuestionnaireResponseRow.date, QuestionnaireResponseRow.id).limit(500))]
+        client_for(uow.session, actor, client_id)
+        rows = ClientSide(uow.session).responses(client_id)
     first: dict[str, float] = {}
     out: list[Result] = []
     for name, day, value in rows:

@@ -15,13 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from sqlalchemy import select
-
 from upperback.services.access import Actor, audit, require_clinician
 from upperback.services.database import Database
-from upperback.services.program import current_program_row, logs_in
-from upperback.store.mapping import program_from_row
-from upperback.store.tables import ClientRow, ReminderRow
+from upperback.store.client_side import ClientSide
+from upperback.store.records import Records
 
 SMTP_TIMEOUT_S = 10.0
 
@@ -75,28 +72,25 @@ def due_reminders(db: Database, actor: Actor, today: dt.date) -> list[Reminder]:
     clinician_id = require_clinician(actor, "send reminders")
     out: list[Reminder] = []
     with db.uow() as uow:
-        s = uow.session
-        sent = {(r.client_id, r.event_key) for r in s.scalars(select(ReminderRow))}
-        for c in s.scalars(select(ClientRow).where(ClientRow.clinician_id == clinician_id,
-                                                   ClientRow.email.is_not(None))):
-            row = current_program_row(s, c.id)
-            if row is None or row.stopped_reason is not None or not c.email:
+        store, records = ClientSide(uow.session), Records(uow.session)
+        for cid, email in store.clients_with_email(clinician_id):
+            prog = records.current_program(cid)
+            if prog is None or prog.stopped_reason:
                 continue
-            prog = program_from_row(row)
-            logged = {(lg.week, lg.index): lg for lg in logs_in(s, c.id)
-                      if lg.date >= prog.start_date}
+            sent = store.sent_reminders(cid)
+            logged = {(lg.week, lg.index): lg for lg in records.plan_logs(cid, prog)}
             for p in prog.sessions:
                 day = prog.session_date(p.week, p.index)
                 key = f"session-w{p.week}-s{p.index}"
-                if day == today and p.key not in logged and (c.id, key) not in sent:
-                    out.append(Reminder(c.id, c.email, key, "Your upper-back exercises today",
+                if day == today and p.key not in logged and key not in sent:
+                    out.append(Reminder(cid, email, key, "Your upper-back exercises today",
                                         f"Hello,\n\ntoday is exercise day: about {p.minutes} "
                                         "minutes. Open the app to start the guided session.\n"))
             for (week, index), lg in logged.items():
                 key = f"checkin-w{week}-s{index}"
                 if (lg.completed and lg.date == today - dt.timedelta(days=1)
-                        and lg.pain_next_morning is None and (c.id, key) not in sent):
-                    out.append(Reminder(c.id, c.email, key, "Your morning check",
+                        and lg.pain_next_morning is None and key not in sent):
+                    out.append(Reminder(cid, email, key, "Your morning check",
                                         "Good morning,\n\nhow is your pain today? One question "
                                         "in the app.\n"))
     return out
@@ -122,7 +116,7 @@ def send_reminders(db: Database, actor: Actor, today: dt.date,
             conn.login(smtp.user, smtp.password)
         for r in todo:
             with db.uow(write=True) as uow:
-                uow.session.add(ReminderRow(client_id=r.client_id, event_key=r.key))
+                ClientSide(uow.session).add_reminder(r.client_id, r.key)
                 audit(uow.session, actor, "reminder.send", r.client_id)
                 uow.commit()
             conn.send_message(_message(r, smtp.sender))
