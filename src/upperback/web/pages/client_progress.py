@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from upperback.model.outcome import OutcomePoint
@@ -33,7 +34,7 @@ class ProgressView:
 
 def _plot(title: str, series: list[tuple[str, list[OutcomePoint]]], ylabel: str,
           ymax: float) -> Plot:
-    fig = Figure(figsize=(6.4, 4.2), dpi=100)
+    fig = Figure(figsize=(5.0, 4.0), dpi=110)
     ax = fig.add_subplot()
     for label, pts in series:
         if pts:
@@ -41,13 +42,15 @@ def _plot(title: str, series: list[tuple[str, list[OutcomePoint]]], ylabel: str,
             ax.plot(days, [p.value for p in pts], marker="o", linewidth=3,  # type: ignore[arg-type]
                     markersize=7, label=label)
     ax.set_ylim(0, ymax)
-    ax.set_ylabel(ylabel, fontsize=15)
-    ax.set_title(title, fontsize=18)
-    ax.tick_params(labelsize=13)
+    ax.set_ylabel(ylabel, fontsize=16)
+    ax.tick_params(labelsize=14)
+    locator = AutoDateLocator(maxticks=4)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.grid(alpha=0.3)
     if len(series) > 1:
-        ax.legend(fontsize=14)
-    fig.autofmt_xdate()
+        ax.legend(fontsize=14, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1,
+                  frameon=False)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
     last = [f"{label} last {pts[-1].value:g}" for label, pts in series if pts]

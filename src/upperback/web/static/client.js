@@ -73,7 +73,8 @@
   function section(i) { return document.getElementById("ex" + i); }
   function show() {
     var p = state.position, n = data.exercises.length;
-    document.getElementById("progress-bar").style.width = Math.round(100 * p.ex / n) + "%";
+    var done = p.stage === STAGE.finish ? n : p.ex;
+    document.getElementById("progress-bar").style.width = Math.round(100 * done / n) + "%";
     data.exercises.forEach(function (_, i) { section(i).hidden = i !== p.ex || p.stage === STAGE.finish; });
     document.getElementById("finish").hidden = p.stage !== STAGE.finish;
     if (p.stage === STAGE.finish) return;
