@@ -17,7 +17,7 @@ from upperback.knowledge.loader import exercise_library
 from upperback.services.database import Database
 from upperback.store.tables import SessionLogRow
 
-_TAG = re.compile(r"\[(?:V|K|U|design)(?:[ ,;][^\]]*)?\]")
+_TAG = re.compile(r"\[(?:V|K|U|design)(?:[ ,;/][^\]]*)?\]")
 _CITATION = re.compile(
     r"\b(?:[A-Z][a-z]+(?: et al\.?)? (?:19|20)\d{2}[a-z]?)\b|\bPMID\b|\bdoi\b|DOMAIN\.md|"
     r"\bJOSPT\b|\bPMC\d+"

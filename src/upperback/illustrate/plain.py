@@ -6,6 +6,7 @@ evidence tag or source. Clinician views keep those.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from pydantic import Field, ValidationError
@@ -90,6 +91,15 @@ def plain_effort(rpe: float) -> str:
     left = max(0, round(10 - rpe))
     more = "none left" if left == 0 else f"about {left} more left in you"
     return f"Effort about {_n(rpe)} out of 10 ({more})"
+
+
+_TAGS = re.compile(r"\s*\[(?:[VKU](?:/[VKU])*|design)[^\]]*\]")
+_CITES = re.compile(r"\s*\((?:[^()]*\b(?:19|20)\d{2}\b[^()]*)\)")
+
+
+def client_text(text: str) -> str:
+    """Library wording for a client: evidence tags and bracketed citations taken out."""
+    return _CITES.sub("", _TAGS.sub("", text)).strip()
 
 
 def plain_change(rule_id: str, exercise_id: str | None) -> str:

@@ -9,7 +9,13 @@ from markupsafe import Markup
 from upperback.errors import NotFound, SafetyBlock
 from upperback.illustrate import figure_still
 from upperback.illustrate.library import MOBILITY_TYPES
-from upperback.illustrate.plain import plain_dose, plain_effort, plain_name, plain_tempo
+from upperback.illustrate.plain import (
+    client_text,
+    plain_dose,
+    plain_effort,
+    plain_name,
+    plain_tempo,
+)
 from upperback.knowledge.loader import exercise_library
 from upperback.model.program import Prescription, Program, SessionPlan
 from upperback.model.session import SessionLog
@@ -56,7 +62,7 @@ def _print_card(rx: Prescription) -> dict[str, object]:
         "tempo": plain_tempo(rx.tempo, mobility),
         "effort": plain_effort(rx.rpe_target),
         "rest_s": rx.rest_s,
-        "breathing": rx.breathing_cue,
+        "breathing": client_text(rx.breathing_cue),
         # Generated SVG (numbers only), safe to embed.
         "start": Markup(figure_still(ex, "start", title=name)) if ex else "",
         "end": Markup(figure_still(ex, "end", title=name)) if ex else "",

@@ -10,7 +10,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from upperback.errors import Conflict, Forbidden, InvalidInput, NotFound, UpperbackError
-from upperback.illustrate.plain import plain_change, plain_effort, plain_language, plain_name
+from upperback.illustrate.plain import (
+    client_text,
+    plain_change,
+    plain_effort,
+    plain_language,
+    plain_name,
+)
 from upperback.model.program import SessionPlan
 from upperback.services import checkins, clients, guided, program, questionnaires
 from upperback.services.access import Actor
@@ -22,7 +28,7 @@ from upperback.web.templating import STATIC_DIR, render, templates
 router = APIRouter()
 # Plain-language helpers for the shared log templates (log.html, logged.html).
 templates.env.globals.update(plain_change=plain_change, plain_name=plain_name,
-                             plain_effort=plain_effort)
+                             plain_effort=plain_effort, client_text=client_text)
 MAX_BODY = 64_000
 
 
