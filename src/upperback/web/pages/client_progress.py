@@ -44,9 +44,9 @@ def _plot(title: str, series: list[tuple[str, list[OutcomePoint]]], ylabel: str,
     ax.set_ylim(0, ymax)
     ax.set_ylabel(ylabel, fontsize=16)
     ax.tick_params(labelsize=14)
-    locator = AutoDateLocator(maxticks=4)
+    locator = AutoDateLocator(maxticks=4)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     ax.grid(alpha=0.3)
     if len(series) > 1:
         ax.legend(fontsize=14, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1,
