@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from web_helpers import TODAY, World, page_login, row_counts
 
-from upperback.services import calendar, checkins, questionnaires
+from upperback.services import calendar, checkins, program, questionnaires
 from upperback.services.accounts import authenticate
 from upperback.services.database import Database
 
@@ -233,3 +233,24 @@ def test_clinician_cannot_use_client_pages(app: FastAPI) -> None:
     clin = TestClient(app)
     page_login(clin, "demo", "demo-clinician")
     assert clin.get("/me").status_code == 403
+
+
+def test_questionnaires_open_a_week_before_each_reassessment_once(world: World,
+                                                                   app: FastAPI) -> None:
+    db: Database = app.state.db
+    alex = authenticate(db, "alex", "demo-client")
+    assert alex is not None
+    prog = program.current_program(db, alex.actor(), world.a_client)
+    deload = min(prog.session_date(p.week, 1) for p in prog.sessions if p.kind.value == "deload")
+    early = deload - dt.timedelta(days=8)
+    assert questionnaires.schedule_before_reassessment(db, alex.actor(), world.a_client,
+                                                       early) == 0
+    week_before = deload - dt.timedelta(days=6)
+    made = questionnaires.schedule_before_reassessment(db, alex.actor(), world.a_client,
+                                                       week_before)
+    assert made == 3
+    assert questionnaires.schedule_before_reassessment(db, alex.actor(), world.a_client,
+                                                       week_before) == 0
+    due = questionnaires.due_for_client(db, alex.actor(), world.a_client, week_before)
+    assert sorted(a.instrument for a in due) == ["fear", "ndi", "nprs"]
+    assert {a.due for a in due} == {deload} and {a.origin for a in due} == {"schedule"}

@@ -37,6 +37,9 @@ NO_CLIENT_DATA = {
 LISTINGS = {("GET", "/api/v1/clients"), ("GET", "/api/v1/export"), ("GET", "/")}
 # Routes that create records owned by the caller (no client id): checked for ownership.
 OWN_CREATES = {("POST", "/api/v1/clients"), ("POST", "/clients")}
+# The client's own pages (/me...: the record is the logged-in client's, never a path id) and
+# the secret calendar link: walked as strangers in test_client_access.py.
+from test_client_access import CLIENT_SELF  # noqa: E402
 PUBLIC = {
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
@@ -88,6 +91,7 @@ def request_for(method: str, path: str) -> dict[str, Any]:
             "data": {"exercise_id": exercise, "field": "freeze", "reason": "clinician decision"}
         },
         "/clients/{client_id}/log": {"data": {"missed": "on", "date": D}},
+        "/clients/{client_id}/questionnaires": {"data": {"instrument": "nprs", "due": D}},
         "/clients/{client_id}/emg": {
             "files": {"file": ("t.csv", synthetic_emg_csv(1, 3.0), "text/csv")}
         },
@@ -126,7 +130,7 @@ def client_routes(app: FastAPI) -> list[tuple[str, str]]:
 def test_every_route_is_covered_by_this_test(app: FastAPI) -> None:
     """A new route fails here until the access test knows how to call it."""
     table = route_table(app)
-    known = NO_CLIENT_DATA | LISTINGS | OWN_CREATES
+    known = NO_CLIENT_DATA | LISTINGS | OWN_CREATES | CLIENT_SELF
     uncovered = [
         (m, p) for m, p in table
         if (m, p) not in known and "{client_id}" not in p

@@ -55,6 +55,7 @@ def me_home(request: Request, db: DbDep, actor: PageActor, msg: str | None = Non
     cid = _client_id(actor)
     today = dt.date.today()
     client = clients.get_client(db, actor, cid)
+    questionnaires.schedule_before_reassessment(db, actor, cid, today)  # idempotent
     plan, when, paused = _next(db, actor, cid)
     return render(
         request, "client_home.html", me=client, plan=plan, when=when, paused=paused,

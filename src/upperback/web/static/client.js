@@ -86,7 +86,27 @@
     window.scrollTo(0, 0);
   }
   function stopTimer() { if (timer) { clearInterval(timer); timer = null; } }
-  function buzz() { if (navigator.vibrate) { try { navigator.vibrate(200); } catch (e) { /* no */ } } }
+  var sound = document.getElementById("sound-on");
+  try { sound.checked = localStorage.getItem("ub-sound") === "1"; } catch (e) { /* no storage */ }
+  sound.addEventListener("change", function () {
+    try { localStorage.setItem("ub-sound", sound.checked ? "1" : "0"); } catch (e) { /* no storage */ }
+  });
+  var audio = null;
+  function beep() {
+    var AC = window.AudioContext || window.webkitAudioContext;
+    if (!sound.checked || !AC) return;
+    try {
+      audio = audio || new AC();
+      var osc = audio.createOscillator(), gain = audio.createGain();
+      osc.frequency.value = 880; gain.gain.value = 0.2;
+      osc.connect(gain); gain.connect(audio.destination);
+      osc.start(); osc.stop(audio.currentTime + 0.25);
+    } catch (e) { /* audio blocked */ }
+  }
+  function buzz() {
+    if (navigator.vibrate) { try { navigator.vibrate(200); } catch (e) { /* no */ } }
+    beep();
+  }
 
   function countdown(seconds, labelEl, valueEl, label, done) {
     stopTimer();
