@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
+from test_client_access import CLIENT_SELF
 from web_helpers import World, csrf_of, page_login, row_counts, synthetic_emg_csv, token_for
 from web_routes import route_table
 
@@ -38,8 +39,7 @@ LISTINGS = {("GET", "/api/v1/clients"), ("GET", "/api/v1/export"), ("GET", "/")}
 # Routes that create records owned by the caller (no client id): checked for ownership.
 OWN_CREATES = {("POST", "/api/v1/clients"), ("POST", "/clients")}
 # The client's own pages (/me...: the record is the logged-in client's, never a path id) and
-# the secret calendar link: walked as strangers in test_client_access.py.
-from test_client_access import CLIENT_SELF  # noqa: E402
+# the secret calendar link are walked as strangers in test_client_access.py (CLIENT_SELF).
 PUBLIC = {
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
