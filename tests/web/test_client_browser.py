@@ -178,9 +178,12 @@ def test_client_walks_through_guided_session_checkin_and_ndi(
         page.goto(base + "/me")
         expect(page.locator("main")).to_contain_text("Neck and daily life")
         page.locator("a.c-btn:has-text('Start')").first.click()
-        for i in range(10):
+        for i in range(10):  # one question per screen: answering shows the next
+            expect(page.locator(f"#q{i}")).to_be_visible()
+            if i == 3:
+                shot(page, "10-ndi-one-question")
             page.locator(f"#q{i} label").nth(i % 3).locator("span").click()
-        shot(page, "10-ndi")
+        shot(page, "10b-ndi-last")
         page.click("#questionnaire-form button[type=submit]")
         expect(page.locator(".c-ok")).to_contain_text("saved")
         res = questionnaires.results(app.state.db, demo.actor(), seeded_template.a_client)

@@ -17,6 +17,37 @@
     });
   });
 
+  // Questionnaires: one question per screen (the whole form stays one submit; without
+  // JavaScript all questions show at once).
+  var qform = document.getElementById("questionnaire-form");
+  if (qform && !qform.querySelector(".c-error")) {
+    var qs = Array.prototype.slice.call(qform.querySelectorAll("fieldset.c-q"));
+    var submit = qform.querySelector("button[type=submit]");
+    var at = 0;
+    var nav = document.createElement("div");
+    nav.className = "c-qnav";
+    var back = document.createElement("button");
+    back.type = "button"; back.className = "c-btn c-ghost"; back.textContent = "Back";
+    var count = document.createElement("span");
+    count.className = "c-muted";
+    nav.appendChild(back); nav.appendChild(count);
+    qform.insertBefore(nav, submit);
+    function showQ() {
+      qs.forEach(function (f, i) { f.hidden = i !== at; });
+      back.hidden = at === 0;
+      count.textContent = "Question " + (at + 1) + " of " + qs.length;
+      submit.hidden = at !== qs.length - 1 || !qs[at].querySelector("input:checked");
+    }
+    qs.forEach(function (f, i) {
+      f.addEventListener("change", function () {
+        if (i < qs.length - 1) { at = i + 1; }
+        showQ();
+      });
+    });
+    back.addEventListener("click", function () { if (at > 0) { at -= 1; showQ(); } });
+    if (qs.length > 1) showQ();
+  }
+
   var root = document.getElementById("guided");
   if (!root) return;
   var data = JSON.parse(document.getElementById("session-data").textContent);
