@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pydantic import ValidationError
 
@@ -60,10 +60,24 @@ def exercise_phases(ex: Exercise, tempo: str | None = None,
     return phases(tempo or ex.tempo, mobility=mobility, hold_s=hold_s)
 
 
+@lru_cache(maxsize=1024)
+def _animated(ex_id: str, mobility: bool, tempo: str, hold_s: float | None, title: str) -> str:
+    return animated_svg(_figure(ex_id), phases(tempo, mobility=mobility, hold_s=hold_s), title)
+
+
+@lru_cache(maxsize=1024)
+def _still(ex_id: str, pose: str, title: str) -> str:
+    return static_svg(_figure(ex_id), pose, title)
+
+
 def figure_animated(ex: Exercise, tempo: str | None = None, hold_s: float | None = None,
                     title: str | None = None) -> str:
-    """Animated SVG of the exercise at the given tempo (the library tempo by default)."""
-    return animated_svg(_figure(ex.id), exercise_phases(ex, tempo, hold_s), title or ex.name)
+    """Animated SVG of the exercise at the given tempo (the library tempo by default).
+
+    Figures are pure functions of their inputs, so they are cached per process.
+    """
+    mobility = any(t in MOBILITY_TYPES for t in ex.loading_types)
+    return _animated(ex.id, mobility, tempo or ex.tempo, hold_s, title or ex.name)
 
 
 def figure_still(ex: Exercise, pose: str = "start", title: str | None = None) -> str:
@@ -71,4 +85,4 @@ def figure_still(ex: Exercise, pose: str = "start", title: str | None = None) ->
     if pose not in ("start", "end"):
         raise InvalidInput(f"pose: '{pose}' must be start or end")
     label = "start position" if pose == "start" else "end position"
-    return static_svg(_figure(ex.id), pose, f"{title or ex.name}: {label}")
+    return _still(ex.id, pose, f"{title or ex.name}: {label}")
