@@ -54,7 +54,7 @@ def page(tmp_path: Path) -> Iterator[tuple[TestClient, str, int]]:
             "password": "demo-clinician",
             "csrf_token": m.group(1),
             "next": "/",
-        },  # fmt: skip
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303
@@ -80,7 +80,7 @@ def test_mapping_review_and_saved_copy(page: tuple[TestClient, str, int]) -> Non
             "mapping": "EMG1=UT_R, EMG2=LT_R\nEMG3=SA_R",
             "inter_electrode_distance_mm": "20",
             "amplifier": "Delsys Trigno",
-        },  # fmt: skip
+        },
         files={"file": ("vicon.csv", _csv(("EMG1", "EMG2", "EMG3")), "text/csv")},
         follow_redirects=False,
     )
@@ -133,3 +133,36 @@ def test_bad_mapping_keeps_what_was_typed(page: tuple[TestClient, str, int]) -> 
     assert r.status_code == 422
     assert "mapping for channel &#39;EMG1&#39;: unknown muscle &#39;elbow&#39;" in r.text
     assert ">EMG1=elbow</textarea>" in r.text and 'value="X-1"' in r.text
+    # The message sits beside the mapping field it is about.
+    assert r.text.index("EMG1=elbow</textarea>") < r.text.index('id="upload-error"')
+    assert r.text.index('id="upload-error"') < r.text.index("Electrodes and amplifier")
+
+
+def test_live_replay_normalised_to_a_stored_mvc(page: tuple[TestClient, str, int]) -> None:
+    client, csrf, cid = page
+    base = f"/clients/{cid}/emg"
+    ids = []
+    for name in ("trial.csv", "mvc.csv"):
+        r = client.post(
+            base, data={"csrf_token": csrf},
+            files={"file": (name, _csv(("UT_R", "LT_R", "SA_R")), "text/csv")},
+            follow_redirects=False,
+        )  # fmt: skip
+        ids.append(int(r.headers["location"].rsplit("/", 1)[1]))
+    live_page = client.get(f"{base}/{ids[0]}/live").text
+    assert f'<option value="{ids[1]}">mvc.csv' in live_page
+    ws = f"/api/v1/clients/{cid}/emg/{ids[0]}/live?speed=max"
+    with client.websocket_connect(ws) as sock:
+        raw = sock.receive_json()
+    assert raw["basis"] == "raw" and "raw_ratio_not_class_units" in raw["flags"]
+    assert raw["target"] == 1.0
+    with client.websocket_connect(f"{ws}&mvc={ids[1]}&target=0.6") as sock:
+        msgs = [sock.receive_json() for _ in range(60)]
+    assert msgs[0]["basis"] == "mvc" and msgs[0]["target"] == 0.6
+    assert "raw_ratio_not_class_units" not in msgs[0]["flags"]
+    # Normalised by a recording of the same contractions, the ratio sits near 1.
+    ratios = [m["ratio"] for m in msgs if m.get("ratio") is not None]
+    assert ratios and 0.3 < float(np.median(ratios)) < 3.0
+    with client.websocket_connect(f"{ws}&target=abc") as sock:
+        bad = sock.receive_json()
+    assert bad == {"error": "target: not a number", "done": True}

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import DATA, Demo, row_counts
+from conftest import DATA, Demo, normalized, row_counts
 from upperback.interop.importer import MAX_BYTES
 from upperback.services.database import Database
 from upperback.services.seed import (
@@ -41,13 +42,15 @@ def token(api: TestClient, user: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-def test_export_follows_the_client_data_rules(api: TestClient, demo: tuple[Database, Demo]) -> None:
+def test_export_follows_the_client_data_rules(
+    api: TestClient, demo: tuple[Database, Demo], demo_bundle: dict[str, Any]
+) -> None:
     _, d = demo
     url = f"/api/v1/clients/{d.client_id}/fhir"
     r = api.get(url, headers=token(api, DEMO_USER, DEMO_PASSWORD))
     assert r.status_code == 200
     assert r.headers["content-type"].startswith(FHIR)
-    assert r.json()["type"] == "transaction" and len(r.json()["entry"]) == 401
+    assert r.json()["type"] == "transaction" and normalized(r.json()) == normalized(demo_bundle)
     assert api.get(url, headers=token(api, CLIENT_USER, CLIENT_PASSWORD)).status_code == 200
     assert api.get(url, headers=token(api, OTHER_USER, OTHER_PASSWORD)).status_code == 404
     assert api.get(url).status_code == 401

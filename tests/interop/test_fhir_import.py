@@ -14,7 +14,7 @@ from upperback.errors import InvalidInput
 from upperback.interop.importer import MAX_BYTES, parse_json, read_bundle
 from upperback.model.client import ClientIn
 from upperback.model.common import Sex
-from upperback.model.intake import Clearance
+from upperback.model.intake import Clearance, Intake
 from upperback.services import assessment, clients, fhir, preface
 from upperback.services.access import Actor
 from upperback.services.database import Database
@@ -83,7 +83,9 @@ def test_referral_and_clearance_travel(empty: tuple[Database, Actor], tmp_path: 
         today=dt.date(2026, 1, 1),
     )
     day = dt.date(2026, 1, 5)
-    intake = demo_intake(day).model_copy(update={"red_flags": {"sudden_severe_headache": True}})
+    intake = Intake.model_validate(
+        {**demo_intake(day).model_dump(mode="json"), "red_flags": {"sudden_severe_headache": True}}
+    )
     screening = preface.record_intake(db, actor, c.id, intake)
     assert screening.outcome == "refer"
     open_bundle = fhir.export_fhir(db, actor, c.id)
@@ -286,8 +288,6 @@ def test_overrides_travel_and_the_program_round_trips(
 def test_fear_avoidance_scores_travel_as_questionnaire_and_observations(
     empty: tuple[Database, Actor], tmp_path: Any
 ) -> None:
-    from upperback.model.intake import Intake
-
     if "tsk11" not in Intake.model_fields:
         pytest.skip("the intake has no TSK-11 field yet (issue 10 adds it)")
     db, actor = empty
@@ -297,7 +297,9 @@ def test_fear_avoidance_scores_travel_as_questionnaire_and_observations(
         ClientIn(name="Fae Fear", sex=Sex.female, birth_year=1979),
         today=dt.date(2026, 1, 1),
     )
-    intake = demo_intake(dt.date(2026, 1, 5)).model_copy(update={"tsk11": 31, "fabq_pa": 15})
+    intake = Intake.model_validate(
+        {**demo_intake(dt.date(2026, 1, 5)).model_dump(mode="json"), "tsk11": 31, "fabq_pa": 15}
+    )
     preface.record_intake(db, actor, c.id, intake)
     bundle = fhir.export_fhir(db, actor, c.id)
     scores = {

@@ -106,8 +106,15 @@ def page_login(client: TestClient, username: str, password: str) -> str:
     return csrf_of(client, "/")
 
 
+_BOOKKEEPING = {"audit", "login_failure", "login_session", "api_token", "account_security"}
+
+
 def row_counts(db_path: Path) -> dict[str, int]:
-    """Rows per table: a refused write must leave every count unchanged."""
+    """Rows per table: a refused write must leave every count unchanged.
+
+    Security bookkeeping (audit entries, failed logins, sessions, tokens) is left out: a
+    refused request is itself audited.
+    """
     from sqlalchemy import func, select
 
     from upperback.store.tables import Base
@@ -118,6 +125,7 @@ def row_counts(db_path: Path) -> dict[str, int]:
             return {
                 t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
                 for t in Base.metadata.sorted_tables
+                if t.name not in _BOOKKEEPING
             }
     finally:
         db.close()

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from upperback import __version__
-from upperback.cli import journey
+from upperback.cli import admin, journey
 from upperback.cli.clients import client_app
+from upperback.cli.cohort import cohort_app
 from upperback.cli.common import (
     DbOpt,
     JsonOpt,
@@ -36,6 +37,8 @@ app = typer.Typer(
 app.add_typer(client_app, name="client")
 app.add_typer(fhir_app, name="fhir")
 journey.register(app)
+admin.register(app)
+app.add_typer(cohort_app, name="cohort")
 
 
 def _version(value: bool) -> None:

@@ -104,8 +104,8 @@ def analyze(
     console.print(f"normalization: {result.normalization}", markup=False)
     for line in result.processing:
         console.print(f"processing: {line}", markup=False)
-    for k, v in result.metadata.items():
-        console.print(f"metadata: {k} = {v}", markup=False)
+    for key, value in result.metadata.items():
+        console.print(f"metadata: {key} = {value}", markup=False)
 
 
 def _trend_text(tr: Any) -> str:

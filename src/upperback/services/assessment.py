@@ -80,7 +80,7 @@ def _replan(
     )
     if not adaptations:
         return []
-    writer.add_program(client_id, new_program)
+    writer.add_program(client_id, new_program, previous=program)
     writer.add_adaptations(client_id, new_program.version, None, adaptations)
     return adaptations
 

@@ -168,7 +168,7 @@ def add_override(db: Database, actor: Actor, client_id: int, override: Override)
         new = apply_overrides(program, [override]).model_copy(
             update={"version": program.version + 1}
         )
-        writer.add_program(client_id, new)
+        writer.add_program(client_id, new, previous=program)
         writer.add_adaptations(
             client_id,
             new.version,

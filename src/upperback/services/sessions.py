@@ -44,6 +44,7 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
         s = uow.session
         records, writer = Records(s), Writer(s)
         client_for(s, actor, client_id)
+        writer.lock_client(client_id)
         program = require_program(records, client_id)
         blocked = referral_gate(records, client_id)
         if blocked is not None:
@@ -66,12 +67,13 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
             overrides=records.overrides(client_id),
             profile=records.latest_profile(client_id),
         )
-        log_id = writer.add_log(client_id, program.version, log)
-        # A new version is stored only when something changed; the reasons go with it.
+        log_id = writer.add_log(client_id, program.version, log, plan_start=program.start_date)
+        # A new version is stored only when something changed (as a patch against this one:
+        # the change, not a copy); the reasons go with it.
         new_program = program
         if result.adaptations or result.stopped:
             new_program = result.program.model_copy(update={"version": program.version + 1})
-            writer.add_program(client_id, new_program)
+            writer.add_program(client_id, new_program, previous=program)
         writer.add_adaptations(client_id, new_program.version, log_id, result.adaptations)
         if result.referral is not None:
             writer.add_referral(client_id, log.date, result.referral, f"session_log:{log_id}")

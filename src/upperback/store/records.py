@@ -23,12 +23,12 @@ from upperback.model.outcome import OutcomePoint
 from upperback.model.profile import DeficitProfile
 from upperback.model.program import Program
 from upperback.model.session import SessionLog
+from upperback.store import versions
 from upperback.store.mapping import (
     adaptation_from_row,
     client_from_row,
     load_session_logs,
     override_from_row,
-    program_from_row,
     scored_from_row,
 )
 from upperback.store.tables import (
@@ -194,17 +194,35 @@ class Records:
 
     # --- program ------------------------------------------------------------------------
     def current_program(self, client_id: int) -> Program | None:
-        row = self.session.scalars(
-            select(ProgramRow)
-            .where(ProgramRow.client_id == client_id)
+        doc = self.program_document(client_id)
+        return Program.model_validate(doc) if doc is not None else None
+
+    def program_document(self, client_id: int, *, upto: int | None = None) -> dict[str, Any] | None:
+        """A version's document (the latest by default): the nearest snapshot at or below it
+        plus the patches after it (store.versions), in two queries."""
+        cond = ProgramRow.client_id == client_id
+        if upto is not None:
+            cond = cond & (ProgramRow.version <= upto)
+        snap = self.session.execute(
+            select(ProgramRow.version, ProgramRow.document)
+            .where(cond, ProgramRow.document.is_not(None))
             .order_by(ProgramRow.version.desc())
-            .limit(1)  # older versions carry whole documents: never load them here
+            .limit(1)
         ).first()
-        return program_from_row(row) if row is not None else None
+        if snap is None:
+            return None
+        patches = self.session.scalars(
+            select(ProgramRow.patch)
+            .where(cond, ProgramRow.version > snap.version)
+            .order_by(ProgramRow.version)
+        )
+        return versions.materialise(snap.document, (p for p in patches if p is not None))
 
     def overrides(self, client_id: int) -> list[Override]:
         rows = self.session.scalars(
-            select(OverrideRow).where(OverrideRow.client_id == client_id).order_by(OverrideRow.id)
+            select(OverrideRow)
+            .where(OverrideRow.client_id == client_id, OverrideRow.revoked_at.is_(None))
+            .order_by(OverrideRow.id)  # revoked overrides (migration 0004) no longer apply
         )
         return [override_from_row(r) for r in rows]
 

@@ -18,7 +18,7 @@ from upperback.knowledge.loader import describe_validation_error
 from upperback.model.assessment import AssessmentIn
 from upperback.model.intake import ScreeningResult
 from upperback.model.profile import DeficitProfile
-from upperback.store import mapping
+from upperback.store import compaction, mapping
 from upperback.store.tables import (
     AdaptationRow,
     AssessmentRow,
@@ -49,6 +49,11 @@ def _decode(table: Table, name: str, value: Any) -> Any:
     except (TypeError, ValueError):
         raise InvalidInput(f"{table.name}.{name}: {value!r} is not an ISO date") from None
     return value
+
+
+#: Columns the store derives on import (patches from documents, a log's plan from its
+#: program version): exports leave them out, so they read the same before and after 0006.
+DERIVED = {"program": ("patch",), "session_log": ("plan_start",)}
 
 
 def _owned_ids(conn: Any, clinician_id: int) -> dict[str, set[int]]:
@@ -83,7 +88,15 @@ def _rows_for(
     else:
         return []
     rows = conn.execute(select(table).where(cond).order_by(c.id)).mappings()
-    return [{k: _encode(v) for k, v in row.items()} for row in rows]
+    out = [
+        {k: _encode(v) for k, v in row.items() if k not in DERIVED.get(table.name, ())}
+        for row in rows
+    ]
+    if table.name == "program":  # versions travel whole: an export reads without the store
+        docs = {cid: compaction.materialised_documents(conn, cid) for cid in ids["client"]}
+        for row in out:
+            row["document"] = docs[row["client_id"]][row["version"]]
+    return out
 
 
 def dump_tables(engine: Engine, clinician_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -101,33 +114,50 @@ def load_tables(engine: Engine, tables: dict[str, Any]) -> dict[str, int]:
         raise InvalidInput(f"import: unknown table {unknown[0]!r}")
     counts: dict[str, int] = {}
     with engine.begin() as conn:
+        _require_empty(conn, known)
         for name, table in known.items():
-            if conn.scalar(select(func.count()).select_from(table)):
-                raise Conflict(
-                    f"import: the database is not empty (table {name} has rows); import needs an empty database"
-                )
-        for name, table in known.items():
-            rows = tables.get(name, [])
-            if not isinstance(rows, list):
-                raise InvalidInput(f"import: table {name} must be a list of rows")
-            decoded = []
-            for i, row in enumerate(rows):
-                if not isinstance(row, dict):
-                    raise InvalidInput(f"import: {name}[{i}] is not an object")
-                bad = set(row) - set(table.c.keys())
-                if bad:
-                    raise InvalidInput(f"import: {name}[{i}] has unknown column {sorted(bad)[0]!r}")
-                decoded.append({k: _decode(table, k, v) for k, v in row.items()})
+            decoded = _decoded_rows(table, tables.get(name, []))
             if decoded:
-                try:
-                    conn.execute(insert(table), decoded)
-                except Exception as exc:  # integrity errors name the constraint
-                    msg = str(getattr(exc, "orig", exc)).splitlines()[0]
-                    raise InvalidInput(f"import: table {name}: {msg}") from None
+                _insert(conn, table, decoded)
             counts[name] = len(decoded)
         _validate_imported(conn)
+        compaction.compact_programs(conn)
+        compaction.fill_plan_start(conn)
         _reset_sequences(conn)
     return counts
+
+
+def _require_empty(conn: Any, known: dict[str, Table]) -> None:
+    for name, table in known.items():
+        if conn.scalar(select(func.count()).select_from(table)):
+            raise Conflict(
+                f"import: the database is not empty (table {name} has rows); import needs an empty database"
+            )
+
+
+def _decoded_rows(table: Table, rows: Any) -> list[dict[str, Any]]:
+    """One table's rows from the document, shape-checked, with dates decoded."""
+    name = table.name
+    if not isinstance(rows, list):
+        raise InvalidInput(f"import: table {name} must be a list of rows")
+    columns = set(table.c.keys())
+    decoded = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise InvalidInput(f"import: {name}[{i}] is not an object")
+        bad = set(row) - columns
+        if bad:
+            raise InvalidInput(f"import: {name}[{i}] has unknown column {sorted(bad)[0]!r}")
+        decoded.append({k: _decode(table, k, v) for k, v in row.items()})
+    return decoded
+
+
+def _insert(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    try:
+        conn.execute(insert(table), rows)
+    except Exception as exc:  # integrity errors name the constraint
+        msg = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise InvalidInput(f"import: table {table.name}: {msg}") from None
 
 
 def _validate_imported(conn: Any) -> None:
@@ -136,7 +166,7 @@ def _validate_imported(conn: Any) -> None:
     session = Session(bind=conn)
     checks: list[tuple[str, Any, Any]] = [
         ("client", ClientRow, mapping.client_from_row),
-        ("program", ProgramRow, mapping.program_from_row),
+        ("program", ProgramRow, lambda r: mapping.program_from_document(r.document or {})),
         ("adaptation", AdaptationRow, mapping.adaptation_from_row),
         ("override", OverrideRow, mapping.override_from_row),
         ("intake", IntakeRow, lambda r: ScreeningResult.model_validate(r.screening)),

@@ -10,9 +10,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from upperback.errors import Conflict
 from upperback.model.adaptation import Adaptation, Override
 from upperback.model.assessment import AssessmentIn, ScoredAssessment
 from upperback.model.client import Client, ClientIn
@@ -21,6 +23,7 @@ from upperback.model.outcome import OutcomePoint
 from upperback.model.profile import DeficitProfile
 from upperback.model.program import Program
 from upperback.model.session import SessionLogIn
+from upperback.store import versions
 from upperback.store.mapping import (
     adaptation_to_row,
     client_from_row,
@@ -28,6 +31,7 @@ from upperback.store.mapping import (
     session_log_to_row,
     set_rows,
 )
+from upperback.store.records import Records
 from upperback.store.tables import (
     AssessmentRow,
     ClearanceRow,
@@ -132,8 +136,29 @@ class Writer:
         self.session.flush()
         return row.id
 
-    def add_program(self, client_id: int, program: Program) -> None:
-        self.session.add(program_to_row(client_id, program))
+    def add_program(
+        self, client_id: int, program: Program, *, previous: Program | None = None
+    ) -> None:
+        """Store a version as a patch against the previous one, or a snapshot (store.versions).
+
+        `previous` saves re-reading the version before when the caller already holds it.
+        """
+        doc = program.model_dump(mode="json")
+        prev: dict[str, Any] | None = None
+        if previous is not None and previous.version == program.version - 1:
+            prev = previous.model_dump(mode="json")
+        elif program.version > 1:
+            prev = Records(self.session).program_document(client_id, upto=program.version - 1)
+        document, patch = versions.encode(program.version, prev, doc)
+        self.session.add(program_to_row(client_id, program, document=document, patch=patch))
+
+    def lock_client(self, client_id: int) -> None:
+        """Serialise this client's writers (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+        writers are serialised by BEGIN IMMEDIATE already), so two workers logging two
+        sessions of one client cannot both make version N + 1."""
+        self.session.execute(
+            select(ClientRow.id).where(ClientRow.id == client_id).with_for_update()
+        )
 
     def add_adaptations(
         self, client_id: int, version: int, log_id: int | None, adaptations: Iterable[Adaptation]
@@ -154,11 +179,27 @@ class Writer:
             )
         )
 
-    def add_log(self, client_id: int, program_version: int, log: SessionLogIn) -> int:
-        """The session row and its sets (one bulk insert); returns the log id."""
+    def add_log(
+        self,
+        client_id: int,
+        program_version: int,
+        log: SessionLogIn,
+        *,
+        plan_start: dt.date | None = None,
+    ) -> int:
+        """The session row and its sets (one bulk insert); returns the log id.
+
+        Raises Conflict when the plan's session was logged meanwhile (the unique constraint
+        on client, plan, week and index caught a concurrent writer)."""
         row = session_log_to_row(client_id, program_version, log)
+        row.plan_start = plan_start
         self.session.add(row)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                f"week/index: session {log.week}.{log.index} was already logged"
+            ) from None
         if log.sets:
             self.session.execute(insert(SetLogRow), set_rows(row.id, log))
         return row.id

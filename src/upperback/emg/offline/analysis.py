@@ -58,6 +58,25 @@ METADATA_KEYS: tuple[str, ...] = (
 )
 
 
+#: (ratio_basis, normalization statement) without / with an MVC recording.
+BASIS: dict[bool, tuple[str, str]] = {
+    False: ("raw", "none: ratios of raw (noise-corrected RMS) amplitude, no --mvc given"),
+    True: (
+        "mvc",
+        "MVC: amplitude / max 0.5 s RMS of the MVC recording (ratios of MVC-normalized amplitude)",
+    ),
+}
+
+
+def mvc_per_channel(
+    infos: list[ChannelInfo], mvc: dict[str, float] | None, mvc_infos: list[ChannelInfo] | None
+) -> list[float | None]:
+    """MVC RMS per channel (None where unmatched, or all None without an MVC)."""
+    if mvc is None:
+        return [None] * len(infos)
+    return [match_mvc(info, mvc, mvc_infos or []) for info in infos]
+
+
 #: Most activations a reviewer may set per channel (bounded input).
 MAX_REVIEWED = 2000
 
@@ -245,50 +264,46 @@ def analyze_features(
         smoothed=e,
         delay_s=plan.filters.channel_delays_s(),
     )
-    mvc_rms = [match_mvc(info, mvc, mvc_infos or []) for info in infos] if mvc is not None else None
+    mvc_rms = mvc_per_channel(infos, mvc, mvc_infos)
     reviewed = dict(activations or {})
+    units_all = tuple(units) + ("",) * (len(infos) - len(units))
     outs = [
         channel_outcome(
             ctx,
             i,
             info,
             reviewed.get(info.name, acts[i]),
-            units=units[i] if i < len(units) else "",
-            mvc_rms=mvc_rms[i] if mvc_rms is not None else None,
+            units=units_all[i],
+            mvc_rms=mvc_rms[i],
             hold_s=hold_s,
         )
         for i, info in enumerate(infos)
     ]
     usable = [o.usable for o in outs]
+    use_mvc = mvc is not None
     ratios = amplitude_ratios(
-        infos, feats.ms, [o.mask for o in outs], [o.floor_ms for o in outs], usable, mvc_rms
-    )
+        infos, feats.ms, [o.mask for o in outs], [o.floor_ms for o in outs], usable,
+        mvc_rms if use_mvc else None,
+    )  # fmt: skip
     onsets = [[a.onset_s for a in o.result.activations] for o in outs]
     delays, refs = delay_table(infos, onsets, usable)
-    use_mvc = mvc is not None
+    notes = processing_notes(plan, feats)
+    if reviewed:
+        notes.append(f"onsets/offsets of {', '.join(sorted(reviewed))} set by the reviewer")
     return EmgAnalysis(
         fs=feats.fs,
         duration_s=feats.n_samples / feats.fs,
         source=source,
         channels={info.name: o.result for info, o in zip(infos, outs, strict=True)},
         ratios=ratios,
-        ratio_basis="mvc" if use_mvc else "raw",
+        ratio_basis=BASIS[use_mvc][0],
         onset_delay_s=delays,
         reference_channels=refs,
         mains_hz=plan.mains.frequency_hz,
         notches_hz=list(plan.mains.harmonics_hz),
-        processing=processing_notes(plan, feats)
-        + (
-            [f"onsets/offsets of {', '.join(sorted(reviewed))} set by the reviewer"]
-            if reviewed
-            else []
-        ),
+        processing=notes,
         metadata=dict(metadata or {}),
-        normalization=(
-            "MVC: amplitude / max 0.5 s RMS of the MVC recording (ratios of MVC-normalized amplitude)"
-            if use_mvc
-            else "none: ratios of raw (noise-corrected RMS) amplitude, no --mvc given"
-        ),
+        normalization=BASIS[use_mvc][1],
     )
 
 

@@ -134,8 +134,8 @@ def fatigue(
     note = None
     if t_mdf is None:
         note = (
-            f"fatigue: {idx.size} epochs ({idx.size * epoch_s:g} s) in the window, fewer than "
-            f"the {MIN_EPOCHS} ({MIN_EPOCHS * epoch_s:g} s) a slope needs; no slope reported"
+            f"no fatigue trend: {idx.size * epoch_s:g} s of contraction in the window, fewer "
+            f"than the {MIN_EPOCHS} epochs ({MIN_EPOCHS * epoch_s:g} s) a slope needs"
         )
     return FatigueResult(
         median_frequency_hz=float(np.nanmedian(mdf)),

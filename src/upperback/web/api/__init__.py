@@ -1,6 +1,6 @@
 """The REST API, versioned under /api/v1: one router per resource."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from upperback.web.api import (
     assessment,
@@ -13,11 +13,11 @@ from upperback.web.api import (
     program,
     progress,
     reports,
+    security,
     sessions,
 )
-from upperback.web.deps import serialize_sqlite_writes
 
-api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(serialize_sqlite_writes)])
+api_router = APIRouter(prefix="/api/v1")
 for _module in (
     auth,
     clients,
@@ -30,6 +30,7 @@ for _module in (
     emg,
     fhir,
     misc,
+    security,
 ):
     api_router.include_router(_module.router)
 

@@ -2,8 +2,16 @@
 
 from fastapi import APIRouter, Depends, Request
 
-from upperback.web.deps import serialize_sqlite_writes
-from upperback.web.pages import auth, client_extra, client_me, clients, emg, method, records
+from upperback.web.pages import (
+    auth,
+    client_extra,
+    client_me,
+    clients,
+    emg,
+    method,
+    records,
+    security,
+)
 from upperback.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
 
@@ -21,9 +29,9 @@ async def verify_csrf(request: Request) -> None:
 
 pages_router = APIRouter(
     include_in_schema=False,
-    dependencies=[Depends(verify_csrf), Depends(serialize_sqlite_writes)],
+    dependencies=[Depends(verify_csrf)],
 )
-for _module in (auth, clients, method, records, emg, client_me, client_extra):
+for _module in (auth, clients, method, records, emg, security, client_me, client_extra):
     pages_router.include_router(_module.router)
 
 __all__ = ["pages_router"]

@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from upperback.emg.live.loop import ratio_pair
+from upperback.emg.offline.quality import INFORMATIONAL
 from upperback.errors import InvalidInput, UpperbackError
 from upperback.report.emg_view import analyze_upload, emg_plot_png, recording_from_upload
 from upperback.services.emg import get_emg, list_emg, store_emg, upload_emg
@@ -27,6 +28,14 @@ META_FIELDS: tuple[tuple[str, str], ...] = (
     ("amplifier_bandwidth_hz", "Amplifier bandwidth Hz"),
 )
 MAX_REVIEW_FIELDS = 4000
+
+
+def error_field(message: str) -> str:
+    """The form field an upload error is about, so the message sits beside it."""
+    for field in ("mapping", "fs"):
+        if message.startswith(field):
+            return field
+    return "file"
 
 
 def parse_mapping_text(text: str) -> dict[str, str]:
@@ -127,7 +136,7 @@ router = APIRouter(prefix="/clients/{client_id}/emg")
 def emg_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
     return render(
         request, "emg.html", client=client, recordings=list_emg(db, actor, client.id),
-        active="emg", error=None, typed={}, meta_fields=META_FIELDS,
+        active="emg", error=None, typed={}, meta_fields=META_FIELDS, error_field=None,
     )  # fmt: skip
 
 
@@ -168,7 +177,7 @@ async def emg_upload(
         return render(
             request, "emg.html", status_code=exc.status_code, client=client,
             recordings=list_emg(db, actor, client.id), active="emg", error=exc.message,
-            typed=typed, meta_fields=META_FIELDS,
+            typed=typed, meta_fields=META_FIELDS, error_field=error_field(exc.message),
         )  # fmt: skip
     return RedirectResponse(f"/clients/{client.id}/emg/{rec_id}", status_code=303)
 
@@ -191,6 +200,7 @@ def _detail(
         request, "emg_detail.html", status_code=status_code, client=client, entry=entry,
         analysis=analysis, png=png, active="emg", reviewed=reviewed, error=error,
         can_review="zlib_b64" in (stored.get("upload") or {}),
+        info_flags=sorted(INFORMATIONAL),
         metadata=analysis.get("metadata") or {},
     )  # fmt: skip
 
@@ -226,8 +236,10 @@ def emg_live(
     request: Request, db: DbDep, actor: PageActor, client: PageClient, recording_id: RecordingId
 ) -> Response:
     entry, stored = get_emg(db, actor, client.id, recording_id)
-    pair = ratio_pair(list(stored.get("envelope", {}).get("channels", {})))
+    mapping = (stored.get("upload") or {}).get("mapping") or None
+    pair = ratio_pair(list(stored.get("envelope", {}).get("channels", {})), mapping)
+    others = [r for r in list_emg(db, actor, client.id) if r.id != entry.id]
     return render(
         request, "live.html", client=client, entry=entry, pair=pair, active="emg",
-        ws_path=f"/api/v1/clients/{client.id}/emg/{entry.id}/live",
+        ws_path=f"/api/v1/clients/{client.id}/emg/{entry.id}/live", mvc_choices=others,
     )  # fmt: skip
