@@ -65,6 +65,10 @@ PUBLIC = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/login/code"),
+    # The client pages' service worker (no data) and the secret calendar link (its token is
+    # the credential: test_client_access checks a wrong one finds nothing).
+    ("GET", "/me/sw.js"),
+    ("GET", "/calendar/{token}.ics"),
 }
 
 
