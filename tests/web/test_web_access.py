@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
+from test_client_access import CLIENT_SELF
 from web_helpers import World, csrf_of, page_login, row_counts, synthetic_emg_csv, token_for
 from web_routes import route_table
 
@@ -51,6 +52,8 @@ NO_CLIENT_DATA = {
 # Routes listing the caller's own records: a stranger must not find A's client in them.
 LISTINGS = {("GET", "/api/v1/clients"), ("GET", "/api/v1/export"), ("GET", "/")}
 # Routes that create records owned by the caller (no client id): checked for ownership.
+# The client's own pages (/me...: the record is the logged-in client's, never a path id) and
+# the secret calendar link are walked as strangers in test_client_access.py (CLIENT_SELF).
 # The FHIR import creates or matches a client owned by the caller; its refusals (anonymous
 # 401, client account 403) and ownership are tested in tests/interop/test_fhir_api.py.
 OWN_CREATES = {("POST", "/api/v1/clients"), ("POST", "/clients"), ("POST", "/api/v1/fhir/import")}
@@ -62,6 +65,10 @@ PUBLIC = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/login/code"),
+    # The client pages' service worker (no data) and the secret calendar link (its token is
+    # the credential: test_client_access checks a wrong one finds nothing).
+    ("GET", "/me/sw.js"),
+    ("GET", "/calendar/{token}.ics"),
 }
 
 
@@ -106,6 +113,7 @@ def request_for(method: str, path: str) -> dict[str, Any]:
             "data": {"exercise_id": exercise, "field": "freeze", "reason": "clinician decision"}
         },
         "/clients/{client_id}/log": {"data": {"missed": "on", "date": D}},
+        "/clients/{client_id}/questionnaires": {"data": {"instrument": "nprs", "due": D}},
         "/clients/{client_id}/override/{override_id}/revoke": {"data": {"reason": "no longer needed"}},
         "/clients/{client_id}/posture": {"files": {"photo": ("side.png", _png(), "image/png")}},
         "/clients/{client_id}/posture/{photo_id}": {
@@ -163,7 +171,7 @@ def client_routes(app: FastAPI) -> list[tuple[str, str]]:
 def test_every_route_is_covered_by_this_test(app: FastAPI) -> None:
     """A new route fails here until the access test knows how to call it."""
     table = route_table(app)
-    known = NO_CLIENT_DATA | LISTINGS | OWN_CREATES
+    known = NO_CLIENT_DATA | LISTINGS | OWN_CREATES | CLIENT_SELF
     uncovered = [
         (m, p) for m, p in table
         if (m, p) not in known and "{client_id}" not in p

@@ -409,3 +409,84 @@ class PosturePhotoRow(Base):
     assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessment.id", ondelete="SET NULL"), nullable=True
     )
+
+
+# ---- Client side (issue 11): check-ins, questionnaires, calendar feeds, reminders, drafts ----
+
+
+class CheckinRow(Base):
+    """The next-morning check-in of one logged session (at most one per session)."""
+
+    __tablename__ = "checkin"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    session_log_id: Mapped[int] = mapped_column(
+        ForeignKey("session_log.id", ondelete="CASCADE"), unique=True
+    )
+    date: Mapped[dt.date] = mapped_column(Date)
+    pain_now: Mapped[float] = mapped_column(Float)
+    compared: Mapped[str] = mapped_column(String(10))  # better / same / worse than usual
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class QuestionnaireAssignmentRow(Base):
+    """A questionnaire sent to a client (by the clinician or on the reassessment schedule)."""
+
+    __tablename__ = "questionnaire_assignment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    instrument: Mapped[str] = mapped_column(String(20))
+    due: Mapped[dt.date] = mapped_column(Date)
+    origin: Mapped[str] = mapped_column(String(20))  # clinician / schedule
+    activities: Mapped[list[Any]] = mapped_column(JSON)  # PSFS activities chosen together
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    completed: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class QuestionnaireResponseRow(Base):
+    __tablename__ = "questionnaire_response"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_assignment.id", ondelete="CASCADE"), unique=True
+    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    instrument: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date] = mapped_column(Date)
+    answers: Mapped[list[Any]] = mapped_column(JSON)
+    score: Mapped[float] = mapped_column(Float)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class CalendarFeedRow(Base):
+    """A client's calendar feed: only a hash of the secret URL token is stored."""
+
+    __tablename__ = "calendar_feed"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    revoked: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ReminderRow(Base):
+    """One reminder sent (so nothing is sent twice)."""
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("client_id", "event_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    event_key: Mapped[str] = mapped_column(String(80))
+    sent: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class SessionDraftRow(Base):
+    """A guided session in progress, saved set by set so a closed tab loses nothing."""
+
+    __tablename__ = "session_draft"
+    __table_args__ = (UniqueConstraint("client_id", "week", "index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    week: Mapped[int] = mapped_column(Integer)
+    index: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

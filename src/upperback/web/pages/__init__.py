@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter, Depends, Request
 
-from upperback.web.pages import auth, clients, emg, method, records, security
+from upperback.web.pages import (
+    auth,
+    client_extra,
+    client_me,
+    clients,
+    emg,
+    method,
+    records,
+    security,
+)
 from upperback.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
 
@@ -22,7 +31,7 @@ pages_router = APIRouter(
     include_in_schema=False,
     dependencies=[Depends(verify_csrf)],
 )
-for _module in (auth, clients, method, records, emg, security):
+for _module in (auth, clients, method, records, emg, security, client_me, client_extra):
     pages_router.include_router(_module.router)
 
 __all__ = ["pages_router"]
