@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
@@ -18,6 +19,8 @@ _LEFT_OUT = {"password_hash", "code_hash", "secret_hash", "totp_secret"}
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, bytes):  # photos and other files: base64 in the JSON copy
+        return base64.b64encode(value).decode()
     return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
 
 
