@@ -74,11 +74,17 @@ def foreign_bundle() -> dict[str, Any]:
     return doc
 
 
+# Security bookkeeping (audit entries, tokens, sessions, failed logins) changes with every
+# request, refused ones included; records are what a refused import must leave alone.
+_BOOKKEEPING = {"audit", "login_failure", "login_session", "api_token", "account_security"}
+
+
 def row_counts(db: Database) -> dict[str, int]:
     with db.engine.connect() as conn:
         return {
             t.name: conn.scalar(select(func.count()).select_from(t)) or 0
             for t in Base.metadata.sorted_tables
+            if t.name not in _BOOKKEEPING
         }
 
 
