@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -21,6 +22,24 @@ class Urgency(StrEnum):
     @property
     def rank(self) -> int:
         return list(Urgency).index(self)
+
+
+class Answer(StrEnum):
+    """A screening answer; `not_asked` is recorded, never read as "no"."""
+
+    yes = "yes"
+    no = "no"
+    not_asked = "not_asked"
+
+
+def _answers(value: Any) -> Any:
+    """Accept the older boolean form (true = yes, false = no) beside yes / no / not_asked."""
+    if isinstance(value, dict):
+        return {
+            k: (Answer.yes if v else Answer.no) if isinstance(v, bool) else v
+            for k, v in value.items()
+        }
+    return value
 
 
 class Intake(Frozen):
@@ -47,13 +66,22 @@ class Intake(Frozen):
     dislikes: list[str] = Field(
         default_factory=list, description="Exercise ids the client prefers to avoid."
     )
-    red_flags: dict[str, bool] = Field(
+    red_flags: dict[str, Answer] = Field(
         default_factory=dict,
-        description="Answers to red-flag screening items, by item id (see `upperback knowledge red-flags`).",
+        description=(
+            "Answers to red-flag screening items by item id (see `upperback knowledge "
+            "red-flags`): yes, no or not_asked (true/false accepted as yes/no). A not_asked "
+            "item blocks programming until examined or a clinician records why."
+        ),
     )
     yellow_flags: dict[str, bool] = Field(default_factory=dict)
     hypertension: bool = False
     notes: str = Field(default="", max_length=5000)
+
+    @field_validator("red_flags", mode="before")
+    @classmethod
+    def _tri_state(cls, value: Any) -> Any:
+        return _answers(value)
 
     @field_validator("goals")
     @classmethod
@@ -81,6 +109,9 @@ class ScreeningResult(Frozen):
     urgency: Urgency
     hits: list[FlagHit] = Field(default_factory=list)
     yellow_flags: list[str] = Field(default_factory=list)
+    not_asked: list[str] = Field(
+        default_factory=list, description="Screening items recorded as not asked."
+    )
     advice: list[str] = Field(default_factory=list)
 
     @property
