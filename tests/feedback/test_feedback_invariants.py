@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from upperback.errors import SafetyBlock
-from upperback.feedback import adapt, next_session
+from upperback.feedback import adapt, apply_overrides, next_session
 from upperback.feedback.context import PROGRESS_ACTIONS, is_flare
 from upperback.knowledge.loader import ExerciseLibrary
 from upperback.knowledge.loading_rules import loading_rules
@@ -124,8 +124,10 @@ def test_invariants_hold_over_10000_random_logs(lib: ExerciseLibrary) -> None:
                     date=day0,
                 )
             ]
-            program = generate_program(
-                profile, intake, start_date=day0, seed=seed, library=lib, overrides=overrides
+            program = apply_overrides(
+                generate_program(profile, intake, start_date=day0, seed=seed, library=lib),
+                overrides,
+                library=lib,
             )
         frozen = {o.exercise_id for o in overrides}
         check_program(program, lib, active, frozen)

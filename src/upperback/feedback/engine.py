@@ -20,6 +20,7 @@ from upperback.feedback.result import AdaptationResult
 from upperback.feedback.screening import screen_logged_symptoms
 from upperback.knowledge.loader import ExerciseLibrary, exercise_library
 from upperback.knowledge.loading_rules import LoadingRules, loading_rules
+from upperback.loading.dose import honest_minutes
 from upperback.loading.eligibility import conditions
 from upperback.loading.generator import modes_of
 from upperback.loading.load import enforce_weekly_cap
@@ -202,6 +203,7 @@ def adapt(
     sessions, cuts = enforce_weekly_cap(
         sessions, modes_of(lib), rules, first_mutable=pos + 1, skip=skip
     )
+    sessions = honest_minutes(sessions, lib.by_id, rules, first=pos + 1)
     adaptations.extend(_cap_adaptations(ctx, cuts))
     new_program = program.model_copy(update={"version": program.version + 1, "sessions": sessions})
     return AdaptationResult(program=new_program, adaptations=adaptations)

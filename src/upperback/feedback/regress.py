@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from upperback.feedback.context import Ctx, Op
 from upperback.feedback.ops import scale_volume, step_load, swap
+from upperback.loading.dose import load_sizes
 from upperback.model.adaptation import Action
 from upperback.model.program import Prescription, SessionPlan
 
@@ -53,7 +54,8 @@ def regress_ops(ctx: Ctx, exercise_id: str, rule_id: str, reason: str, source: s
     def lighter(p: Prescription, _plan: SessionPlan) -> Prescription:
         q = scale_volume(p, 1 - cut)
         if mode is not None and (q.load_kg is not None or q.level is not None):
-            q = step_load(q, mode, -ctx.rules.effort.max_load_step, ctx.rules)
+            sizes = load_sizes(ex, ctx.rules) if ex is not None else []
+            q = step_load(q, mode, -ctx.rules.effort.max_load_step, ctx.rules, sizes)
         return q
 
     return [

@@ -6,6 +6,7 @@ from upperback.feedback.context import Ctx, Op
 from upperback.feedback.ops import add_cue, change_reps, range_top, step_load, swap
 from upperback.feedback.regress import regress_ops
 from upperback.knowledge.schema import LoadingType, LoadMode
+from upperback.loading.dose import load_sizes
 from upperback.model.adaptation import Action
 from upperback.model.program import Prescription, SessionPlan
 
@@ -109,7 +110,9 @@ def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
             Action.reduce,
             ex_id,
             ctx.future(),
-            lambda q, _plan: step_load(q, ex.load_mode, -frac, ctx.rules),
+            lambda q, _plan: step_load(
+                q, ex.load_mode, -frac, ctx.rules, load_sizes(ex, ctx.rules)
+            ),
             f"RPE {rpe:.1f} vs target {target:g} (+{points:.1f}): one step down ({frac:.0%} kg, 1 level or reps)",
             r.source,
         )
@@ -173,7 +176,7 @@ def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
         Action.progress_load,
         ex_id,
         ctx.future(),
-        lambda q, _plan: step_load(q, ex.load_mode, frac, ctx.rules),
+        lambda q, _plan: step_load(q, ex.load_mode, frac, ctx.rules, load_sizes(ex, ctx.rules)),
         f"{why}, {what}: load +{frac:.0%} (kg) or +1 level",
         r.source,
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from upperback.model.common import Equipment, Frozen, Goal, Score0to10, WorkPosture
 
@@ -30,6 +30,29 @@ class Answer(StrEnum):
     yes = "yes"
     no = "no"
     not_asked = "not_asked"
+
+
+class OverheadDemand(StrEnum):
+    """How much the client's sport or work loads the arm overhead."""
+
+    none = "none"
+    low = "low"
+    high = "high"  # throwing, racket, swimming, volleyball, climbing
+
+
+class TraumaMechanism(StrEnum):
+    none = "none"
+    fall = "fall"
+    road_collision = "road_collision"
+    sport_contact = "sport_contact"
+    lifting = "lifting"
+    other = "other"
+
+
+HOUSEHOLD: frozenset[Equipment] = frozenset(
+    {Equipment.none, Equipment.mat, Equipment.wall, Equipment.chair, Equipment.towel}
+)
+"""Items every home has: compatible with "no equipment"."""
 
 
 def _answers(value: Any) -> Any:
@@ -77,11 +100,40 @@ class Intake(Frozen):
     yellow_flags: dict[str, bool] = Field(default_factory=dict)
     hypertension: bool = False
     notes: str = Field(default="", max_length=5000)
+    no_equipment: bool = Field(
+        default=False, description="The client has no exercise equipment (household items only)."
+    )
+    days_since_trauma: int | None = Field(
+        default=None, ge=0, le=36500, description="Days since the injury, when one started it."
+    )
+    trauma_mechanism: TraumaMechanism = TraumaMechanism.none
+    overhead_demand: OverheadDemand = OverheadDemand.none
+    performance_goal: str = Field(
+        default="", max_length=300, description="What the client wants to be able to do."
+    )
+    tsk11: int | None = Field(
+        default=None, ge=11, le=44, description="Tampa Scale of Kinesiophobia, 11-item (11-44)."
+    )
+    fabq_pa: int | None = Field(
+        default=None, ge=0, le=24, description="FABQ physical-activity subscale (0-24)."
+    )
 
     @field_validator("red_flags", mode="before")
     @classmethod
     def _tri_state(cls, value: Any) -> Any:
         return _answers(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Intake:
+        if self.no_equipment:
+            extra = sorted(e.value for e in self.equipment if e not in HOUSEHOLD)
+            if extra:
+                raise ValueError(
+                    f"equipment: 'no equipment' was answered but {', '.join(extra)} is listed"
+                )
+        if self.trauma_mechanism != TraumaMechanism.none and self.days_since_trauma is None:
+            raise ValueError("days_since_trauma: give the days since the injury with its mechanism")
+        return self
 
     @field_validator("goals")
     @classmethod

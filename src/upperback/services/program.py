@@ -100,13 +100,9 @@ def plan_program(
             )
         previous = current_program_row(s, client_id)
         version = previous.version + 1 if previous else 1
-        program = generate_program(
-            profile,
-            intake,
-            start_date=start_date,
-            seed=seed,
-            overrides=overrides_in(s, client_id),
-            version=version,
+        program = apply_overrides(
+            generate_program(profile, intake, start_date=start_date, seed=seed, version=version),
+            overrides_in(s, client_id),
         )
         s.add(program_to_row(client_id, program))
         audit(s, actor, "program.plan", client_id)
