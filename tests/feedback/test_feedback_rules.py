@@ -111,7 +111,13 @@ Case = Callable[[Program, ExerciseLibrary], tuple[SessionLogIn, list[SessionLogI
 
 def c_flare(pr: Program, lib: ExerciseLibrary) -> tuple[SessionLogIn, list[SessionLogIn]]:
     log = neutral(pr, 2, 1)
-    first = log.sets[0].exercise_id
+    # an exercise above its minimum effective dose (a warm-up at 1 set would alert instead)
+    plan = pr.session(2, 1)
+    assert plan is not None
+    first = next(
+        (p.exercise_id for p in plan.prescriptions if lib.by_id[p.exercise_id].regressions),
+        next(p.exercise_id for p in plan.prescriptions if p.sets > 1),
+    )
     return edit_sets(log, lambda s: s.exercise_id == first, pain_during=7), week1(pr)
 
 

@@ -133,16 +133,39 @@ class EffortRules(Cited):
     progress_max_pain: float = Field(
         ge=0, le=10, description="Pain during at most this to progress."
     )
+    hard_min_rpe: float = Field(
+        ge=1,
+        le=10,
+        description="A set counts as too hard only at or above this RPE (RIR <= 10 - value) "
+        "or with reps missed.",
+    )
+    easy_min_rir: float = Field(
+        ge=0, le=10, description="All reps done at this RIR or more is an easy set."
+    )
 
 
 class PainRules(Cited):
     """Pain-monitoring model (Silbernagel 2007)."""
 
     during_max: float = Field(ge=0, le=10)
+    during_tolerance: float = Field(
+        ge=0,
+        le=5,
+        description="Rise over the person's reference (session start or usual pain) allowed "
+        "during exercise; at least the NPRS MDC.",
+    )
     morning_tolerance: float = Field(ge=0, le=5)
     volume_reduction: float = Field(gt=0, lt=1)
     weekly_trend_rise: float = Field(gt=0, le=5)
     hold_sessions_after_flare: int = Field(ge=0, le=5)
+    alert_after_flares: int = Field(
+        ge=2, le=10, description="Flares within alert_window sessions that hold and alert."
+    )
+    alert_window: int = Field(ge=2, le=20)
+    min_effective_sets: int = Field(
+        ge=1, le=3, description="Fewest sets of the range-low dose the engine prescribes."
+    )
+    mdc_source: str = Field(min_length=3)
 
 
 class ReadinessRules(Cited):

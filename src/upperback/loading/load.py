@@ -24,6 +24,7 @@ from upperback.knowledge.schema import LoadMode
 from upperback.model.program import Prescription, SessionPlan, WeekKind
 
 _EPS = 1e-9
+_KEEP_SETS_FRACTION = 0.8  # trim reps/hold by up to 20 % before dropping a set [design]
 
 
 @lru_cache(maxsize=256)
@@ -150,9 +151,10 @@ class CapCut:
 def shrink(p: Prescription, factor: float, mode: LoadMode, rules: LoadingRules) -> Prescription:
     """The same prescription with its index cut to at most `factor` of what it was.
 
-    The cap acts on sets first: repetitions (or hold seconds) stay at the planned dose,
-    which is inside the exercise's range, while a set can go; only when one set of the
-    planned dose is already too much are repetitions (or seconds) cut [design].
+    A trim of up to 20 % of the repetitions (or hold seconds) keeps the sets; beyond that
+    the cap acts on sets: repetitions stay at the planned dose, which is inside the
+    exercise's range, while a set can go; only when one set of the planned dose is already
+    too much are repetitions (or seconds) cut further [design].
     """
     if factor >= 1.0:
         return p
@@ -162,6 +164,11 @@ def shrink(p: Prescription, factor: float, mode: LoadMode, rules: LoadingRules) 
     base = p.hold_s if p.hold_s is not None else (p.reps or 1)
     reps_mult = (p.reps or 1) if p.hold_s is not None else 1
     field = "hold_s" if p.hold_s is not None else "reps"
+    units = math.floor(target / (p.sets * inten * step * reps_mult) + _EPS)
+    if units >= math.ceil(base * _KEEP_SETS_FRACTION):  # a small trim keeps the sets
+        cand = p.model_copy(update={field: min(units, base)})
+        if load_index(cand, mode, rules) <= target + _EPS:
+            return cand
     for sets in range(p.sets, 0, -1):
         units = math.floor(target / (sets * inten * step * reps_mult) + _EPS)
         if units >= base:

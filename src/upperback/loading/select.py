@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from upperback.knowledge.loading_rules import LoadingRules, PhaseDef, SelectionRule
 from upperback.knowledge.schema import Exercise, LoadingType, RatioClass
 from upperback.model.common import Muscle
-from upperback.model.intake import Intake
+from upperback.model.intake import Intake, OverheadDemand
 from upperback.model.profile import DeficitProfile, Finding
 
 _CLASS_RANK = {RatioClass.A: 0, RatioClass.B: 1, RatioClass.C: 2}
@@ -100,6 +100,10 @@ def build_slots(profile: DeficitProfile, intake: Intake, rules: LoadingRules) ->
                         rule, None, 1, f"general upper-back resilience ({rule.label} not measured)"
                     )
                 )
+    if intake.overhead_demand == OverheadDemand.high and "sa_underactive" not in seen:
+        rule = rules.rule_for("sa_underactive")
+        if rule is not None:  # overhead athletes: serratus work in every phase [K/design]
+            slots.append(_slot(rule, None, 1, "serratus anterior for overhead sport demand"))
     posture = next((p for p in rules.integration if p.posture == intake.work_posture), None)
     if posture is not None:
         slots.append(
