@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= $(CURDIR)/.upperback-demo.sqlite3
 
-.PHONY: run test install install-dev lint typecheck pytest demo serve bench clean
+.PHONY: run test install install-dev lint typecheck contracts pytest test-unit test-integration test-e2e demo serve bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,25 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
+# Layer rules (pyproject [tool.importlinter]): pure packages import no adapter, loading does
+# not import feedback, web/cli reach store only through services, no import cycle anywhere.
+contracts: install-dev
+	$(BIN)/lint-imports --no-cache
+
 pytest: install-dev
 	$(BIN)/pytest -q -n 2
 
-test: lint typecheck pytest
+# One tier at a time (markers applied by folder in tests/conftest.py).
+test-unit: install-dev
+	$(BIN)/pytest -q -n 2 -m unit
+
+test-integration: install-dev
+	$(BIN)/pytest -q -n 2 -m integration
+
+test-e2e: install-dev
+	$(BIN)/pytest -q -n 2 -m e2e
+
+test: lint typecheck contracts pytest
 
 bench: install-dev
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

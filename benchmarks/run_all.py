@@ -1,6 +1,6 @@
 """Run every benchmark script (outside the test suite) and print their tables in one run.
 
-Usage: `make bench` or `python benchmarks/run_all.py [area ...]` with areas emg, loading, web.
+Usage: `make bench` or `python benchmarks/run_all.py [area ...]` with areas emg, loading, web, scale.
 """
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ HERE = Path(__file__).resolve().parent
 AREAS = {
     "emg": ["emg/run_all.py"],
     "loading": ["loading/run.py"],
-    "web": ["web/bench_logging.py"],
+    "web": ["web/bench_logging.py", "web/bench_login_flood.py", "web/bench_dashboard.py"],
+    "scale": [
+        "scale/bench_scale_logging.py",
+        "scale/bench_cohort_emg.py",
+        "scale/bench_storage.py",
+    ],
 }
 
 

@@ -6,11 +6,11 @@ import time
 
 import numpy as np
 
-from upperback.emg.analysis import make_plan
-from upperback.emg.biofeedback import RatioFeedback
-from upperback.emg.controller import ResistanceController
-from upperback.emg.stream import StreamProcessor
-from upperback.emg.synthetic import generate
+from upperback.emg.live.biofeedback import RatioFeedback
+from upperback.emg.live.controller import ResistanceController
+from upperback.emg.live.stream import StreamProcessor
+from upperback.emg.offline.analysis import make_plan
+from upperback.emg.testing.synthetic import generate
 
 
 def main() -> None:

@@ -16,8 +16,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import peak_rss_mb
 
-from upperback.emg.chunked import analyze_chunked
-from upperback.emg.synthetic import generate
+from upperback.emg.offline.chunked import analyze_chunked
+from upperback.emg.testing.synthetic import generate
 
 
 def main(hours: float = 2.0, n_channels: int = 16, fs: float = 2000.0) -> None:

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import bare_scipy, best_of
 
 from upperback.emg import analyze_recording
-from upperback.emg.synthetic import generate
+from upperback.emg.testing.synthetic import generate
 
 
 def main() -> None:

@@ -53,6 +53,8 @@ CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
         "before the program starts",
     ),
     "no such session": (lambda d: d.update(week=13), "week"),
+    # the model's date check (not only the API's): this log once changed the program
+    "dated 9999-12-31": (lambda d: d.update(date="9999-12-31"), "9999-12-31 is outside"),
 }
 
 

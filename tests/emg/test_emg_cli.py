@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from upperback.cli.emg import emg_app
-from upperback.emg.synthetic import generate
+from upperback.emg.testing.synthetic import generate
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "emg"
 runner = CliRunner()
@@ -61,7 +61,7 @@ def test_analyze_with_mvc_and_fs(tmp_path: Path) -> None:
     assert doc["channels"]["UT_R"]["rms_mvc"] is not None
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="real recordings missing")
+@pytest.mark.skipif(not DATA.exists(), reason=f"real recordings not at {DATA}")
 def test_analyze_real_c3d_and_txt() -> None:
     r = runner.invoke(emg_app, ["analyze", str(DATA / "pyomeca_markers_analogs.c3d"), "--json"])
     assert r.exit_code == 0, r.output

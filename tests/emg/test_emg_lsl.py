@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from upperback.emg.synthetic import generate
+from upperback.emg.testing.synthetic import generate
 
 
 def _pylsl() -> object:
@@ -23,7 +23,7 @@ def _pylsl() -> object:
 
 def test_lsl_session_from_local_outlet() -> None:
     pylsl = _pylsl()
-    from upperback.emg.live import run_lsl
+    from upperback.emg.live.loop import run_lsl
 
     rec, _ = generate(
         np.random.default_rng(0), duration_s=5.0, fs=1000.0, channels=("UT_R", "LT_R")
@@ -54,3 +54,36 @@ def test_lsl_session_from_local_outlet() -> None:
     assert summary.source == f"lsl:{name}"
     assert summary.channels == ["UT_R", "LT_R"]
     assert summary.n_blocks > 0 and summary.duration_s >= 1.5
+
+
+def test_outlet_publishes_the_level_a_subscriber_follows() -> None:
+    """A device subscribing to the Control outlet sees every level the controller set."""
+    pylsl = _pylsl()
+    from upperback.emg.live.loop import run_replay
+    from upperback.emg.live.outlet import FeedbackOutlet
+
+    rec, _ = generate(
+        np.random.default_rng(1), duration_s=12.0, fs=1000.0, channels=("UT_R", "LT_R")
+    )
+    name = f"upperback-out-{time.time_ns()}"
+    outlet = FeedbackOutlet(name)
+    found = pylsl.resolve_byprop("name", name, timeout=5.0)  # type: ignore[attr-defined]
+    assert found, "outlet not visible on loopback"
+    inlet = pylsl.StreamInlet(found[0], max_buflen=60)  # type: ignore[attr-defined]
+    inlet.open_stream(timeout=5.0)
+    assert inlet.info().channel_count() == 3
+    summary = run_replay(rec, outlet=outlet)
+    got: list[list[float]] = []
+    deadline = time.monotonic() + 5.0
+    while len(got) < summary.n_blocks and time.monotonic() < deadline:
+        chunk, _ = inlet.pull_chunk(timeout=0.2)
+        got.extend(chunk)
+    assert len(got) == summary.n_blocks
+    levels = np.asarray([g[0] for g in got])
+    assert levels[-1] == pytest.approx(summary.final_level, abs=1e-6)
+    assert np.ptp(levels) > 0  # the level moved and the subscriber followed it
+    logged = {round(s.t_s / 0.05) - 1: s.level for s in summary.controller}
+    for k, lv in logged.items():
+        assert levels[k] == pytest.approx(lv, abs=1e-3)
+    assert summary.outlet == name and summary.ratio_basis == "raw"
+    assert "raw_ratio_not_class_units" in summary.flags

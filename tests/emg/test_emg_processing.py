@@ -7,16 +7,16 @@ import pytest
 from scipy import signal
 
 from upperback.emg import analyze_recording
-from upperback.emg.activation import detect_activations, refine_onsets, running_median
-from upperback.emg.analysis import extract_features, make_plan
-from upperback.emg.chunked import analyze_chunked
-from upperback.emg.controller import ResistanceController
-from upperback.emg.filters import FilterPlan, bandpass, envelope_delay_s
-from upperback.emg.frontend import epoch_spectra
-from upperback.emg.mains import detect_mains
+from upperback.emg.live.controller import ResistanceController
+from upperback.emg.live.stream import StreamProcessor, causal_rms_envelope
+from upperback.emg.offline.activation import detect_activations, refine_onsets, running_median
+from upperback.emg.offline.analysis import extract_features, make_plan
+from upperback.emg.offline.chunked import analyze_chunked
+from upperback.emg.offline.filters import FilterPlan, bandpass, envelope_delay_s
+from upperback.emg.offline.frontend import epoch_spectra
+from upperback.emg.offline.mains import detect_mains
 from upperback.emg.recording import Recording
-from upperback.emg.stream import StreamProcessor, causal_rms_envelope
-from upperback.emg.synthetic import emg_psd, generate
+from upperback.emg.testing.synthetic import emg_psd, generate
 from upperback.errors import InvalidInput
 
 

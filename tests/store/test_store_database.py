@@ -25,8 +25,15 @@ def test_migrates_a_new_file_to_head_with_wal_and_foreign_keys(tmp_path: Path) -
     assert migrate.upgrade(db.engine) is False  # already current: nothing runs, nothing written
 
 
-def test_rolls_back_uncommitted_work_by_default(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "b.sqlite3")
+def test_migrates_an_empty_database_to_head_once(db_url: str) -> None:
+    db = Database.open(db_url)
+    assert migrate.current_revision(db.engine) == migrate.head_revision()
+    assert migrate.upgrade(db.engine) is False
+    db.close()
+
+
+def test_rolls_back_uncommitted_work_by_default(db_url: str) -> None:
+    db = Database.open(db_url)
     with db.uow() as uow:
         uow.session.add(ClinicianRow(name="x"))
         uow.session.flush()
@@ -34,8 +41,8 @@ def test_rolls_back_uncommitted_work_by_default(tmp_path: Path) -> None:
         assert uow.session.scalar(select(func.count()).select_from(ClinicianRow)) == 0
 
 
-def test_rolls_back_everything_when_the_service_fails_midway(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "c.sqlite3")
+def test_rolls_back_everything_when_the_service_fails_midway(db_url: str) -> None:
+    db = Database.open(db_url)
     with pytest.raises(RuntimeError), db.uow() as uow:
         uow.session.add(ClinicianRow(name="y"))
         uow.session.flush()
@@ -44,14 +51,24 @@ def test_rolls_back_everything_when_the_service_fails_midway(tmp_path: Path) -> 
         assert uow.session.scalar(select(func.count()).select_from(ClinicianRow)) == 0
 
 
-def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "d.sqlite3")
+def test_foreign_keys_are_enforced(db_url: str) -> None:
+    db = Database.open(db_url)
     with pytest.raises(IntegrityError), db.uow() as uow:
-        uow.session.add(ClientRow(clinician_id=42, name="n", sex="female", birth_year=1990, created=dt.date(2026, 1, 1)))
+        uow.session.add(
+            ClientRow(
+                clinician_id=42,
+                name="n",
+                sex="female",
+                birth_year=1990,
+                created=dt.date(2026, 1, 1),
+            )
+        )
         uow.commit()
 
 
-def test_database_location_comes_from_option_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_database_location_comes_from_option_then_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("UPPERBACK_DB", str(tmp_path / "env.sqlite3"))
     assert resolve_url(None).endswith("env.sqlite3")
     assert resolve_url(tmp_path / "opt.sqlite3").endswith("opt.sqlite3")
@@ -59,23 +76,25 @@ def test_database_location_comes_from_option_then_environment(tmp_path: Path, mo
         resolve_url(tmp_path)
 
 
-def test_migrations_produce_exactly_the_tables_the_code_declares(tmp_path: Path) -> None:
+def test_migrations_produce_exactly_the_tables_the_code_declares(db_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
     from upperback.store.tables import Base
 
-    db = Database.open(tmp_path / "e.sqlite3")
+    db = Database.open(db_url)
     with db.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert diffs == [], "tables.py changed without a migration: add one with alembic revision --autogenerate"
+    assert diffs == [], (
+        "tables.py changed without a migration: add one with alembic revision --autogenerate"
+    )
 
 
-def test_concurrent_read_then_write_units_never_see_a_locked_database(tmp_path: Path) -> None:
+def test_concurrent_read_then_write_units_never_see_a_locked_database(db_url: str) -> None:
     """Writers take the lock at BEGIN, so read-then-write work queues instead of failing."""
     from concurrent.futures import ThreadPoolExecutor
 
-    db = Database.open(tmp_path / "f.sqlite3")
+    db = Database.open(db_url)
 
     def work(n: int) -> None:
         for i in range(15):

@@ -23,6 +23,7 @@ from web_helpers import (
     token_for,
 )
 
+from pg_server import LocalPostgres
 from upperback.web import create_app
 
 __all__ = [
@@ -43,18 +44,30 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> World:
     return _build(path)
 
 
+@pytest.fixture(scope="session")
+def pg_seeded_template(pg_server: LocalPostgres) -> World:
+    """The same seeded world in a PostgreSQL template database (copied per test)."""
+    name = pg_server.create_database("webtmpl")
+    return _build(pg_server.url(name))  # type: ignore[arg-type]
+
+
 @pytest.fixture
-def world(seeded_template: World, tmp_path: Path) -> World:
-    """A private copy of the seeded database for one test."""
-    path = tmp_path / "web.sqlite3"
-    shutil.copy(seeded_template.path, path)
-    return World(
-        path,
-        *(
-            getattr(seeded_template, f)
-            for f in ("a_client", "a_second", "b_client", "a_recording", "b_recording")
-        ),
-    )
+def world(
+    seeded_template: World, backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[World]:
+    """A private copy of the seeded database for one test, on SQLite and on PostgreSQL."""
+    fields = ("a_client", "a_second", "b_client", "a_recording", "b_recording")
+    ids = [getattr(seeded_template, f) for f in fields]
+    if backend == "sqlite":
+        path = tmp_path / "web.sqlite3"
+        shutil.copy(seeded_template.path, path)
+        yield World(path, *ids)
+        return
+    server: LocalPostgres = request.getfixturevalue("pg_server")
+    template: World = request.getfixturevalue("pg_seeded_template")
+    name = server.create_database("web", template=str(template.path).rsplit("/", 1)[1])
+    yield World(server.url(name), *(getattr(template, f) for f in fields))  # type: ignore[arg-type]
+    server.drop_database(name)
 
 
 @pytest.fixture

@@ -25,25 +25,43 @@ D = "2026-03-03"
 NO_CLIENT_DATA = {
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
-    ("GET", "/api/v1/docs/oauth2-redirect"),
+    ("GET", "/api/v1/docs/assets/{name}"),
+    ("GET", "/library"),
+    ("GET", "/library/{exercise_id}"),
+    ("GET", "/library/{exercise_id}/picture.svg"),
     ("POST", "/api/v1/auth/token"),
     ("GET", "/api/v1/auth/me"),
     ("GET", "/api/v1/exercises"),
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    ("POST", "/login/code"),
+    ("GET", "/api/v1/auth/tokens"),
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"),
+    ("POST", "/api/v1/auth/logout"),
+    ("GET", "/account"),
+    ("GET", "/account/my-data.json"),
+    ("POST", "/account/totp/start"),
+    ("POST", "/account/totp/confirm"),
+    ("POST", "/account/totp/off"),
+    ("POST", "/account/tokens/{token_id}/revoke"),
+    ("POST", "/account/logout-everywhere"),
+    ("POST", "/account/logins"),
 }
 # Routes listing the caller's own records: a stranger must not find A's client in them.
 LISTINGS = {("GET", "/api/v1/clients"), ("GET", "/api/v1/export"), ("GET", "/")}
 # Routes that create records owned by the caller (no client id): checked for ownership.
-OWN_CREATES = {("POST", "/api/v1/clients"), ("POST", "/clients")}
+# The FHIR import creates or matches a client owned by the caller; its refusals (anonymous
+# 401, client account 403) and ownership are tested in tests/interop/test_fhir_api.py.
+OWN_CREATES = {("POST", "/api/v1/clients"), ("POST", "/clients"), ("POST", "/api/v1/fhir/import")}
 PUBLIC = {
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
-    ("GET", "/api/v1/docs/oauth2-redirect"),
+    ("GET", "/api/v1/docs/assets/{name}"),
     ("POST", "/api/v1/auth/token"),
     ("GET", "/login"),
     ("POST", "/login"),
+    ("POST", "/login/code"),
 }
 
 
@@ -88,9 +106,16 @@ def request_for(method: str, path: str) -> dict[str, Any]:
             "data": {"exercise_id": exercise, "field": "freeze", "reason": "clinician decision"}
         },
         "/clients/{client_id}/log": {"data": {"missed": "on", "date": D}},
+        "/clients/{client_id}/override/{override_id}/revoke": {"data": {"reason": "no longer needed"}},
+        "/clients/{client_id}/posture": {"files": {"photo": ("side.png", _png(), "image/png")}},
+        "/clients/{client_id}/posture/{photo_id}": {
+            "data": {"tragus_x": "300", "tragus_y": "100", "c7_x": "200", "c7_y": "250"}
+        },
         "/clients/{client_id}/emg": {
             "files": {"file": ("t.csv", synthetic_emg_csv(1, 3.0), "text/csv")}
         },
+        # onset review (helper emg): no edits = recompute, a read for the owner
+        "/clients/{client_id}/emg/{recording_id}/review": {"data": {}},
     }
     if method == "POST":
         return api[path]
@@ -102,7 +127,19 @@ def fill(path: str, client_id: int, recording_id: int) -> str:
         path.replace("{client_id}", str(client_id))
         .replace("{recording_id}", str(recording_id))
         .replace("{name}", "pain")
+        .replace("{override_id}", "1")
+        .replace("{photo_id}", "1")
     )
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 300), (200, 180, 160)).save(buf, "PNG")
+    return buf.getvalue()
 
 
 def send(

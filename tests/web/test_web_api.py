@@ -9,9 +9,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from web_helpers import World, synthetic_emg_csv, token_for
 
-from upperback.services.accounts import Account, issue_token, read_token
-from upperback.web.security import LoginLimiter
-
 D = "2026-03-03"
 
 
@@ -173,24 +170,7 @@ def test_login_is_rate_limited_per_username_and_address(app: FastAPI) -> None:
     assert token_for(api, "other", "other-clinician")  # another username is not locked
 
 
-def test_limiter_window_slides() -> None:
-    now = [0.0]
-    lim = LoginLimiter(max_failures=2, window_s=10, clock=lambda: now[0])
-    k = LoginLimiter.key("Demo", "1.2.3.4")
-    lim.failed(k)
-    lim.failed(k)
-    assert lim.retry_after(k) is not None
-    now[0] = 10.0
-    assert lim.retry_after(k) is None
-
-
-def test_tokens_are_signed_and_expire() -> None:
-    acc = Account(id=7, username="x", role="clinician", clinician_id=1, client_id=None)
-    tok = issue_token("k" * 32, acc)
-    assert read_token("k" * 32, tok) == 7
-    assert read_token("other-key" * 4, tok) is None
-    assert read_token("k" * 32, tok + "x") is None
-    assert read_token("k" * 32, tok, max_age_s=-1) is None
+# The database-backed limiter and revocable tokens are tested in tests/security/.
 
 
 def test_unknown_user_and_wrong_password_look_the_same(api: TestClient) -> None:

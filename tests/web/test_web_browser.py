@@ -120,7 +120,7 @@ def test_clinician_journey_in_the_browser(server: str, browser: Any) -> None:
     # intake with a red flag: referral shown, planning blocked
     page.click("nav.tabs >> text=Intake")
     page.fill("input[name=pain_now]", "4")
-    page.check("#rf-diplopia")
+    page.check("input[name='rf:diplopia'][value=yes]")
     page.click("text=Record intake and screen")
     expect(page.locator("#screening-result")).to_contain_text("REFER")
     shot(page, "03-intake-referral")
@@ -136,7 +136,7 @@ def test_clinician_journey_in_the_browser(server: str, browser: Any) -> None:
     expect(page.locator("body")).to_contain_text("Referral cleared")
     page.click("nav.tabs >> text=Assessment")
     values = {
-        "val:nprs:-": "5", "items:ndi": "2,1,2,2,2,1,2,1,1,2", "val:dnf_endurance:-": "12",
+        "val:nprs:-": "5", "val:dnf_endurance:-": "12",
         "val:ccft:-": "22", "val:cva:-": "45", "val:shoulder_flexion:L": "160",
         "val:shoulder_flexion:R": "158", "val:thoracic_rotation:L": "32",
         "val:thoracic_rotation:R": "34", "val:prone_y_hold:-": "20",
@@ -144,6 +144,8 @@ def test_clinician_journey_in_the_browser(server: str, browser: Any) -> None:
     }  # fmt: skip
     for name, value in values.items():
         page.fill(f"[name='{name}']", value)
+    for k, answer in enumerate([2, 1, 2, 2, 2, 1, 2, 1, 1, 2], start=1):
+        page.select_option(f"select[name='item:ndi:{k}']", str(answer))
     page.click("text=Score assessment")
     expect(page.locator("#scored")).to_contain_text("Neck Disability Index")
     shot(page, "05-assessment-scored")

@@ -36,9 +36,14 @@ def st_app(seeded_template: World, tmp_path_factory: pytest.TempPathFactory) -> 
     app.state.db.close()
 
 
+# Revoking the caller's own token would log the run out; tests/security covers these two.
+SELF_REVOKING = {("POST", "/api/v1/auth/logout"), ("DELETE", "/api/v1/auth/tokens/{token_id}")}
+
+
 def operations(app: FastAPI) -> list[Any]:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
-    return [result.ok() for result in schema.get_all_operations()]
+    ops = [result.ok() for result in schema.get_all_operations()]
+    return [op for op in ops if (op.method.upper(), op.path) not in SELF_REVOKING]
 
 
 def test_api_has_no_server_errors(st_app: FastAPI) -> None:
@@ -46,6 +51,7 @@ def test_api_has_no_server_errors(st_app: FastAPI) -> None:
     assert len(ops) >= 30
     failures: list[str] = []
     statuses: list[int] = []
+    calls: list[int] = []
     for op in ops:
 
         @settings(
@@ -58,7 +64,8 @@ def test_api_has_no_server_errors(st_app: FastAPI) -> None:
         @given(case=op.as_strategy())
         def run(case: Any) -> None:
             params = case.path_parameters or {}
-            if "client_id" in params and hash(repr(case.body)) % 4 != 0:
+            calls.append(1)  # every fourth call keeps its generated id (deterministic, unlike
+            if "client_id" in params and len(calls) % 4 != 0:  # hash(), seeded per process)
                 params["client_id"] = st_app.state.st_client
             response = case.call_and_validate(
                 headers=st_app.state.st_headers, checks=[not_a_server_error]
@@ -71,4 +78,6 @@ def test_api_has_no_server_errors(st_app: FastAPI) -> None:
             failures.append(f"{op.method.upper()} {op.path}: {str(exc)[:600]}")
     assert not failures, "\n\n".join(failures)
     assert len(statuses) >= 3 * len(ops)
-    assert sum(200 <= c < 300 for c in statuses) >= len(ops), "too few requests got past validation"
+    # A generated body is never a valid FHIR Bundle, so that import is left out of this floor.
+    floor = sum(not op.path.endswith("/fhir/import") for op in ops)
+    assert sum(200 <= c < 300 for c in statuses) >= floor, "too few requests got past validation"

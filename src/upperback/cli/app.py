@@ -9,11 +9,13 @@ from typing import Annotated
 import typer
 
 from upperback import __version__
-from upperback.cli import journey
+from upperback.cli import admin, journey
 from upperback.cli.clients import client_app
+from upperback.cli.cohort import cohort_app
 from upperback.cli.common import (
     DbOpt,
     JsonOpt,
+    OneLineErrors,
     clinician,
     console,
     guarded,
@@ -21,6 +23,7 @@ from upperback.cli.common import (
     print_json,
     read_json,
 )
+from upperback.cli.fhir import fhir_app
 from upperback.errors import InvalidInput
 from upperback.services import clients, transfer
 
@@ -29,9 +32,13 @@ app = typer.Typer(
     help="Precision training of upper-back resilience: preface, assessment, intentional loading, adaptive feedback.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 app.add_typer(client_app, name="client")
+app.add_typer(fhir_app, name="fhir")
 journey.register(app)
+admin.register(app)
+app.add_typer(cohort_app, name="cohort")
 
 
 def _version(value: bool) -> None:

@@ -66,6 +66,46 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+class OneLineErrors(typer.core.TyperGroup):
+    """The top-level command group: Click/Typer parse errors (a bad date, an id out of range,
+    an unknown option or command) become one line `error: ...` with exit status 2, like every
+    other user error, instead of Typer's usage box."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.TyperException as exc:  # Typer's (vendored) Click parse errors
+            ctx = getattr(exc, "ctx", None)
+            if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+                text = ctx.get_help()  # bare `upperback`: the help, as before (Rich prints it)
+                if text:
+                    typer.echo(text)
+                sys.exit(2)
+            where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            err_console.print(
+                f"error: {_one_line(exc.format_message())}{where}",
+                markup=False, highlight=False, soft_wrap=True,
+            )  # fmt: skip
+            sys.exit(2)
+        except typer.Abort:
+            err_console.print("error: aborted", markup=False, highlight=False)
+            sys.exit(2)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 def read_json(source: str) -> Any:
     """Read a JSON document from a path or '-' (stdin) with a one-line error if malformed."""
     if source == "-":

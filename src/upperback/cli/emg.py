@@ -37,6 +37,14 @@ def analyze(
     mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
     map_: list[str] = typer.Option([], "--map", help="CHANNEL=MUSCLE override, e.g. EMG6=UT_R"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON to standard output"),
+    hold: str | None = typer.Option(
+        None, "--hold", help="Isometric hold for the fatigue trend, START:END seconds"
+    ),
+    meta: list[str] = typer.Option(
+        [],
+        "--meta",
+        help="Electrode/amplifier detail KEY=VALUE, e.g. inter_electrode_distance_mm=20",
+    ),
 ) -> None:
     """Analyse a recording and print the results (JSON with --json)."""
     from upperback.emg import analyze_recording, read_recording
@@ -44,9 +52,13 @@ def analyze(
 
     try:
         mapping = parse_mapping_items(map_)
+        hold_s = _parse_hold(hold) if hold is not None else None
+        metadata = _parse_items(meta, "--meta", "KEY=VALUE, e.g. amplifier=Delsys Trigno")
         recording = read_recording(rec, fs=fs, mapping=mapping or None)
         mvc_rec = read_recording(mvc, fs=fs) if mvc is not None else None
-        result = analyze_recording(recording, mvc=mvc_rec, mains=mains)
+        result = analyze_recording(
+            recording, mvc=mvc_rec, mains=mains, hold_s=hold_s, metadata=metadata
+        )
     except UpperbackError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -64,7 +76,7 @@ def analyze(
         "RMS",
         "%MVC",
         "MDF Hz",
-        "MDF slope Hz/min",
+        "MDF slope Hz/min [95% CI]",
         "quality",
     ):
         table.add_column(col)
@@ -77,9 +89,7 @@ def analyze(
             f"{ch.rms:.3g}" if ch.rms is not None else "-",
             f"{100 * ch.rms_mvc:.0f}" if ch.rms_mvc is not None else "-",
             f"{ch.median_frequency_hz:.0f}" if ch.median_frequency_hz is not None else "-",
-            f"{ch.median_frequency_slope_hz_per_min:.1f}"
-            if ch.median_frequency_slope_hz_per_min is not None
-            else "-",
+            _trend_text(ch.fatigue),
             "ok" if ch.quality.ok else ",".join(ch.quality.flags),
         )
     console = Console()
@@ -88,6 +98,105 @@ def analyze(
         console.print(
             f"ratio {k} ({result.ratio_basis}): {v:.2f}" if v is not None else f"ratio {k}: -"
         )
+    for name, ch in result.channels.items():
+        if ch.fatigue_note:
+            console.print(f"{name}: {ch.fatigue_note}", markup=False)
+    console.print(f"normalization: {result.normalization}", markup=False)
+    for line in result.processing:
+        console.print(f"processing: {line}", markup=False)
+    for key, value in result.metadata.items():
+        console.print(f"metadata: {key} = {value}", markup=False)
+
+
+def _trend_text(tr: Any) -> str:
+    if tr is None:
+        return "-"
+    lo, hi = tr.ci95_hz_per_min
+    return f"{tr.slope_hz_per_min:.1f} [{lo:.1f}, {hi:.1f}] {tr.verdict}"
+
+
+def _parse_hold(text: str) -> tuple[float, float]:
+    try:
+        a, b = (float(v) for v in text.split(":"))
+    except ValueError:
+        raise InvalidInput(f"--hold {text!r}: expected START:END in seconds, e.g. 5:35") from None
+    return a, b
+
+
+def _parse_items(items: list[str], option: str, example: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InvalidInput(f"{option} {item!r}: expected {example}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@emg_app.command("exposure")
+def exposure(
+    rec: Path = typer.Argument(..., help="Workday recording (.edf/.bdf read in chunks; others)"),
+    mvc: Path = typer.Option(..., "--mvc", help="MVC recording of the same montage (%MVC)"),
+    rest: Path | None = typer.Option(None, "--rest", help="Rest recording: noise to subtract"),
+    fs: float | None = typer.Option(None, "--fs", help="Sampling rate in Hz for text files"),
+    mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
+    plot: Path | None = typer.Option(None, "--plot", help="Write the APDF/EVA picture (PNG)"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON to standard output"),
+) -> None:
+    """Workday exposure: APDF p10/p50/p90 %MVC, gaps/min, muscular rest, sustained
+    low-level activity, EVA; with the clinician finding and micro-break advice."""
+    from upperback.emg import read_recording
+    from upperback.emg.exposure import exposure_finding, micro_break_prescription
+    from upperback.emg.exposure.analyze import exposure_of_edf, exposure_of_recording
+
+    try:
+        if mains not in ("auto", "50", "60", "none"):
+            raise InvalidInput(f"--mains must be one of auto, 50, 60, none; got {mains!r}")
+        mvc_rec = read_recording(mvc, fs=fs)
+        if rec.suffix.lower() in (".edf", ".bdf") and rest is None and fs is None:
+            if not rec.exists():
+                raise InvalidInput(f"{rec.name}: file not found")
+            result = exposure_of_edf(rec, mvc_rec, mains=mains)
+        else:
+            rest_rec = read_recording(rest, fs=fs) if rest is not None else None
+            result = exposure_of_recording(
+                read_recording(rec, fs=fs), mvc_rec, rest=rest_rec, mains=mains
+            )
+        finding = exposure_finding(result)
+        advice = micro_break_prescription(result)
+        if plot is not None:
+            from upperback.emg.exposure.plots import exposure_plot_png
+
+            try:
+                plot.write_bytes(exposure_plot_png(result))
+            except OSError as exc:
+                raise InvalidInput(f"--plot {plot.name}: cannot write ({exc.strerror})") from None
+    except UpperbackError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        doc = {
+            "exposure": result.model_dump(mode="json"),
+            "finding": finding.model_dump(mode="json") if finding else None,
+            "micro_break": advice.model_dump(mode="json") if advice else None,
+        }
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    typer.echo(f"{rec.name}: {result.duration_s / 3600:.2f} h, {result.fs:g} Hz")
+    for c in result.channels:
+        typer.echo(
+            f"{c.channel}: APDF p10/p50/p90 {c.apdf_p10_pct_mvc:.1f}/{c.apdf_p50_pct_mvc:.1f}/"
+            f"{c.apdf_p90_pct_mvc:.1f} %MVC; {c.gaps_per_min:.1f} gaps/min; rest "
+            f"{c.rest_pct_time:.1f} % of time; sustained low-level {c.sustained_pct_time:.1f} % "
+            f"({c.n_sustained_periods} periods > {result.thresholds.sustained_min_s:g} s)"
+        )
+    if finding is not None:
+        typer.echo(f"finding: {finding.statement} [{finding.evidence}] ({finding.source})")
+    if advice is not None:
+        typer.echo(f"micro-breaks: {advice.text} [{advice.evidence}] ({advice.source})")
+    for f in result.flags:
+        typer.echo(f"flag: {f}")
+    for line in result.processing:
+        typer.echo(f"processing: {line}")
 
 
 @emg_app.command("live")
@@ -100,7 +209,17 @@ def live(
     ),
     duration: float = typer.Option(30.0, "--duration", help="Seconds to record from LSL"),
     fs: float | None = typer.Option(None, "--fs", help="Sampling rate in Hz for text files"),
-    target: float = typer.Option(2.0, "--target", help="Ratio target (UT over partner), e.g. 2.0"),
+    target: float = typer.Option(
+        1.0,
+        "--target",
+        help="Ratio target (UT over partner) in assessment class units: 0.6 class A, 1.0 class B",
+    ),
+    mvc: Path | None = typer.Option(
+        None, "--mvc", help="MVC recording: envelopes / MVC RMS, so the ratio is in class units"
+    ),
+    outlet: str | None = typer.Option(
+        None, "--outlet", help="Publish level and cues on LSL outlets NAME and NAME-cues"
+    ),
     mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
     map_: list[str] = typer.Option([], "--map", help="CHANNEL=MUSCLE override, e.g. EMG6=UT_R"),
     as_json: bool = typer.Option(False, "--json", help="Print the session summary as JSON"),
@@ -119,16 +238,22 @@ def live(
     --map CHANNEL=MUSCLE (repeatable) names muscles when the channel labels do not. With
     --client and --session the summary is stored with that logged session.
     """
-    from upperback.emg.live import run_lsl, run_replay
+    from upperback.emg.live.loop import run_lsl, run_replay
 
     def show(cue: Any) -> None:
         if not as_json:
             typer.echo(f"[{cue.t_s:7.2f} s] {cue.message}")
 
+    from upperback.emg import read_recording
     from upperback.emg.channels import parse_mapping_items
+    from upperback.emg.live.outlet import FeedbackOutlet
 
     try:
         mapping = parse_mapping_items(map_)
+        if not 0 < target <= 50:
+            raise InvalidInput(f"--target must be a ratio above 0 and at most 50, got {target:g}")
+        mvc_rec = read_recording(mvc, fs=fs) if mvc is not None else None
+        out = FeedbackOutlet(outlet) if outlet is not None else None
         if lsl is not None:
             summary = run_lsl(
                 lsl,
@@ -137,16 +262,18 @@ def live(
                 mains=mains,
                 on_cue=show,
                 mapping=mapping or None,
+                mvc=mvc_rec,
+                outlet=out,
             )
         elif replay and rec is not None:
-            from upperback.emg import read_recording
-
             summary = run_replay(
                 read_recording(rec, fs=fs, mapping=mapping or None),
                 speed=speed,
                 target=target,
                 mains=mains,
                 on_cue=show,
+                mvc=mvc_rec,
+                outlet=out,
             )
         else:
             raise UpperbackError("give REC with --replay, or --lsl NAME")
@@ -163,6 +290,8 @@ def live(
                     "mean_ratios": summary.mean_ratios,
                     "time_over_target_s": summary.time_over_target_s,
                     "final_level": summary.final_level,
+                    "ratio_basis": summary.ratio_basis,
+                    "flags": summary.flags,
                 }
             )
         )

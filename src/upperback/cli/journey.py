@@ -26,6 +26,7 @@ from upperback.model.adaptation import Override, OverrideField
 from upperback.model.assessment import AssessmentIn
 from upperback.model.intake import Clearance, Intake
 from upperback.model.session import SessionLogIn
+from upperback.outcomes.window import recent_text
 from upperback.services import assessment as assessment_svc
 from upperback.services import preface, program, progress, sessions
 
@@ -274,5 +275,5 @@ def progress_(
         a = prog.adherence
         console.print(
             f"adherence: {a.completed_sessions}/{a.planned_sessions} planned sessions done ({a.adherence:.0%}); "
-            f"last 14 days {a.recent_adherence:.0%}; longest gap {a.longest_gap_days} days; {prog.adaptations_count} adaptations"
+            f"{recent_text(a.recent_adherence, a.recent_days)}; longest gap {a.longest_gap_days} days; {prog.adaptations_count} adaptations"
         )

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from upperback.errors import InvalidInput
+from upperback.model.common import Muscle
 
 MUSCLES: tuple[str, ...] = (
     "upper_trapezius",
@@ -257,3 +258,59 @@ def parse_mapping_items(items: list[str]) -> dict[str, str]:
             raise InvalidInput(f"--map {item!r}: expected CHANNEL=MUSCLE, e.g. EMG6=UT_R")
         out[key.strip()] = value.strip()
     return out
+
+
+#: Partners of the upper trapezius in ratio order (DOMAIN.md section 5: UT/LT, UT/SA, UT/MT).
+RATIO_PARTNERS: tuple[Muscle, ...] = (
+    Muscle.lower_trapezius,
+    Muscle.serratus_anterior,
+    Muscle.middle_trapezius,
+)
+
+
+def ut_partners(
+    infos: list[ChannelInfo],
+    usable: list[bool] | None = None,
+    partners: tuple[str, ...] | None = None,
+) -> list[tuple[int, int]]:
+    """(upper-trapezius index, partner index) pairs, the one place the partner rule lives.
+
+    A partner pairs with every usable upper-trapezius channel on its side (or with either
+    when a side is unknown). ``partners`` (default :data:`RATIO_PARTNERS`) restricts the
+    muscles; ``None`` order is UT channel, then partner rank, then channel order. Ratios
+    use all pairs, live feedback the best-ranked pair, onset delays one UT per channel
+    (:func:`delay_reference`).
+    """
+    ok = usable if usable is not None else [True] * len(infos)
+    wanted = tuple(partners) if partners is not None else RATIO_PARTNERS
+    pairs: list[tuple[int, int]] = []
+    for i, a in enumerate(infos):
+        if a.muscle != Muscle.upper_trapezius or not ok[i]:
+            continue
+        for partner in wanted:
+            for j, b in enumerate(infos):
+                if b.muscle == partner and ok[j] and (a.side == b.side or None in (a.side, b.side)):
+                    pairs.append((i, j))
+    return pairs
+
+
+def best_partner(infos: list[ChannelInfo]) -> tuple[int, int] | None:
+    """The pair live feedback follows: best-ranked partner, then first UT channel."""
+    pairs = ut_partners(infos)
+    if not pairs:
+        return None
+    rank = {m: r for r, m in enumerate(RATIO_PARTNERS)}
+    return min(pairs, key=lambda p: (rank[Muscle(infos[p[1]].muscle)], p[0], p[1]))
+
+
+def delay_reference(infos: list[ChannelInfo], j: int, usable: list[bool]) -> int | None:
+    """The UT channel channel ``j``'s onset delay is measured against: same side first.
+
+    None for UT and unknown channels, unusable channels, or when no UT channel is usable.
+    """
+    info = infos[j]
+    if info.muscle in (Muscle.upper_trapezius, "unknown") or not usable[j]:
+        return None
+    uts = [k for k, c in enumerate(infos) if c.muscle == Muscle.upper_trapezius and usable[k]]
+    same = [k for k in uts if infos[k].side == info.side] or uts
+    return same[0] if same else None

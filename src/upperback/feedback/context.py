@@ -69,6 +69,21 @@ def is_flare(log: SessionLogIn, baseline: float, rules: LoadingRules, usual: flo
     )
 
 
+def baseline_pain(
+    log: SessionLogIn, before: Sequence[SessionLogIn], profile: DeficitProfile | None
+) -> float:
+    """The pain a flare is judged against: pain before the session, else the last
+    next-morning pain logged before it, else the profile's pain now, else 0."""
+    if log.pain_before is not None:
+        return log.pain_before
+    for h in reversed(before):
+        if h.pain_next_morning is not None:
+            return h.pain_next_morning
+    if profile is not None and profile.pain_now is not None:
+        return profile.pain_now
+    return 0.0
+
+
 @dataclass
 class Ctx:
     program: Program
@@ -112,16 +127,9 @@ class Ctx:
         self, log: SessionLogIn | None = None, before: Sequence[SessionLogIn] | None = None
     ) -> float:
         """Pain before the session, else the last morning pain, else the profile's pain."""
-        log = log or self.log
-        before = self.history if before is None else before
-        if log.pain_before is not None:
-            return log.pain_before
-        for h in reversed(before):
-            if h.pain_next_morning is not None:
-                return h.pain_next_morning
-        if self.profile is not None and self.profile.pain_now is not None:
-            return self.profile.pain_now
-        return 0.0
+        return baseline_pain(
+            log or self.log, self.history if before is None else before, self.profile
+        )
 
     def usual_pain(self) -> float:
         """The client's usual pain from the assessment (0 when unknown)."""

@@ -179,6 +179,8 @@ class AdherenceRules(Cited):
     long_gap_days: int = Field(ge=7, le=120)
     volume_reduction: float = Field(gt=0, lt=1)
     long_volume_reduction: float = Field(gt=0, lt=1)
+    recent_days: int = Field(ge=7, le=56)  # the one "recent" window: adherence and flags
+    recent_drop: float = Field(gt=0, lt=1)  # recent this far below overall: falling adherence
 
 
 class EmgRules(Cited):

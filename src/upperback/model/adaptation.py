@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from upperback.model.common import Frozen
+from upperback.model.common import Day, Frozen
 
 
 class Action(StrEnum):
@@ -69,7 +69,7 @@ class Override(Frozen):
     field: OverrideField
     value: str = Field(default="", max_length=60)
     reason: str = Field(min_length=3)
-    date: dt.date
+    date: Day
 
     @model_validator(mode="after")
     def _value_fits_field(self) -> Override:

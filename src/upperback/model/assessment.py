@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from upperback.model.common import Frozen, Side
+from upperback.model.common import Day, Frozen, Side
 
 
 class TestResult(Frozen):
@@ -29,7 +29,7 @@ class TestResult(Frozen):
     condition: str | None = Field(default=None, max_length=80)
     tragus: tuple[float, float] | None = None
     c7: tuple[float, float] | None = None
-    date: dt.date | None = None
+    date: Day | None = None
     tester: str | None = Field(default=None, max_length=120)
     note: str = Field(default="", max_length=1000)
 
@@ -37,7 +37,7 @@ class TestResult(Frozen):
 class AssessmentIn(Frozen):
     """An assessment session: the assessment JSON document users write."""
 
-    date: dt.date
+    date: Day
     tester: str = Field(min_length=1, max_length=120)
     results: list[TestResult] = Field(min_length=1)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
 class Frozen(BaseModel):
@@ -91,3 +92,19 @@ class WorkPosture(StrEnum):
 
 Score0to10 = Annotated[float, Field(ge=0, le=10)]
 """A 0-10 numeric rating (NPRS pain, fatigue, readiness)."""
+
+
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2200, 12, 31)
+
+
+def _within_lifetime(day: dt.date) -> dt.date:
+    """Dates far outside a human lifetime are typos, and overflow date arithmetic downstream
+    (a plan's session dates, adherence windows); every adapter gets this check."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(f"{day} is outside {EARLIEST_DAY}..{LATEST_DAY}")
+    return day
+
+
+Day = Annotated[dt.date, AfterValidator(_within_lifetime)]
+"""A calendar day of a client's record, 1900-01-01..2200-12-31."""

@@ -29,6 +29,20 @@ class Quality(BaseModel):
     ecg_detected: bool = False
 
 
+class FatigueTrend(BaseModel):
+    """Median-frequency trend over one contraction (see ``upperback.emg.offline.fatigue``)."""
+
+    window: str = Field(description="'given', 'whole_recording' or 'longest_activation'")
+    window_s: tuple[float, float]
+    n_epochs: int
+    slope_hz_per_min: float
+    ci95_hz_per_min: tuple[float, float]
+    slope_pct_per_min: float | None = None
+    r2: float
+    verdict: str = Field(description="'decline', 'rise' or 'no fatigue trend' (CI spans 0)")
+    method: str = ""
+
+
 class ChannelResult(BaseModel):
     """Per-channel results."""
 
@@ -43,9 +57,15 @@ class ChannelResult(BaseModel):
     median_frequency_slope_hz_per_min: float | None = None
     mean_frequency_slope_hz_per_min: float | None = None
     fatigue_window: str | None = Field(
-        None, description="'activations' or 'whole_recording' (one sustained contraction)"
+        None,
+        description="'given' (--hold), 'whole_recording' (one sustained contraction) or "
+        "'longest_activation'",
     )
     n_fatigue_epochs: int = 0
+    fatigue: FatigueTrend | None = Field(
+        None, description="MDF trend with 95 % CI and R2; None with a stated note when too short"
+    )
+    fatigue_note: str | None = None
     noise_floor_rms: float | None = None
     quality: Quality
 
@@ -69,6 +89,10 @@ class EmgAnalysis(BaseModel):
     notches_hz: list[float] = Field(default_factory=list)
     processing: list[str] = Field(default_factory=list)
     normalization: str = "none"
+    metadata: dict[str, str] = Field(
+        default_factory=dict,
+        description="electrode and amplifier details as given (SENIAM/ISEK reporting items)",
+    )
 
 
 class Cue(BaseModel):
@@ -108,3 +132,11 @@ class LiveSessionSummary(BaseModel):
     latency_ms_p50: float | None = None
     latency_ms_p99: float | None = None
     n_blocks: int = 0
+    ratio_basis: str = Field(
+        "raw", description="'mvc': envelopes / MVC RMS (assessment class units); 'raw' otherwise"
+    )
+    flags: list[str] = Field(
+        default_factory=list,
+        description="stated problems: 'calibration_not_at_rest', 'raw_ratio_not_class_units'",
+    )
+    outlet: str | None = Field(None, description="LSL outlet the level and cues went to")

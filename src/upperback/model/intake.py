@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from upperback.model.common import Equipment, Frozen, Goal, Score0to10, WorkPosture
+from upperback.model.common import Day, Equipment, Frozen, Goal, Score0to10, WorkPosture
 
 
 class Urgency(StrEnum):
@@ -68,7 +67,7 @@ def _answers(value: Any) -> Any:
 class Intake(Frozen):
     """Everything the client tells us before assessment (the intake JSON document)."""
 
-    date: dt.date
+    date: Day
     complaint: str = Field(
         default="", max_length=2000, description="Main complaint in the client's words."
     )
@@ -174,5 +173,5 @@ class ScreeningResult(Frozen):
 class Clearance(Frozen):
     """A clinician's record that referral findings were reviewed and loading may start."""
 
-    date: dt.date
+    date: Day
     note: str = Field(min_length=3, max_length=2000)

@@ -39,4 +39,7 @@ class AdherenceSummary(Frozen):
     completed_sessions: int
     adherence: float
     longest_gap_days: int
-    recent_adherence: float
+    recent_adherence: float | None
+    """Share of the sessions due in the recent window that were done; None when none was due."""
+    recent_days: int = 14
+    """Length of the recent window in days, ending today (knowledge: adherence.recent_days)."""

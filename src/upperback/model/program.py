@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from upperback.model.common import Frozen, Goal
+from upperback.model.common import Day, Frozen, Goal
 
 
 class WeekKind(StrEnum):
@@ -78,7 +78,7 @@ class Program(Frozen):
     """A versioned program; each adaptation produces the next version."""
 
     version: int = Field(ge=1)
-    start_date: dt.date
+    start_date: Day
     seed: int
     weeks: int = Field(ge=1, le=52)
     sessions_per_week: int = Field(ge=1, le=7)

@@ -8,10 +8,10 @@ from itertools import pairwise
 
 from upperback.errors import InvalidInput
 from upperback.model.outcome import AdherenceSummary
+from upperback.model.program import Program
 from upperback.model.session import SessionLogIn
-
-RECENT_DAYS = 14
-"""Window of the recent-adherence figure (two weeks of a 2-3 sessions/week plan)."""
+from upperback.outcomes.window import recent_days as default_recent_days
+from upperback.outcomes.window import window_start
 
 Planned = dt.date | tuple[dt.date, ...]
 
@@ -29,14 +29,20 @@ def _ratio(done: int, due: int) -> float:
 
 
 def adherence(
-    planned: Sequence[Planned], logged: Sequence[SessionLogIn], *, today: dt.date
+    planned: Sequence[Planned],
+    logged: Sequence[SessionLogIn],
+    *,
+    today: dt.date,
+    recent_days: int | None = None,
 ) -> AdherenceSummary:
     """Planned sessions due by today, logs, completions, longest gap and recent adherence.
 
     Completed sessions are counted once per (week, index). The longest gap is the longest
     run of days without a completed session between the first planned (or logged) day and
-    today.
+    today. Recent adherence covers the knowledge base's recent window (see outcomes.window)
+    and is None when no session was due in it: nothing due is not 100 %.
     """
+    days = default_recent_days() if recent_days is None else recent_days
     due = sorted(d for d in map(_planned_date, planned) if d <= today)
     logs = [log for log in logged if log.date <= today]
     done: dict[tuple[int, int], dt.date] = {}
@@ -47,7 +53,7 @@ def adherence(
     start = min([*due[:1], *(lg.date for lg in logs)], default=today)
     marks = [start, *done_dates, today]
     gap = max((b - a).days for a, b in pairwise(marks))
-    window = today - dt.timedelta(days=RECENT_DAYS - 1)
+    window = window_start(today, days)
     recent_due = sum(1 for d in due if d >= window)
     recent_done = sum(1 for d in done_dates if d >= window)
     return AdherenceSummary(
@@ -56,5 +62,14 @@ def adherence(
         completed_sessions=len(done_dates),
         adherence=round(_ratio(len(done_dates), len(due)), 4),
         longest_gap_days=max(0, gap),
-        recent_adherence=round(_ratio(recent_done, recent_due), 4),
+        recent_adherence=round(_ratio(recent_done, recent_due), 4) if recent_due else None,
+        recent_days=days,
     )
+
+
+def program_adherence(
+    program: Program, plan_logs: Sequence[SessionLogIn], *, today: dt.date
+) -> AdherenceSummary:
+    """Adherence to one plan: its session dates against the sessions logged against it."""
+    planned = [program.session_date(p.week, p.index) for p in program.sessions]
+    return adherence(planned, plan_logs, today=today)

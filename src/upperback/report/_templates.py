@@ -33,7 +33,7 @@ upperback advises a clinician; it does not diagnose.{% if simulated %} Session d
 </table>{% else %}<p>No assessments yet.</p>{% endif %}
 {% if adherence %}<p>Adherence: {{ '%.0f'|format(adherence.adherence*100) }} % of planned sessions
 ({{ adherence.completed_sessions }} completed of {{ adherence.planned_sessions }} planned so far);
-last four weeks {{ '%.0f'|format(adherence.recent_adherence*100) }} %; longest gap {{ adherence.longest_gap_days }} days.</p>{% endif %}
+last {{ adherence.recent_days }} days {% if adherence.recent_adherence is none %}no sessions due{% else %}{{ '%.0f'|format(adherence.recent_adherence*100) }} %{% endif %}; longest gap {{ adherence.longest_gap_days }} days.</p>{% endif %}
 <h2>Plots</h2>
 {% for p in plots %}<figure><img alt="{{ p.title }}" src="data:image/png;base64,{{ p.b64 }}"></figure>{% else %}<p>No data to plot yet.</p>{% endfor %}
 {% if profile %}<h2>Deficit profile ({{ profile.assessment_date }})</h2>

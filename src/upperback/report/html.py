@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import hashlib
+import re
 from dataclasses import dataclass
 
 from upperback import __version__
 from upperback.report._templates import progress_template
 from upperback.report.data import ReportData
 from upperback.report.plots import PLOT_GROUPS, plot, plots_available
+from upperback.report.referral import referral_template
+from upperback.services.referral import ReferralData
 
 
 @dataclass(frozen=True)
@@ -45,3 +50,39 @@ def progress_report_html(data: ReportData) -> str:
         profile=data.profile,
         adaptations=data.adaptations,
     )
+
+
+# ---- referral letter and CSP for self-contained reports --------------------------------
+
+_STYLE_RE = re.compile(r"<style>(.*?)</style>", re.S)
+_URGENCY_WORDS = {
+    "emergency": "EMERGENCY: same-day assessment (emergency department / stroke pathway as indicated).",
+    "urgent": "URGENT: please see within days.",
+    "routine": "Routine: please review at the next available appointment.",
+    "none": "No urgency was assigned by the screening.",
+}
+
+
+def report_csp(html: str) -> str:
+    """A Content-Security-Policy that allows exactly the report's own inline style blocks.
+
+    The reports stay single self-contained files (they are also saved and mailed), so
+    instead of loosening style-src to 'unsafe-inline' each <style> block is allowed by
+    its SHA-256 hash; scripts stay forbidden.
+    """
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+        for css in _STYLE_RE.findall(html)
+    )
+    return (
+        f"default-src 'none'; img-src 'self' data:; style-src {hashes or chr(39) + 'none' + chr(39)}; "
+        "frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
+    )
+
+
+def referral_letter_html(data: ReferralData, *, today: dt.date) -> str:
+    """A printable referral to the GP or specialist: findings, urgency, reasons, in clinical terms."""
+    return referral_template.render(
+        d=data, today=today, version=__version__, urgency=_URGENCY_WORDS,
+        age=data.client.age_on(today),
+    )  # fmt: skip

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from fpdf import FPDF
 
 from upperback import __version__
+from upperback.model.intake import Answer
+from upperback.outcomes.window import recent_text
 from upperback.report.data import ReportData
 from upperback.report.html import is_simulated
 from upperback.report.plots import PLOT_GROUPS, plot, plots_available
+from upperback.services.referral import ReferralData
 
 _REPLACE = {
     "≤": "<=",
@@ -109,7 +113,7 @@ def progress_report_pdf(data: ReportData) -> bytes:
             0, 5,
             _latin1(
                 f"Adherence {adh.adherence:.0%} ({adh.completed_sessions} of {adh.planned_sessions} planned); "
-                f"last four weeks {adh.recent_adherence:.0%}; longest gap {adh.longest_gap_days} days."
+                f"{recent_text(adh.recent_adherence, adh.recent_days)}; longest gap {adh.longest_gap_days} days."
             ),
             new_x="LMARGIN", new_y="NEXT",
         )  # fmt: skip
@@ -132,4 +136,87 @@ def progress_report_pdf(data: ReportData) -> bytes:
                 0, 4.5, _latin1(f"{a.date} (from {a.from_week}.{a.from_index}) {change}. {a.reason}"),
                 new_x="LMARGIN", new_y="NEXT",
             )  # fmt: skip
+    return bytes(pdf.output())
+
+
+def referral_letter_pdf(data: ReferralData, *, today: dt.date) -> bytes:
+    """The referral letter as a one- or two-page PDF (same content as the HTML letter)."""
+    from upperback.report.html import _URGENCY_WORDS
+
+    pdf = _Report(format="A4")
+    pdf.set_margins(18, 16, 18)
+    pdf.add_page()
+    c, i, s = data.client, data.intake, data.screening
+    pdf.set_font("Helvetica", size=9)
+    pdf.cell(0, 5, _latin1(str(today)), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, "To the general practitioner / specialist", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.multi_cell(
+        0,
+        7,
+        _latin1(
+            f"Referral: {c.name}, {c.sex.value}, {c.age_on(today)} years (born {c.birth_year})"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_text_color(176, 0, 32)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.multi_cell(0, 6, _latin1(_URGENCY_WORDS[s.urgency.value]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("Helvetica", size=10)
+    pdf.ln(2)
+    pdf.multi_cell(0, 5, _latin1(
+        f"Dear colleague, I saw {c.name} on {i.date} for {i.complaint or 'neck / upper-back symptoms'}. "
+        "At pre-exercise screening the findings below were positive. I have not started a loading "
+        "program and ask you to assess and advise before any exercise is prescribed."
+    ), new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 6, "Positive screening findings", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=9)
+    for h in s.hits:
+        pdf.multi_cell(
+            0,
+            5,
+            _latin1(f"- {h.label} ({h.urgency.value}): {h.action} [{h.evidence}]"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.ln(1)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 6, "History", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=9)
+    lines = [f"Current pain {i.pain_now:g}/10; symptoms for {i.pain_duration_weeks:g} weeks."]
+    if i.history:
+        lines.append(i.history)
+    if i.hypertension:
+        lines.append("Known hypertension.")
+    negatives = sum(1 for v in i.red_flags.values() if v == Answer.no)
+    if negatives:
+        lines.append(f"Screened negative for {negatives} other red-flag items.")
+    for line in lines:
+        pdf.multi_cell(0, 5, _latin1("- " + line), new_x="LMARGIN", new_y="NEXT")
+    for a in s.advice:
+        pdf.multi_cell(0, 5, _latin1(a), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(
+        0,
+        5,
+        _latin1(f"Please let me know your findings. Kind regards, {data.clinician}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    pdf.set_font("Helvetica", size=7)
+    pdf.multi_cell(
+        0,
+        4,
+        _latin1(
+            f"Prepared with upperback {__version__}, which supports but does not replace clinical judgement."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     return bytes(pdf.output())

@@ -103,22 +103,101 @@ def plots_available(data: ReportData) -> list[str]:
     return sorted(keys, key=order.index)
 
 
-def _figure(title: str) -> tuple[Figure, object]:
-    fig = Figure(figsize=(7.0, 3.0), dpi=100, layout="constrained")
+# L and R of one test share a colour; L solid with circles, R dashed with squares.
+_SIDE_STYLE = {"L": ("-", "o"), "R": ("--", "s"), "": ("-", "o")}
+_COLOURS = ["#1f5f8b", "#b5470b", "#2e7d32", "#6a3d9a", "#8c564b", "#c2185b", "#455a64"]
+_UNIT_WORDS = {
+    "deg": "degrees",
+    "%": "percent",
+    "0-10": "score 0-10",
+    "points": "points",
+    "ms": "ms",
+}
+
+
+@dataclass(frozen=True)
+class MeasureLabel:
+    test_id: str
+    side: str
+    condition: str
+    name: str
+
+
+def measure_label(measure: str) -> MeasureLabel:
+    """'shoulder_flexion_L' -> Shoulder flexion range (L); 'emg_ratio_ut_lt@elevation' too."""
+    from upperback.knowledge.tests_catalog import battery
+
+    base, _, cond = measure.partition("@")
+    side = ""
+    if base.endswith(("_L", "_R")):
+        base, side = base[:-2], base[-1]
+    try:
+        name = battery().get(base).name
+    except Exception:  # outcome series not in the battery (e.g. adherence, pain log)
+        name = base.replace("_", " ").capitalize()
+    text = name + (f" ({side})" if side else "") + (f", {cond}" if cond else "")
+    return MeasureLabel(base, side, cond, text)
+
+
+def _bands(ax: object, data: ReportData, group: Series) -> list[str]:
+    """Shade the change threshold around the baseline and the norm (mean ± SD) of each test."""
+    from matplotlib.axes import Axes
+
+    from upperback.knowledge.tests_catalog import battery
+
+    assert isinstance(ax, Axes)
+    notes: list[str] = []
+    done: set[str] = set()
+    for measure, pts in sorted(group.items()):
+        lab = measure_label(measure)
+        if lab.test_id in done or not pts:
+            continue
+        try:
+            spec = battery().get(lab.test_id)
+        except Exception:
+            continue
+        done.add(lab.test_id)
+        applied = next((c for c in spec.change if c.applied), None)
+        if applied is not None:
+            base = pts[0].value
+            label = f"baseline ± {applied.kind} {applied.value:g} {spec.unit} ({spec.name})"
+            ax.axhspan(
+                base - applied.value, base + applied.value, color="#9e9e9e", alpha=0.2, lw=0,
+                label=label,
+            )  # fmt: skip
+            notes.append(label)
+        norm = spec.norm_for(data.client.sex)
+        if norm is not None and norm.mean is not None and norm.sd:
+            label = f"norm {norm.mean:g} ± {norm.sd:g} {spec.unit} ({norm.population})"
+            ax.axhspan(
+                norm.mean - norm.sd, norm.mean + norm.sd, color="#2e7d32", alpha=0.14, lw=0,
+                label=label,
+            )  # fmt: skip
+            notes.append(label)
+    return notes
+
+
+def _figure(title: str, narrow: bool = False) -> tuple[Figure, object]:
+    """Wide plots for desktop; narrow (phone) plots are taller with the same font sizes."""
+    size = (4.2, 3.9) if narrow else (7.6, 3.6)
+    fig = Figure(figsize=size, dpi=100, layout="constrained")
     ax = fig.subplots()
-    ax.set_title(title, fontsize=11, loc="left")
+    ax.set_title(title, fontsize=11, loc="left", wrap=True)
     ax.grid(True, alpha=0.3)
+    ax.tick_params(labelsize=9)
     return fig, ax
 
 
-def plot(data: ReportData, key: str, fmt: str = "png") -> bytes:
+def plot(data: ReportData, key: str, fmt: str = "png", *, narrow: bool = False) -> bytes:
     """One plot as PNG or SVG bytes; an empty plot says there is no data yet."""
     if key not in PLOT_GROUPS:
         raise InvalidInput(f"plot: {key!r} is not one of {', '.join(PLOT_GROUPS)}")
     if fmt not in ("png", "svg"):
         raise InvalidInput(f"format: {fmt!r} is not png or svg")
     group = PLOT_GROUPS[key]
-    fig, ax_obj = _figure(group.title + (f" ({group.invert_note})" if group.invert_note else ""))
+    fig, ax_obj = _figure(
+        group.title + (f" ({group.invert_note})" if group.invert_note else ""), narrow
+    )
     from matplotlib.axes import Axes
 
     assert isinstance(ax_obj, Axes)
@@ -128,24 +207,51 @@ def plot(data: ReportData, key: str, fmt: str = "png") -> bytes:
         weeks = weekly_adherence(data)
         if weeks:
             ax.bar([w for w, _ in weeks], [v * 100 for _, v in weeks], color="#3b7ea1")
-            ax.set_xlabel("program week")
+            ax.set_xlabel("program week", fontsize=10)
             ax.set_ylim(0, 105)
-            ax.set_ylabel("% of planned sessions")
+            ax.set_ylabel("% of planned sessions", fontsize=10)
             drawn = True
     else:
-        for measure, pts in sorted(_selected(data.progress.series, group).items()):
+        selected = _selected(data.progress.series, group)
+        colours: dict[str, str] = {}
+        if selected:
+            _bands(ax, data, selected)
+        if key == "pain" and selected:
+            from upperback.knowledge.loading_rules import loading_rules
+
+            limit = loading_rules().pain.during_max
+            ax.axhline(
+                limit, color="#c62828", linestyle=":", linewidth=1.5,
+                label=f"pain-monitoring limit {limit:g}/10 (Silbernagel)",
+            )  # fmt: skip
+        for measure, pts in sorted(selected.items()):
+            lab = measure_label(measure)
+            colour = colours.setdefault(
+                lab.test_id + lab.condition, _COLOURS[len(colours) % len(_COLOURS)]
+            )
+            line, marker = _SIDE_STYLE.get(lab.side, ("-", "o"))
             xs = np.array([p.date for p in pts], dtype="datetime64[D]")
             ys = [p.value for p in pts]
-            style = "-o" if len(pts) < 15 else "-"
-            ax.plot(xs, ys, style, label=measure, markersize=4, linewidth=1.4)
+            ax.plot(
+                xs, ys, linestyle=line, marker=marker if len(pts) < 15 else None,
+                label=lab.name, markersize=5, linewidth=1.8, color=colour,
+            )  # fmt: skip
             drawn = True
         if drawn:
+            days = {p.date for pts in selected.values() for p in pts}
+            if len(days) == 1:  # one visit: a fortnight around it, not years of empty axis
+                only = np.datetime64(next(iter(days)), "D")
+                ax.set_xlim(only - np.timedelta64(7, "D"), only + np.timedelta64(7, "D"))  # type: ignore[arg-type]
             locator = AutoDateLocator()  # type: ignore[no-untyped-call]
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-            units = {pts[0].unit for pts in _selected(data.progress.series, group).values()}
-            ax.set_ylabel(units.pop() if len(units) == 1 else group.ylabel)
-            ax.legend(fontsize=7, loc="best", ncols=2)
+            units = {pts[0].unit for pts in selected.values()}
+            unit = units.pop() if len(units) == 1 else group.ylabel
+            ax.set_ylabel(_UNIT_WORDS.get(unit, unit), fontsize=10)
+            ax.set_xlabel("date", fontsize=10)
+            fig.legend(
+                loc="outside lower center", fontsize=8.5, ncols=1 if narrow else 2, frameon=False
+            )
     if not drawn:
         ax.text(0.5, 0.5, "no data yet", ha="center", va="center", transform=ax.transAxes)
         ax.set_xticks([])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -45,8 +46,43 @@ def require_clinician(actor: Actor, what: str) -> int:
     return actor.clinician_id
 
 
-def audit(session: Session, actor: Actor, action: str, client_id: int | None) -> None:
-    session.add(AuditRow(actor=actor.label, action=action, client_id=client_id))
+@dataclass(frozen=True)
+class RequestOrigin:
+    """Where the current call came from (set by the web layer per request, or the CLI)."""
+
+    address: str | None = None
+    target: str | None = None
+
+
+# A context variable, not a parameter: every service keeps its signature, and the web layer
+# sets it once per request (contextvars follow the request into worker threads).
+REQUEST_ORIGIN: ContextVar[RequestOrigin | None] = ContextVar(
+    "upperback_request_origin", default=None
+)
+_LOCAL = RequestOrigin(address="local")
+
+
+def audit(
+    session: Session,
+    actor: Actor | str,
+    action: str,
+    client_id: int | None,
+    *,
+    target: str | None = None,
+    outcome: str = "ok",
+) -> None:
+    """One audit row in the caller's transaction: who, what, which client, from where."""
+    origin = REQUEST_ORIGIN.get() or _LOCAL
+    session.add(
+        AuditRow(
+            actor=(actor.label if isinstance(actor, Actor) else actor)[:160],
+            action=action[:80],
+            client_id=client_id,
+            address=(origin.address or "")[:64] or None,
+            target=(target or origin.target or "")[:300] or None,
+            outcome=outcome[:20],
+        )
+    )
 
 
 def default_clinician(session: Session) -> Actor:

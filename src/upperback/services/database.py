@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from upperback.store import migrate
-from upperback.store.db import make_engine, resolve_url
+from upperback.store.db import ENV_VAR, make_engine, resolve_url
 from upperback.store.uow import UnitOfWork
 
 
@@ -31,3 +31,12 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+DB_ENV = ENV_VAR
+"""Environment variable naming the database when --db is not given."""
+
+
+def database_url(db: str | Path | None = None) -> str:
+    """The URL `Database.open(db)` would use, without opening or creating anything."""
+    return resolve_url(db)

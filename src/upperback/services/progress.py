@@ -1,20 +1,24 @@
-"""Use case: progress against clinically meaningful change, adherence, and series for plots."""
+"""Use cases: progress against clinically meaningful change, adherence, series for plots, and
+the clinician's dashboard of flags (each one unit of work)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
+from upperback.knowledge.loading_rules import loading_rules
+from upperback.model.adaptation import Adaptation
+from upperback.model.client import Client
+from upperback.model.intake import Clearance, ScreeningResult
 from upperback.model.outcome import AdherenceSummary, OutcomePoint, OutcomeSummary
-from upperback.outcomes import adherence, summarize
+from upperback.model.profile import DeficitProfile
+from upperback.model.program import Program
+from upperback.model.session import SessionLog
+from upperback.outcomes import client_flags, program_adherence, summarize
 from upperback.services.access import Actor, client_for
 from upperback.services.database import Database
-from upperback.services.program import current_program_row, plan_logs
-from upperback.store.mapping import program_from_row, scored_from_row
-from upperback.store.tables import AssessmentRow, OutcomeRow
+from upperback.store.mapping import client_from_row
+from upperback.store.records import Records
 
 
 @dataclass(frozen=True)
@@ -25,41 +29,105 @@ class Progress:
     adaptations_count: int
 
 
-def progress(db: Database, actor: Actor, client_id: int, *, today: dt.date) -> Progress:
-    from upperback.store.tables import AdaptationRow
+def progress_in(records: Records, client_id: int, *, today: dt.date) -> Progress:
+    """Progress read inside the caller's unit of work (access already checked)."""
+    assessments = records.assessments(client_id)
+    program = records.current_program(client_id)
+    adh = None
+    if program is not None:
+        adh = program_adherence(program, records.plan_logs(client_id, program), today=today)
+    return Progress(
+        outcomes=summarize(assessments) if assessments else [],
+        adherence=adh,
+        series=records.outcome_series(client_id),
+        adaptations_count=records.adaptation_count(client_id),
+    )
 
+
+def progress(db: Database, actor: Actor, client_id: int, *, today: dt.date) -> Progress:
     with db.uow() as uow:
-        s = uow.session
-        client_for(s, actor, client_id)
-        assessments = [
-            scored_from_row(r)
-            for r in s.scalars(
-                select(AssessmentRow)
-                .where(AssessmentRow.client_id == client_id)
-                .order_by(AssessmentRow.date, AssessmentRow.id)
-            )
-        ]
-        outcomes = summarize(assessments) if assessments else []
-        row = current_program_row(s, client_id)
-        adh: AdherenceSummary | None = None
-        if row is not None:
-            program = program_from_row(row)
-            planned = [program.session_date(p.week, p.index) for p in program.sessions]
-            adh = adherence(planned, plan_logs(s, client_id, program), today=today)
-        series: dict[str, list[OutcomePoint]] = defaultdict(list)
-        for o in s.scalars(
-            select(OutcomeRow)
-            .where(OutcomeRow.client_id == client_id)
-            .order_by(OutcomeRow.date, OutcomeRow.id)
+        client_for(uow.session, actor, client_id)
+        return progress_in(Records(uow.session), client_id, today=today)
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    """Everything a report or the progress page shows about one client."""
+
+    client: Client
+    today: dt.date
+    progress: Progress
+    program: Program | None
+    logs: list[SessionLog]
+    adaptations: list[Adaptation]
+    profile: DeficitProfile | None
+    screening: ScreeningResult | None
+    clearance: Clearance | None
+
+
+def client_record(db: Database, actor: Actor, client_id: int, *, today: dt.date) -> ClientRecord:
+    """A client's whole record for a report, read in one unit of work (NotFound if not theirs)."""
+    with db.uow() as uow:
+        records = Records(uow.session)
+        client = client_from_row(client_for(uow.session, actor, client_id))
+        screening, clearance = records.open_referral(client_id)
+        return ClientRecord(
+            client=client,
+            today=today,
+            progress=progress_in(records, client_id, today=today),
+            program=records.current_program(client_id),
+            logs=records.logs(client_id),
+            adaptations=[v.adaptation for v in records.adaptations(client_id)],
+            profile=records.latest_profile(client_id),
+            screening=screening,
+            clearance=clearance,
+        )
+
+
+@dataclass(frozen=True)
+class ClientFlags:
+    """One dashboard row: the client and what to look at first."""
+
+    client: Client
+    referral: str | None
+    pain_flare: str | None
+    adherence: str | None
+    adherence_value: float | None
+    last_log: dt.date | None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.referral or self.pain_flare or self.adherence)
+
+
+def dashboard(db: Database, actor: Actor, *, today: dt.date) -> list[ClientFlags]:
+    """The actor's clients with flags for open referrals, pain flares and falling adherence."""
+    rules = loading_rules()
+    out: list[ClientFlags] = []
+    with db.uow() as uow:
+        records = Records(uow.session)
+        for c in records.clients(
+            clinician_id=actor.clinician_id if actor.role == "clinician" else None,
+            client_id=actor.client_id,
         ):
-            series[o.measure].append(
-                OutcomePoint(measure=o.measure, date=o.date, value=o.value, unit=o.unit)
+            client_for(uow.session, actor, c.id)
+            screening, clearance = records.open_referral(c.id)
+            program = records.current_program(c.id)
+            adh = (
+                program_adherence(program, records.plan_logs(c.id, program), today=today)
+                if program is not None
+                else None
             )
-        n_adapt = s.scalar(
-            select(func.count())
-            .select_from(AdaptationRow)
-            .where(AdaptationRow.client_id == client_id)
-        )
-        return Progress(
-            outcomes=outcomes, adherence=adh, series=dict(series), adaptations_count=n_adapt or 0
-        )
+            f = client_flags(
+                screening=screening,
+                clearance=clearance,
+                logs=records.logs(c.id),
+                adherence=adh,
+                profile=records.latest_profile(c.id),
+                today=today,
+                rules=rules,
+            )
+            out.append(
+                ClientFlags(c, f.referral, f.pain_flare, f.adherence, f.adherence_value, f.last_log)
+            )
+    return out

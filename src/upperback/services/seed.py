@@ -7,14 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from upperback.model.client import ClientIn
 from upperback.model.common import Sex
 from upperback.services import accounts, assessment, clients, preface
 from upperback.services.database import Database
 from upperback.services.demo import demo_assessment, demo_intake, run_demo
-from upperback.store.tables import AccountRow, ClientRow
+from upperback.store.records import Records
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-clinician"
@@ -48,9 +46,7 @@ def _info(created: bool, client_id: int | None) -> SeedInfo:
 def seed_demo(db: Database, *, today: dt.date, seed: int = 7) -> SeedInfo:
     """Create the demo accounts and history once; later calls change nothing."""
     with db.uow() as uow:
-        existing = uow.session.scalars(
-            select(AccountRow).where(AccountRow.username == CLIENT_USER)
-        ).first()
+        existing = Records(uow.session).account_named(CLIENT_USER)
         if existing is not None:
             return _info(False, existing.client_id)
     start = today - dt.timedelta(weeks=WEEKS)
@@ -62,7 +58,7 @@ def seed_demo(db: Database, *, today: dt.date, seed: int = 7) -> SeedInfo:
     other = accounts.create_clinician_account(db, "Other Clinician", OTHER_USER, OTHER_PASSWORD)
     other_actor = other.actor()
     with db.uow() as uow:
-        dup = uow.session.scalars(select(ClientRow).where(ClientRow.name == OTHER_CLIENT)).first()
+        dup = Records(uow.session).any_client_named(OTHER_CLIENT)
     if dup is None:
         c = clients.add_client(
             db, other_actor, ClientIn(name=OTHER_CLIENT, sex=Sex.male, birth_year=1979, body_mass_kg=82),

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
-
 from upperback.errors import Conflict, InvalidInput, NotFound, SafetyBlock
 from upperback.feedback import adapt, next_session
 from upperback.knowledge.loader import exercise_library
@@ -15,25 +12,12 @@ from upperback.model.adaptation import Adaptation
 from upperback.model.intake import ScreeningResult
 from upperback.model.program import SessionPlan
 from upperback.model.session import SessionLog, SessionLogIn
+from upperback.outcomes.points import emg_summary_points, log_points
 from upperback.services.access import Actor, audit, client_for
-from upperback.services.assessment import latest_profile_in
 from upperback.services.database import Database
-from upperback.services.preface import store_referral
-from upperback.services.program import (
-    check_allowed,
-    current_program_row,
-    logs_in,
-    overrides_in,
-    plan_logs,
-)
-from upperback.store.mapping import (
-    adaptation_to_row,
-    program_from_row,
-    program_to_row,
-    session_log_to_row,
-    set_rows,
-)
-from upperback.store.tables import OutcomeRow, SessionLogRow, SetLogRow
+from upperback.store.guards import referral_gate, require_program
+from upperback.store.records import Records
+from upperback.store.writes import Writer
 
 
 @dataclass(frozen=True)
@@ -58,99 +42,47 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
     """Store a logged session, run the adaptive engine and store the new version with reasons."""
     with db.uow(write=True) as uow:
         s = uow.session
+        records, writer = Records(s), Writer(s)
         client_for(s, actor, client_id)
-        row = current_program_row(s, client_id)
-        if row is None:
-            raise NotFound("no program yet for this client: run `upperback plan` first")
-        try:
-            check_allowed(s, client_id)
-        except SafetyBlock as exc:
-            raise SafetyBlock(f"program suspended: {exc.message}") from None
-        program = program_from_row(row)
+        writer.lock_client(client_id)
+        program = require_program(records, client_id)
+        blocked = referral_gate(records, client_id)
+        if blocked is not None:
+            raise SafetyBlock(f"program suspended: {blocked}")
         if log.date < program.start_date:
             raise InvalidInput(
                 f"date: {log.date} is before the program starts ({program.start_date})"
             )
         _validate_against_program(log, program.session(log.week, log.index))
-        dup = s.scalars(
-            select(SessionLogRow).where(
-                SessionLogRow.client_id == client_id,
-                SessionLogRow.week == log.week,
-                SessionLogRow.index == log.index,
-                SessionLogRow.date >= program.start_date,
-            )
-        ).first()
+        dup = records.log_row(client_id, log.week, log.index, since=program.start_date)
         if dup is not None:
             raise Conflict(
                 f"week/index: session {log.week}.{log.index} was already logged (log {dup.id})"
             )
-        history = plan_logs(s, client_id, program)
+        history = records.plan_logs(client_id, program)
         result = adapt(
             program,
             log,
             history=history,
-            overrides=overrides_in(s, client_id),
-            profile=latest_profile_in(s, client_id),
+            overrides=records.overrides(client_id),
+            profile=records.latest_profile(client_id),
         )
-        log_row = session_log_to_row(client_id, program.version, log)
-        s.add(log_row)
-        s.flush()
-        if log.sets:
-            s.execute(insert(SetLogRow), set_rows(log_row.id, log))
-        # A new version is stored only when something changed; the reasons go with it.
+        log_id = writer.add_log(client_id, program.version, log, plan_start=program.start_date)
+        # A new version is stored only when something changed (as a patch against this one:
+        # the change, not a copy); the reasons go with it.
         new_program = program
         if result.adaptations or result.stopped:
             new_program = result.program.model_copy(update={"version": program.version + 1})
-            s.add(program_to_row(client_id, new_program))
-        for a in result.adaptations:
-            s.add(adaptation_to_row(client_id, new_program.version, log_row.id, a))
+            writer.add_program(client_id, new_program, previous=program)
+        writer.add_adaptations(client_id, new_program.version, log_id, result.adaptations)
         if result.referral is not None:
-            store_referral(
-                s, client_id, log.date, result.referral, source=f"session_log:{log_row.id}"
-            )
-        _record_outcomes(s, client_id, log)
+            writer.add_referral(client_id, log.date, result.referral, f"session_log:{log_id}")
+        writer.add_outcomes(client_id, log_points(log), origin="log")
         audit(s, actor, "session.log", client_id)
         upcoming = None if result.stopped else next_session(new_program, [*history, log])
         uow.commit()
         return LogOutcome(
-            log_row.id, list(result.adaptations), upcoming, result.referral, new_program.version
-        )
-
-
-def _record_outcomes(session: Session, client_id: int, log: SessionLogIn) -> None:
-    if log.sets:
-        session.add(
-            OutcomeRow(
-                client_id=client_id,
-                measure="pain_during_max",
-                date=log.date,
-                value=log.max_pain_during(),
-                unit="0-10",
-                origin="log",
-            )
-        )
-    if log.pain_next_morning is not None:
-        session.add(
-            OutcomeRow(
-                client_id=client_id,
-                measure="pain_next_morning",
-                date=log.date,
-                value=log.pain_next_morning,
-                unit="0-10",
-                origin="log",
-            )
-        )
-    ratios = [st.emg_ratio for st in log.sets if st.emg_ratio is not None]
-    if ratios:
-        session.add(
-            OutcomeRow(
-                client_id=client_id,
-                measure="emg_ut_ratio_sets",
-                date=log.date,
-                value=sum(ratios) / len(ratios),
-                unit="ratio",
-                origin="log",
-            )
+            log_id, list(result.adaptations), upcoming, result.referral, new_program.version
         )
 
 
@@ -160,38 +92,18 @@ def attach_emg(
     """Store a live sEMG session summary with the client's logged session (week.index)."""
     with db.uow(write=True) as uow:
         s = uow.session
+        writer = Writer(s)
         client_for(s, actor, client_id)
-        row = s.scalars(
-            select(SessionLogRow).where(
-                SessionLogRow.client_id == client_id,
-                SessionLogRow.week == week,
-                SessionLogRow.index == index,
-            )
-        ).first()
+        row = Records(s).log_row(client_id, week, index)
         if row is None:
             raise NotFound(
                 f"session {week}.{index} is not logged yet for client {client_id}: log it first"
             )
-        row.emg = summary
-        s.execute(  # a re-attached summary replaces the earlier one's outcome points
-            delete(OutcomeRow).where(
-                OutcomeRow.client_id == client_id,
-                OutcomeRow.date == row.date,
-                OutcomeRow.origin == "emg",
-            )
+        writer.set_log_emg(row, summary)
+        # a re-attached summary replaces the earlier one's outcome points
+        writer.replace_outcomes(
+            client_id, row.date, emg_summary_points(row.date, summary), origin="emg"
         )
-        for name, value in summary.get("mean_ratios", {}).items():
-            if isinstance(value, int | float):
-                s.add(
-                    OutcomeRow(
-                        client_id=client_id,
-                        measure=f"emg_live_{name}",
-                        date=row.date,
-                        value=float(value),
-                        unit="ratio",
-                        origin="emg",
-                    )
-                )
         audit(s, actor, "session.emg", client_id)
         uow.commit()
         return row.id
@@ -201,4 +113,4 @@ def list_logs(db: Database, actor: Actor, client_id: int) -> list[SessionLog]:
     """A client's logged sessions, oldest first (NotFound if the actor may not see them)."""
     with db.uow() as uow:
         client_for(uow.session, actor, client_id)
-        return logs_in(uow.session, client_id)
+        return Records(uow.session).logs(client_id)

@@ -38,7 +38,14 @@ def client_from_row(row: ClientRow) -> Client:
     )
 
 
-def program_to_row(client_id: int, program: Program) -> ProgramRow:
+def program_to_row(
+    client_id: int,
+    program: Program,
+    *,
+    document: dict[str, Any] | None = None,
+    patch: list[Any] | None = None,
+) -> ProgramRow:
+    """A version row: a whole document (the default) or a patch (see store.versions)."""
     return ProgramRow(
         client_id=client_id,
         version=program.version,
@@ -47,12 +54,15 @@ def program_to_row(client_id: int, program: Program) -> ProgramRow:
         weeks=program.weeks,
         sessions_per_week=program.sessions_per_week,
         stopped_reason=program.stopped_reason,
-        document=program.model_dump(mode="json"),
+        document=document
+        if document is not None or patch is not None
+        else program.model_dump(mode="json"),
+        patch=patch,
     )
 
 
-def program_from_row(row: ProgramRow) -> Program:
-    return Program.model_validate(row.document)
+def program_from_document(document: dict[str, Any]) -> Program:
+    return Program.model_validate(document)
 
 
 def session_log_to_row(client_id: int, program_version: int, log: SessionLogIn) -> SessionLogRow:

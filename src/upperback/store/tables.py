@@ -16,12 +16,17 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from upperback.store.versions import pack, unpack
 
 
 class Base(DeclarativeBase):
@@ -30,6 +35,23 @@ class Base(DeclarativeBase):
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class PackedJSON(TypeDecorator[dict[str, Any]]):
+    """A JSON document stored zlib-packed (a program snapshot: 175 KB of JSON -> ~9 KB)."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, Any] | None, dialect: Any) -> bytes | None:
+        return None if value is None else pack(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> dict[str, Any] | None:
+        return (
+            None
+            if value is None
+            else unpack(bytes(value) if isinstance(value, memoryview) else value)
+        )
 
 
 class ClinicianRow(Base):
@@ -127,9 +149,9 @@ class TestResultRow(Base):
 class ProgramRow(Base):
     """One version of a client's program.
 
-    The phases -> weeks -> sessions -> prescriptions hierarchy is stored whole as a
-    validated JSON document: every logged session may produce a new version, and writing
-    it as one value costs about a millisecond where some 250 rows cost about 80 ms.
+    The phases -> weeks -> sessions -> prescriptions hierarchy is a validated JSON document.
+    Every logged session may produce a new version: most versions store only what changed
+    (a JSON Patch, a few KB), with a whole snapshot every few versions (store.versions).
     """
 
     __tablename__ = "program"
@@ -142,15 +164,26 @@ class ProgramRow(Base):
     weeks: Mapped[int] = mapped_column(Integer)
     sessions_per_week: Mapped[int] = mapped_column(Integer)
     stopped_reason: Mapped[str | None] = mapped_column(Text)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Either a whole document (a snapshot, stored zlib-packed) or a JSON Patch against the
+    # previous version (store.versions); NULL is SQL NULL: "is a snapshot" is IS NOT NULL.
+    document: Mapped[dict[str, Any] | None] = mapped_column(PackedJSON)
+    patch: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
     created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class SessionLogRow(Base):
     __tablename__ = "session_log"
+    # One log per session of a plan (a plan is known by its start date): two web workers
+    # logging the same session at once store exactly one.
+    __table_args__ = (
+        Index(
+            "uq_session_log_plan_session", "client_id", "plan_start", "week", "index", unique=True
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
     program_version: Mapped[int] = mapped_column(Integer)
+    plan_start: Mapped[dt.date | None] = mapped_column(Date)
     date: Mapped[dt.date] = mapped_column(Date)
     week: Mapped[int] = mapped_column(Integer)
     index: Mapped[int] = mapped_column(Integer)
@@ -219,6 +252,10 @@ class OverrideRow(Base):
     value: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
     date: Mapped[dt.date] = mapped_column(Date)
+    # Revocation (migration 0004): who withdrew the override, when and why; NULL = active.
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"), nullable=True)
+    revoke_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class OutcomeRow(Base):
@@ -252,3 +289,123 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(String(160))
     action: Mapped[str] = mapped_column(String(80))
     client_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Where from and what exactly (added by 0005): reads, refusals and exports are audited too.
+    address: Mapped[str | None] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(300))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+
+
+# --- Security: sessions, tokens, second factor, login limiting (harden, migration 0005) ---
+
+
+class AccountSecurityRow(Base):
+    """Per-login security state kept beside the account: disabled flag and TOTP second factor."""
+
+    __tablename__ = "account_security"
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
+    )
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+
+class RecoveryCodeRow(Base):
+    """A one-time recovery code for the second factor, stored only as a hash."""
+
+    __tablename__ = "recovery_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+
+
+class LoginSessionRow(Base):
+    """A server-side page session: the cookie carries a random id whose hash is the key."""
+
+    __tablename__ = "login_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires: Mapped[dt.datetime] = mapped_column(DateTime)
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiTokenRow(Base):
+    """A revocable API bearer token, stored only as a hash."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(80))
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires: Mapped[dt.datetime] = mapped_column(DateTime)
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginFailureRow(Base):
+    """One failed login, per username and address: the limiter counts these (all workers)."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str] = mapped_column(String(120), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+# --- Scale-out (issue 16): cohort sEMG results -------------------------------------------
+
+
+class CohortEmgRow(Base):
+    """One recording of a cohort sEMG run: its summary, or why it failed (one line)."""
+
+    __tablename__ = "cohort_emg"
+    __table_args__ = (UniqueConstraint("run", "path"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run: Mapped[str] = mapped_column(String(40), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(1000))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+    fs: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+# ---- workbench (migration 0004): head-posture photos --------------------------------------
+
+
+class PosturePhotoRow(Base):
+    """A side photo for the craniovertebral angle: private to the client's record.
+
+    The image bytes live in the database with the rest of the record, so the same access
+    check (`client_for`) and the same backups cover them; a marked photo keeps the points
+    (image pixels, y down), the angle and the assessment it was stored with.
+    """
+
+    __tablename__ = "posture_photo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))
+    taken: Mapped[dt.date] = mapped_column(Date)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    media_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    tragus_x: Mapped[float | None] = mapped_column(Float, nullable=True)
+    tragus_y: Mapped[float | None] = mapped_column(Float, nullable=True)
+    c7_x: Mapped[float | None] = mapped_column(Float, nullable=True)
+    c7_y: Mapped[float | None] = mapped_column(Float, nullable=True)
+    cva_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="SET NULL"), nullable=True
+    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from upperback import __version__
 from upperback.services.database import Database
 from upperback.web.errors import install_error_handlers
-from upperback.web.security import LoginLimiter
+from upperback.web.guard import Guard
 from upperback.web.settings import Settings
 from upperback.web.templating import STATIC_DIR
 
@@ -41,6 +41,7 @@ _SECURITY_HEADERS = {
         "connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
     ),
 }
+HSTS = "max-age=31536000; includeSubDomains"
 _DOCS_CSP = (
     "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
     "script-src 'self' 'unsafe-inline' https:; frame-ancestors 'none'"
@@ -57,6 +58,13 @@ def tune_gc_for_serving() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 50, 1000)
+
+
+def server_options() -> dict[str, Any]:
+    """uvicorn options for serving: no `server` header naming the software and version, and
+    no rewriting of the client address from X-Forwarded-For (the app trusts that header only
+    from configured proxies, see Settings.trusted_proxies)."""
+    return {"server_header": False, "proxy_headers": False}
 
 
 def create_app(
@@ -83,15 +91,15 @@ def create_app(
         version=__version__,
         description=API_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served by pages.clients from swagger-ui-bundle's local files
         redoc_url=None,
-        swagger_ui_oauth2_redirect_url="/api/v1/docs/oauth2-redirect",
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
     app.state.settings = cfg
     app.state.db = db
-    app.state.write_lock = asyncio.Lock()
-    app.state.login_limiter = LoginLimiter(cfg.login_max_failures, cfg.login_window_s)
+    # Added innermost first: security headers, then the session cookie, then the guard.
+    app.add_middleware(Guard, settings=cfg, db=db)
     app.add_middleware(
         SessionMiddleware,
         secret_key=cfg.secret_key,
@@ -112,6 +120,10 @@ def create_app(
             response.headers["Content-Security-Policy"] = _DOCS_CSP
         if not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
+        if cfg.secure_cookies:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if "server" in response.headers:
+            del response.headers["server"]
         return response
 
     install_error_handlers(app)

@@ -2,13 +2,17 @@
 
 API routes take `CurrentActor` (bearer token); pages take `PageActor` (session cookie).
 `OwnedClient` / `PageClient` resolve the `client_id` path parameter through the service
-layer's access check, so another clinician's client is a 404 everywhere.
+layer's access check, so another clinician's client is a 404 everywhere. Both kinds of
+credential are looked up in the database on each request (revocation is immediate), and the
+account is left on the request state for the audit trail.
+
+There is no application lock: writes serialise only inside the database transaction
+(SQLite: BEGIN IMMEDIATE with a busy timeout, see store.db), so password hashing and sEMG
+analysis never hold up another user's write.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -18,7 +22,8 @@ from starlette.requests import HTTPConnection
 from upperback.model.client import Client
 from upperback.services import clients
 from upperback.services.access import Actor
-from upperback.services.accounts import Account, account_by_id, read_token
+from upperback.services.accounts import Account
+from upperback.services.auth_sessions import session_account, token_account
 from upperback.services.database import Database
 from upperback.web.auth import NotAuthenticated
 from upperback.web.settings import Settings
@@ -45,17 +50,23 @@ ClientId = Annotated[int, Path(ge=1, le=MAX_ID, description="Client id.")]
 def account_from_token(db: Database, settings: Settings, token: str | None) -> Account:
     if not token:
         raise NotAuthenticated("not authenticated: send Authorization: Bearer <token>")
-    account_id = read_token(settings.secret_key, token)
-    account = account_by_id(db, account_id) if account_id is not None else None
+    account = token_account(db, token)
     if account is None:
-        raise NotAuthenticated("invalid or expired token: ask /api/v1/auth/token for a new one")
+        raise NotAuthenticated(
+            "invalid, expired or revoked token: ask /api/v1/auth/token for a new one"
+        )
     return account
 
 
 def current_account(
-    db: DbDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2)],
 ) -> Account:
-    return account_from_token(db, settings, token)
+    account = account_from_token(db, settings, token)
+    request.state.account = account  # the audit trail names who read
+    return account
 
 
 CurrentAccount = Annotated[Account, Depends(current_account)]
@@ -76,11 +87,12 @@ OwnedClient = Annotated[Client, Depends(owned_client)]
 
 
 def account_from_session(request: HTTPConnection, db: Database) -> Account:
-    account_id = request.session.get("account_id")
-    account = account_by_id(db, account_id) if isinstance(account_id, int) else None
+    secret = request.session.get("sid")
+    account = session_account(db, secret) if isinstance(secret, str) else None
     if account is None:
-        request.session.pop("account_id", None)
+        request.session.pop("sid", None)
         raise NotAuthenticated()
+    request.state.account = account
     return account
 
 
@@ -105,21 +117,3 @@ def page_client(client_id: ClientId, db: DbDep, actor: PageActor) -> Client:
 
 
 PageClient = Annotated[Client, Depends(page_client)]
-
-
-async def serialize_sqlite_writes(conn: HTTPConnection) -> AsyncIterator[None]:
-    """One state-changing request at a time on an embedded SQLite database.
-
-    SQLite has one writer; writing units of work already take its lock at BEGIN IMMEDIATE
-    (store.db), so correctness does not depend on this. Queuing here instead, on an asyncio
-    lock, keeps waiting writers from each holding a worker thread and a connection while
-    SQLite's busy handler polls. Other databases are not serialized.
-    """
-    db: Database = conn.app.state.db
-    method = conn.scope.get("method", "GET")  # WebSockets only read
-    if method in ("GET", "HEAD", "OPTIONS") or not db.url.startswith("sqlite"):
-        yield
-        return
-    lock: asyncio.Lock = conn.app.state.write_lock
-    async with lock:
-        yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
@@ -17,6 +18,17 @@ from upperback.knowledge.loader import describe_validation_error
 from upperback.web.auth import NotAuthenticated, TooManyAttempts
 from upperback.web.templating import render
 
+# An absolute file path (temporary upload files, the install folder) never reaches a user.
+_PATH = re.compile(
+    r"(?<![\w:/])/(?:tmp|var|home|root|usr|opt|srv|mnt|etc|work|private|Users|proc|run)"
+    r"/(?:[\w.+-]+/)*([\w.+-]+)"
+)
+
+
+def scrub_paths(message: str) -> str:
+    """Keep only the last part of any absolute path in a message ('/tmp/x/a.edf' -> 'a.edf')."""
+    return _PATH.sub(lambda m: m.group(1), message)
+
 
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
@@ -25,6 +37,7 @@ def is_api(request: Request) -> bool:
 def _reply(
     request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
+    message = scrub_paths(message)
     if is_api(request):
         return JSONResponse({"detail": message}, status_code=status, headers=dict(headers or {}))
     page = render(request, "error.html", status_code=status, message=message, status=status)

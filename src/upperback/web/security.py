@@ -1,12 +1,10 @@
-"""Page-session helpers: CSRF tokens bound to the session, and the login rate limit."""
+"""Page-session helpers: CSRF tokens bound to the session, and who is calling from where."""
 
 from __future__ import annotations
 
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import Request
 
@@ -36,52 +34,19 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         raise Forbidden("the form has expired or did not come from this site: reload and retry")
 
 
-class LoginLimiter:
-    """Sliding window of failed logins per (username, address): too many -> wait.
-
-    In memory, per process: enough for one server process; several workers would each
-    count separately (a shared store would be needed then).
-    """
-
-    def __init__(
-        self,
-        max_failures: int = 5,
-        window_s: float = 300.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.max_failures = max_failures
-        self.window_s = window_s
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def key(username: str, address: str | None) -> str:
-        return f"{username.strip().lower()}|{address or '-'}"
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        while q and now - q[0] >= self.window_s:
-            q.popleft()
-        return q
-
-    def retry_after(self, key: str) -> int | None:
-        """Seconds to wait if the key is locked out, else None."""
-        with self._lock:
-            now = self._clock()
-            q = self._recent(key, now)
-            if len(q) < self.max_failures:
-                return None
-            return max(1, int(self.window_s - (now - q[0])) + 1)
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            now = self._clock()
-            self._recent(key, now).append(now)
-            if len(self._failures) > 10_000:  # bound memory under a spray of usernames
-                for k in [k for k, q in self._failures.items() if not q]:
-                    del self._failures[k]
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+def client_address(scope: Mapping[str, Any], trusted_proxies: Sequence[str] = ()) -> str:
+    """The caller's address: the socket peer, or, only when that peer is a configured proxy,
+    the nearest untrusted address in X-Forwarded-For (a forged header from anyone else is
+    ignored)."""
+    client = scope.get("client")
+    peer = str(client[0]) if client else "-"
+    if peer not in trusted_proxies:
+        return peer
+    forwarded = ""
+    for name, value in scope.get("headers", []):
+        if name == b"x-forwarded-for":
+            forwarded = value.decode("latin-1")
+    for hop in reversed([h.strip() for h in forwarded.split(",")[-20:] if h.strip()]):
+        if hop not in trusted_proxies:
+            return hop[:64]
+    return peer

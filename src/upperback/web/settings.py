@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 DB_ENV = "UPPERBACK_DB"
 SECRET_ENV = "UPPERBACK_SECRET_KEY"
 SECURE_COOKIE_ENV = "UPPERBACK_SECURE_COOKIES"
+PROXIES_ENV = "UPPERBACK_TRUSTED_PROXIES"
 
 
 class Settings(BaseModel):
@@ -21,9 +22,14 @@ class Settings(BaseModel):
     dev_secret: bool = False
     secure_cookies: bool = False
     session_max_age_s: int = 12 * 3600
-    login_max_failures: int = 5
-    login_window_s: float = 300.0
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Any other body (JSON, forms) [design]: the largest real document, a session log at its
+    # bounds, is about 60 kB.
+    max_body_bytes: int = 1024 * 1024
+    # Addresses of reverse proxies whose X-Forwarded-For is believed; none by default, so a
+    # forged header changes nothing.
+    trusted_proxies: tuple[str, ...] = ()
+    token_max_age_s: int = 12 * 3600
 
     @classmethod
     def from_env(cls, db_url: str | None = None, secret_key: str | None = None) -> Settings:
@@ -38,9 +44,11 @@ class Settings(BaseModel):
                 stacklevel=2,
             )
         secure = os.environ.get(SECURE_COOKIE_ENV, "").lower() in {"1", "true", "yes"}
+        proxies = tuple(p.strip() for p in os.environ.get(PROXIES_ENV, "").split(",") if p.strip())
         return cls(
             db_url=db_url or os.environ.get(DB_ENV),
             secret_key=key,
             dev_secret=dev,
             secure_cookies=secure,
+            trusted_proxies=proxies,
         )

@@ -12,14 +12,31 @@ from upperback.emg.recording import Recording
 from upperback.errors import InvalidInput
 
 
-def read_c3d(path: Path, *, fs: float | None = None) -> Recording:
-    """Read the analog (sEMG) channels of a C3D file, in volts as the file stores them."""
-    source = display(path)
-    raw = path.read_bytes()[:512]
-    # C3D header: byte 2 is the parameter-section key 0x50; checking it first avoids
-    # handing arbitrary bytes to the C++ parser.
+def check_header(path: Path) -> None:
+    """Refuse files whose header is not C3D before any native code sees them."""
+    with path.open("rb") as fh:
+        raw = fh.read(512)
+    # C3D header: byte 2 is the parameter-section key 0x50.
     if len(raw) < 512 or raw[1] != 0x50:
-        raise InvalidInput(f"{source}: not a C3D file (bad header)")
+        raise InvalidInput(f"{display(path)}: not a C3D file (bad header)")
+
+
+def read_c3d(path: Path, *, fs: float | None = None) -> Recording:
+    """Read the analog (sEMG) channels of a C3D file, in volts as the file stores them.
+
+    ezc3d runs in a child process (:mod:`.isolated`): a damaged file that crashes it is a
+    one-line :class:`InvalidInput`, not a dead server.
+    """
+    check_header(path)
+    from upperback.emg.readers.isolated import read_isolated
+
+    return read_isolated("c3d", path, fs=fs)
+
+
+def read_c3d_native(path: Path, *, fs: float | None = None) -> Recording:
+    """In-process ezc3d read; only :mod:`._worker` calls it (a crash kills the caller)."""
+    source = display(path)
+    check_header(path)
     import ezc3d
 
     try:

@@ -39,8 +39,16 @@ def edf_layout(reader: object, source: str) -> tuple[list[int], float, list[str]
 def read_edf(path: Path, *, fs: float | None = None) -> Recording:
     """Read an EDF, EDF+ or BDF file into a Recording (physical units).
 
-    ``fs`` overrides the header's rate (rarely needed).
+    ``fs`` overrides the header's rate (rarely needed). pyedflib (C) runs in a child
+    process (:mod:`.isolated`), so a damaged file cannot crash the caller.
     """
+    from upperback.emg.readers.isolated import read_isolated
+
+    return read_isolated("edf", path, fs=fs)
+
+
+def read_edf_native(path: Path, *, fs: float | None = None) -> Recording:
+    """In-process pyedflib read; only :mod:`._worker` calls it (a crash kills the caller)."""
     source = display(path)
     reader = open_edf(path)
     try:
@@ -62,3 +70,16 @@ def read_edf(path: Path, *, fs: float | None = None) -> Recording:
         units=tuple(units),
         source=source,
     )
+
+
+def probe_edf_native(path: Path, *, chunk: int = 1 << 20) -> None:
+    """Open and read every kept signal in chunks, keeping nothing (for :mod:`._worker`)."""
+    reader = open_edf(path)
+    try:
+        idx, _fs, _labels, _units = edf_layout(reader, display(path))
+        n = min(int(reader.getNSamples()[i]) for i in idx)  # type: ignore[attr-defined]
+        for i in idx:
+            for start in range(0, n, chunk):
+                reader.readSignal(i, start, min(chunk, n - start))  # type: ignore[attr-defined]
+    finally:
+        reader.close()  # type: ignore[attr-defined]

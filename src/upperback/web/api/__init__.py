@@ -1,22 +1,23 @@
 """The REST API, versioned under /api/v1: one router per resource."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from upperback.web.api import (
     assessment,
     auth,
     clients,
     emg,
+    fhir,
     misc,
     preface,
     program,
     progress,
     reports,
+    security,
     sessions,
 )
-from upperback.web.deps import serialize_sqlite_writes
 
-api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(serialize_sqlite_writes)])
+api_router = APIRouter(prefix="/api/v1")
 for _module in (
     auth,
     clients,
@@ -27,7 +28,9 @@ for _module in (
     progress,
     reports,
     emg,
+    fhir,
     misc,
+    security,
 ):
     api_router.include_router(_module.router)
 

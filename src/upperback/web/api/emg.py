@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, UploadFile, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, File, Form, UploadFile, WebSocket, WebSocketDisconnect, status
 from fastapi.responses import Response
 
 from upperback.errors import InvalidInput, UpperbackError
-from upperback.report.emg_view import REPLAY_HZ, analyze_upload, emg_plot_png, replay
+from upperback.report.emg_view import REPLAY_HZ, emg_plot_png
 from upperback.services.accounts import Account
+from upperback.services.emg import get_emg, list_emg
 from upperback.web.api.schemas import EmgRecordingOut
 from upperback.web.auth import NotAuthenticated
 from upperback.web.deps import (
-    MAX_ID,
     ClientId,
     CurrentActor,
     DbDep,
@@ -23,28 +22,9 @@ from upperback.web.deps import (
     account_from_session,
     account_from_token,
 )
-from upperback.web.queries import get_emg, list_emg, store_emg
+from upperback.web.shared import RecordingId, analyse_and_store, read_limited
 
 router = APIRouter(prefix="/clients/{client_id}/emg", tags=["emg"])
-RecordingId = Annotated[int, Path(ge=1, le=MAX_ID, description="sEMG recording id.")]
-
-
-async def read_limited(upload: UploadFile, limit: int) -> bytes:
-    content = await upload.read(limit + 1)
-    if len(content) > limit:
-        raise InvalidInput(f"file: larger than {limit // (1024 * 1024)} MB")
-    return content
-
-
-def analyse_and_store(
-    db: DbDep, actor: CurrentActor, client_id: int, content: bytes, filename: str,
-    fs: float | None, mains: str,
-) -> int:  # fmt: skip
-    from upperback.services import clients
-
-    clients.get_client(db, actor, client_id)  # refuse before spending time on analysis
-    stored = analyze_upload(content, filename, fs=fs, mains=mains)
-    return store_emg(db, actor, client_id, day=dt.date.today(), filename=filename, analysis=stored)
 
 
 @router.post("", response_model=EmgRecordingOut, status_code=status.HTTP_201_CREATED)
@@ -102,6 +82,31 @@ def envelopes_png(
     return Response(emg_plot_png(stored), media_type="image/png")
 
 
+def _replay_setup(
+    db: Any, account: Account, client_id: int, stored: dict[str, Any], params: Any
+) -> Any:
+    """Live replay messages: ratio normalised to another stored recording used as MVC
+    (``?mvc=<recording id>``), target in class units (``?target=1.0``)."""
+    from upperback.emg.live.replay import replay_messages
+    from upperback.report.emg_view import recording_from_upload
+
+    try:
+        target = float(params.get("target", "1.0"))
+    except ValueError:
+        raise InvalidInput("target: not a number") from None
+    mvc = None
+    mvc_id = params.get("mvc")
+    if mvc_id:
+        if not mvc_id.isdigit() or not 1 <= int(mvc_id) <= 2**31 - 1:
+            raise InvalidInput("mvc: not a recording id")
+        mvc = recording_from_upload(get_emg(db, account.actor(), client_id, int(mvc_id))[1])
+    rec = recording_from_upload(stored)
+    mapping = (stored.get("upload") or {}).get("mapping")
+    if mapping:
+        rec = type(rec)(rec.data, rec.fs, rec.channels, rec.units, rec.source, dict(mapping))
+    return list(replay_messages(rec, target=target, mvc=mvc, hz=REPLAY_HZ))
+
+
 def _ws_account(websocket: WebSocket, db: Any, settings: Any) -> Account:
     token = websocket.query_params.get("token")
     if token:
@@ -130,7 +135,10 @@ async def live(websocket: WebSocket, client_id: int, recording_id: int) -> None:
     await websocket.accept()
     fast = websocket.query_params.get("speed") == "max"
     try:
-        for msg in replay(stored):
+        messages = await asyncio.to_thread(
+            _replay_setup, db, account, client_id, stored, websocket.query_params
+        )
+        for msg in messages:
             await websocket.send_json(msg)
             await asyncio.sleep(0 if fast else 1 / REPLAY_HZ)
         await websocket.send_json({"done": True})

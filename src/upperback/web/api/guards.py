@@ -8,9 +8,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from upperback.errors import InvalidInput
+from upperback.model.common import EARLIEST_DAY, LATEST_DAY
 
-EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2200, 12, 31)
+EARLIEST = EARLIEST_DAY
+LATEST = LATEST_DAY
 
 
 def _walk(value: Any, where: str) -> None:

@@ -14,9 +14,10 @@ router = APIRouter(prefix="/clients/{client_id}", tags=["preface"])
 
 
 def status_of(db: DbDep, actor: CurrentActor, client_id: int) -> ScreeningStatus:
-    _client, screening, clearance = preface.screening_status(db, actor, client_id)
-    blocks = screening is not None and screening.blocks_program and clearance is None
-    return ScreeningStatus(screening=screening, clearance=clearance, blocks_program=blocks)
+    view = preface.screening_view(db, actor, client_id)
+    return ScreeningStatus(
+        screening=view.screening, clearance=view.clearance, blocks_program=view.blocks_program
+    )
 
 
 @router.post("/intake", response_model=ScreeningResult, status_code=status.HTTP_201_CREATED)

@@ -34,17 +34,12 @@ def current(client_id: ClientId, db: DbDep, actor: CurrentActor) -> Program:
 
 def next_out(db: DbDep, actor: CurrentActor, client_id: int) -> NextOut:
     view = program.next_view(db, actor, client_id)
-    version = view.program.version
-    latest = [
-        v.adaptation for v in program.adaptations_by_version(db, actor, client_id, version=version)
-    ]
-    plan_ = view.session
     return NextOut(
-        program_version=version,
-        session=plan_,
-        session_date=view.program.session_date(plan_.week, plan_.index) if plan_ else None,
+        program_version=view.program_version,
+        session=view.session,
+        session_date=view.session_date,
         suspended_reason=view.suspended_reason,
-        latest_adaptations=latest,
+        latest_adaptations=view.latest_adaptations,
     )
 
 

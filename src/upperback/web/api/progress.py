@@ -7,7 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from upperback.errors import InvalidInput
 from upperback.services import progress
+from upperback.web.api.guards import EARLIEST, LATEST
 from upperback.web.api.schemas import ProgressOut
 from upperback.web.deps import ClientId, CurrentActor, DbDep
 
@@ -22,11 +24,7 @@ TodayQ = Annotated[
 def today_or(day: dt.date | None) -> dt.date:
     if day is None:
         return dt.date.today()
-    from upperback.web.api.guards import EARLIEST, LATEST
-
     if not EARLIEST <= day <= LATEST:
-        from upperback.errors import InvalidInput
-
         raise InvalidInput(f"today: {day} is outside {EARLIEST}..{LATEST}")
     return day
 

@@ -13,6 +13,7 @@ from upperback import report
 from upperback.services.sessions import list_logs
 from upperback.web.api.progress import TodayQ, today_or
 from upperback.web.deps import ClientId, CurrentActor, DbDep
+from upperback.web.shared import attachment
 
 router = APIRouter(prefix="/clients/{client_id}", tags=["reports"])
 
@@ -25,10 +26,6 @@ class PlotFormat(StrEnum):
 
 
 _MEDIA = {"png": "image/png", "svg": "image/svg+xml"}
-
-
-def attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
 @router.get("/report.html", response_class=HTMLResponse)

@@ -2,8 +2,7 @@
 
 from fastapi import APIRouter, Depends, Request
 
-from upperback.web.deps import serialize_sqlite_writes
-from upperback.web.pages import auth, clients, emg, method, records
+from upperback.web.pages import auth, clients, emg, method, records, security
 from upperback.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
 
@@ -21,9 +20,9 @@ async def verify_csrf(request: Request) -> None:
 
 pages_router = APIRouter(
     include_in_schema=False,
-    dependencies=[Depends(verify_csrf), Depends(serialize_sqlite_writes)],
+    dependencies=[Depends(verify_csrf)],
 )
-for _module in (auth, clients, method, records, emg):
+for _module in (auth, clients, method, records, emg, security):
     pages_router.include_router(_module.router)
 
 __all__ = ["pages_router"]

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from upperback import report
+from upperback.errors import UpperbackError
+from upperback.knowledge.tests_catalog import battery
+from upperback.report.html import referral_letter_html, report_csp
+from upperback.report.pdf import referral_letter_pdf
+from upperback.report.plots import measure_label
+from upperback.services import photos
 from upperback.services.program import adaptations_by_version
+from upperback.services.referral import referral_data
 from upperback.services.sessions import list_logs
-from upperback.web.api.reports import attachment
 from upperback.web.deps import DbDep, PageActor, PageClient
+from upperback.web.pages.forms import FieldError, FormState, number
+from upperback.web.shared import attachment
 from upperback.web.templating import render
 
 router = APIRouter(prefix="/clients/{client_id}")
@@ -22,11 +31,21 @@ router = APIRouter(prefix="/clients/{client_id}")
 def progress_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
     data = report.collect(db, actor, client.id, today=dt.date.today())
     plots = [
-        (report.PLOT_GROUPS[k].title, base64.b64encode(report.plot(data, k, "png")).decode())
+        (
+            report.PLOT_GROUPS[k].title,
+            base64.b64encode(report.plot(data, k, "png")).decode(),
+            base64.b64encode(report.plot(data, k, "png", narrow=True)).decode(),
+        )
         for k in report.plots_available(data)
     ]
     return render(
-        request, "progress.html", client=client, data=data, plots=plots, active="progress"
+        request,
+        "progress.html",
+        client=client,
+        data=data,
+        plots=plots,
+        active="progress",
+        label=measure_label,
     )
 
 
@@ -43,13 +62,13 @@ def home_program(
     data = report.collect(db, actor, client.id, today=dt.date.today())
     if week is not None and not 1 <= week <= 52:
         week = None
-    return HTMLResponse(report.home_program_html(data, week=week))
+    return _self_contained(report.home_program_html(data, week=week))
 
 
 @router.get("/report.html", response_class=HTMLResponse)
 def report_html(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
     data = report.collect(db, actor, client.id, today=dt.date.today())
-    return HTMLResponse(report.progress_report_html(data))
+    return _self_contained(report.progress_report_html(data))
 
 
 @router.get("/report.pdf")
@@ -69,3 +88,150 @@ def sessions_csv(request: Request, db: DbDep, actor: PageActor, client: PageClie
         media_type="text/csv; charset=utf-8",
         headers=attachment(f"upperback-sessions-client{client.id}.csv"),
     )
+
+
+def _self_contained(html: str) -> HTMLResponse:
+    """A stand-alone report page whose inline styles the CSP allows by hash."""
+    return HTMLResponse(html, headers={"Content-Security-Policy": report_csp(html)})
+
+
+@router.get("/referral.html", response_class=HTMLResponse)
+def referral_html(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
+    data = referral_data(db, actor, client.id)
+    return _self_contained(referral_letter_html(data, today=dt.date.today()))
+
+
+@router.get("/referral.pdf")
+def referral_pdf(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
+    data = referral_data(db, actor, client.id)
+    return Response(
+        referral_letter_pdf(data, today=dt.date.today()),
+        media_type="application/pdf",
+        headers=attachment(f"upperback-referral-client{client.id}.pdf"),
+    )
+
+
+# ---- head posture from a photo ----------------------------------------------------------
+
+
+def _posture_page(
+    request: Request, db: DbDep, actor: PageActor, client: PageClient, **extra: object
+) -> Response:
+    code = int(str(extra.pop("status_code", 200)))
+    extra.setdefault("f", FormState())
+    extra.setdefault("error", None)
+    spec = battery().get("cva")
+    return render(
+        request, "posture.html", status_code=code, client=client, active="assessment",
+        photos=photos.list_photos(db, actor, client.id), norm=spec.norm_for(client.sex),
+        cutoff=next((n for n in spec.norms if n.cutoff is not None), None),
+        today=dt.date.today(), max_mb=photos.MAX_BYTES // (1024 * 1024), **extra,
+    )  # fmt: skip
+
+
+@router.get("/posture", response_class=HTMLResponse)
+def posture_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
+    return _posture_page(request, db, actor, client)
+
+
+@router.post("/posture")
+async def posture_upload(
+    request: Request,
+    db: DbDep,
+    actor: PageActor,
+    client: PageClient,
+    photo: Annotated[UploadFile | None, File()] = None,
+    taken: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    f = FormState(values={"taken": [taken]}, submitted=True)
+    try:
+        try:
+            day = dt.date.fromisoformat(taken) if taken else dt.date.today()
+        except ValueError:
+            raise FieldError("taken", f"Date taken: {taken!r} is not a date (YYYY-MM-DD)") from None
+        data = b""
+        if photo is not None:
+            data = await photo.read(photos.MAX_BYTES + 1)
+        try:
+            view = photos.upload_photo(db, actor, client.id, data, taken=day)
+        except UpperbackError as exc:
+            raise FieldError("photo", exc.message.replace("photo:", "Photo:", 1)) from None
+    except UpperbackError as exc:
+        return _posture_page(
+            request, db, actor, client, f=f, error=f.fail(exc, "photo"), status_code=exc.status_code
+        )
+    return RedirectResponse(f"/clients/{client.id}/posture/{view.id}", status_code=303)
+
+
+def _mark_page(
+    request: Request, db: DbDep, actor: PageActor, client: PageClient, photo_id: int,
+    **extra: object,
+) -> Response:  # fmt: skip
+    code = int(str(extra.pop("status_code", 200)))
+    extra.setdefault("f", FormState())
+    extra.setdefault("error", None)
+    extra.setdefault("outcome", None)
+    spec = battery().get("cva")
+    return render(
+        request, "posture_mark.html", status_code=code, client=client, active="assessment",
+        photo=photos.get_photo(db, actor, client.id, photo_id), norm=spec.norm_for(client.sex),
+        cutoff=next((n for n in spec.norms if n.cutoff is not None), None), **extra,
+    )  # fmt: skip
+
+
+@router.get("/posture/{photo_id}", response_class=HTMLResponse)
+def posture_mark_page(
+    request: Request, db: DbDep, actor: PageActor, client: PageClient, photo_id: int
+) -> Response:
+    return _mark_page(request, db, actor, client, photo_id)
+
+
+@router.get("/posture/{photo_id}/image")
+def posture_image(
+    request: Request, db: DbDep, actor: PageActor, client: PageClient, photo_id: int
+) -> Response:
+    media, data = photos.photo_bytes(db, actor, client.id, photo_id)
+    return Response(data, media_type=media, headers={"Cache-Control": "private, no-store"})
+
+
+@router.post("/posture/{photo_id}")
+async def posture_mark_submit(
+    request: Request, db: DbDep, actor: PageActor, client: PageClient, photo_id: int
+) -> Response:
+    form = await request.form()
+    f = FormState.of(form)
+    try:
+        pts: dict[str, float] = {}
+        for name, label in (
+            ("tragus_x", "Tragus x"),
+            ("tragus_y", "Tragus y"),
+            ("c7_x", "C7 x"),
+            ("c7_y", "C7 y"),
+        ):
+            v = number(form, name, label)
+            if v is None:
+                raise FieldError(name, f"{label}: place the {label.split()[0]} point on the photo")
+            pts[name] = v
+        tester = str(form.get("tester") or "").strip()[:120] or (actor.name or "clinician")
+        _view, outcome = photos.mark_photo(
+            db, actor, client.id, photo_id, tragus_px=(pts["tragus_x"], pts["tragus_y"]),
+            c7_px=(pts["c7_x"], pts["c7_y"]), tester=tester, day=dt.date.today(),
+        )  # fmt: skip
+    except UpperbackError as exc:
+        name = (
+            exc.field
+            if isinstance(exc, FieldError)
+            else ("c7_y" if "c7" in exc.message.lower() else "tragus_y")
+        )
+        f.errors[name] = exc.message
+        return _mark_page(
+            request,
+            db,
+            actor,
+            client,
+            photo_id,
+            f=f,
+            error=exc.message,
+            status_code=exc.status_code,
+        )
+    return _mark_page(request, db, actor, client, photo_id, outcome=outcome)

@@ -10,7 +10,7 @@
   let socket = null;
 
   function draw(target) {
-    const w = canvas.width, h = canvas.height, max = 4.0;
+    const w = canvas.width, h = canvas.height, max = Math.max(2.0, 2 * target);
     ctx.clearRect(0, 0, w, h);
     ctx.strokeStyle = "#b26a00";
     ctx.setLineDash([4, 4]);
@@ -34,6 +34,12 @@
     $("level").textContent = Math.round(msg.level * 100) + " %";
     $("level-bar").style.width = Math.round(msg.level * 100) + "%";
     $("cue").textContent = msg.cue || "";
+    $("basis").textContent = msg.basis === "mvc" ? "normalised to MVC" : "raw (no MVC)";
+    const words = {
+      calibration_not_at_rest: "the first 2 s were not at rest",
+      raw_ratio_not_class_units: "raw ratio: choose an MVC recording to compare with the classes",
+    };
+    $("flags").textContent = (msg.flags || []).map((f) => words[f] || f).join("; ");
     $("state").textContent = "t = " + msg.t_s.toFixed(1) + " s";
     if (msg.ratio !== null) { history.push(msg.ratio); if (history.length > 200) history.shift(); }
     draw(msg.target);
@@ -43,7 +49,13 @@
     if (socket) socket.close();
     history.length = 0;
     const proto = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(proto + location.host + root.dataset.ws);
+    const q = new URLSearchParams();
+    const mvc = $("mvc") ? $("mvc").value : "";
+    if (mvc) q.set("mvc", mvc);
+    const t = $("target-in") ? $("target-in").value.trim() : "";
+    if (t) q.set("target", t);
+    const qs = q.toString();
+    socket = new WebSocket(proto + location.host + root.dataset.ws + (qs ? "?" + qs : ""));
     socket.onmessage = onMessage;
     socket.onopen = () => { $("state").textContent = "connected"; };
     socket.onclose = (e) => { if (e.code >= 4000) $("state").textContent = "refused (" + e.code + ")"; };

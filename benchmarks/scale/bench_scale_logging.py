@@ -1,0 +1,266 @@
+"""Logging at 100 concurrent clients: SQLite with 1 worker, PostgreSQL with 1, 2 and 4.
+
+Each configuration runs `upperback serve --workers N` on 127.0.0.1 over a copy of one
+prepared database (100 clients with programs), then:
+- burst: every client reads its next session and logs it, 4 times, all at once;
+- paced: the same at 20 logs/s over all clients (exponential think times);
+- duplicates: 20 clients each send the same log twice at the same moment (to whichever
+  workers take them): exactly one must be stored, the other refused (409).
+Checks: every accepted log is in the database (0 lost), no (client, plan, week, index)
+stored twice (0 duplicated). The PostgreSQL server is a throw-away cluster from the
+package's binaries (tests/pg_server.py), durable (fsync on), like SQLite's file.
+
+Usage: python benchmarks/scale/bench_scale_logging.py [--clients 100] [--sessions 4]
+       [--rate 20] [--configs sqlite:1,postgresql:1,postgresql:2,postgresql:4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent / "web"), str(HERE.parents[1] / "tests")]
+
+from bench_logging import build_log, free_port, pct, prepare  # noqa: E402
+
+SECRET = "bench-secret-key-0123456789abcdef"
+
+
+async def one_client(
+    http: httpx.AsyncClient,
+    cid: int,
+    n: int,
+    headers: dict[str, str],
+    out: dict[str, list[Any]],
+    think_s: float,
+) -> None:
+    """Read the next session and log it, n times; a dropped connection is an error, not a crash."""
+    import random
+
+    rng = random.Random(cid)
+    for k in range(n):
+        if think_s > 0:
+            await asyncio.sleep(rng.expovariate(1 / think_s))
+        try:
+            r = await http.get(f"/api/v1/clients/{cid}/next", headers=headers)
+            if r.status_code != 200 or r.json()["session"] is None:
+                out["errors"].append(f"next {cid}: {r.status_code}")
+                return
+            body = build_log(r.json(), k)
+            t0 = time.perf_counter()
+            r = await http.post(f"/api/v1/clients/{cid}/sessions", headers=headers, json=body)
+        except httpx.TransportError as exc:
+            out["errors"].append(f"client {cid}: {type(exc).__name__}")
+            return
+        out["latency"].append(time.perf_counter() - t0)
+        if r.status_code == 201:
+            out["accepted"].append((cid, body["week"], body["index"]))
+        else:
+            out["errors"].append(f"log {cid}: {r.status_code} {r.text[:120]}")
+
+
+async def run_load(base: str, ids: list[int], n: int, rate: float) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {"latency": [], "accepted": [], "errors": []}
+    limits = httpx.Limits(max_connections=len(ids), max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+        r = await http.post(
+            "/api/v1/auth/token", data={"username": "bench", "password": "bench-password"}
+        )
+        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        t0 = time.perf_counter()
+        think = len(ids) / rate if rate else 0.0
+        await asyncio.gather(*(one_client(http, cid, n, headers, out, think) for cid in ids))
+        out["wall"] = [time.perf_counter() - t0]
+    return out
+
+
+def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "UPPERBACK_SECRET_KEY": SECRET}
+    cmd = [sys.executable, "-m", "upperback.cli", "serve", "--db", url, "--port", str(port)]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(base + "/login", timeout=2)
+            time.sleep(2.0 if workers > 1 else 0.2)  # let every worker finish starting
+            return proc, base
+        except httpx.HTTPError:
+            if proc.poll() is not None:
+                err = (proc.stderr.read() if proc.stderr else b"").decode()[-300:]
+                raise RuntimeError(err) from None
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+async def duplicates(base: str, ids: list[int]) -> tuple[int, int]:
+    """(clients whose double send stored one log, clients where it did not)."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        r = await http.post(
+            "/api/v1/auth/token", data={"username": "bench", "password": "bench-password"}
+        )
+        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        good = bad = 0
+        for cid in ids:
+            nxt = await http.get(f"/api/v1/clients/{cid}/next", headers=headers)
+            if nxt.status_code != 200 or nxt.json()["session"] is None:
+                bad += 1
+                continue
+            body = build_log(nxt.json(), 99)
+            codes = sorted(
+                r.status_code
+                for r in await asyncio.gather(
+                    *(
+                        http.post(f"/api/v1/clients/{cid}/sessions", headers=headers, json=body)
+                        for _ in range(2)
+                    )
+                )
+            )
+            good += codes == [201, 409]
+            bad += codes != [201, 409]
+        return good, bad
+
+
+def stored(url: str) -> tuple[set[tuple[int, int, int]], int]:
+    """Stored (client, week, index) of the benchmark's plan, and how many are duplicated."""
+    from sqlalchemy import create_engine, text
+
+    from upperback.services.database import database_url
+
+    engine = create_engine(database_url(url).replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        rows = list(
+            conn.execute(text('SELECT client_id, plan_start, week, "index" FROM session_log'))
+        )
+    engine.dispose()
+    keys = [(r[0], r[2], r[3]) for r in rows]
+    full = [(r[0], r[1], r[2], r[3]) for r in rows]
+    return set(keys), len(full) - len(set(full))
+
+
+def run_config(
+    kind: str, workers: int, url: str, ids: list[int], n: int, rate: float
+) -> dict[str, Any]:
+    proc, base = start_server(url, workers)
+    result: dict[str, Any] = {"config": f"{kind} x{workers}"}
+    try:
+        # warm-up, not measured: the first log in each worker imports and compiles a lot
+        asyncio.run(run_load(base, ids[-2 * workers :], 1, 0.0))
+        for label, r in (("burst", 0.0), ("paced", rate)):
+            out = asyncio.run(run_load(base, ids, n, r))
+            lat = [x * 1000 for x in out["latency"]]
+            result[label] = {
+                "n": len(lat),
+                "p50": statistics.median(lat) if lat else float("nan"),
+                "p99": pct(lat, 0.99) if lat else float("nan"),
+                "rate": len(lat) / out["wall"][0],
+                "errors": len(out["errors"]),
+                "accepted": set(out["accepted"]),
+            }
+            if out["errors"]:
+                result[label]["first_error"] = out["errors"][0]
+        result["dup_ok"], result["dup_bad"] = asyncio.run(duplicates(base, ids[:20]))
+    finally:
+        stop(proc)
+    keys, duplicated = stored(url)
+    accepted = result["burst"]["accepted"] | result["paced"]["accepted"]
+    result["lost"] = len(accepted - keys)
+    result["duplicated"] = duplicated
+    return result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=100)
+    ap.add_argument("--sessions", type=int, default=4)
+    ap.add_argument("--rate", type=float, default=20.0)
+    ap.add_argument("--configs", default="sqlite:1,postgresql:1,postgresql:2,postgresql:4")
+    args = ap.parse_args()
+    configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
+    import pg_server
+
+    tmp = Path(tempfile.mkdtemp(prefix="upperback-scale-"))
+    pg = None
+    results = []
+    try:
+        today = dt.date.today()
+        template = tmp / "template.sqlite3"
+        t = time.perf_counter()
+        ids = prepare(template, args.clients, today)
+        print(
+            f"prepared {len(ids)} clients (SQLite) in {time.perf_counter() - t:.0f} s", flush=True
+        )
+        if any(k == "postgresql" for k, _ in configs):
+            pg = pg_server.start(durable=True, max_connections=300)
+            name = pg.create_database("tmpl")
+            t = time.perf_counter()
+            pg_ids = prepare(pg.url(name), args.clients, today)  # type: ignore[arg-type]
+            assert pg_ids == ids
+            print(
+                f"prepared {len(ids)} clients (PostgreSQL) in {time.perf_counter() - t:.0f} s",
+                flush=True,
+            )
+        for i, (kind, workers) in enumerate(configs):
+            if kind == "sqlite":
+                path = tmp / f"run{i}.sqlite3"
+                shutil.copy(template, path)
+                url = str(path)
+            else:
+                assert pg is not None
+                url = pg.url(pg.create_database("run", template=name))
+            res = run_config(kind, workers, url, ids, args.sessions, args.rate)
+            results.append(res)
+            b, p = res["burst"], res["paced"]
+            print(f"{res['config']:<14} burst {b['rate']:6.1f} logs/s p50 {b['p50']:6.1f} ms p99 {b['p99']:7.1f} ms | "
+                  f"paced {p['rate']:5.1f} logs/s p50 {p['p50']:6.1f} p99 {p['p99']:7.1f} ms | errors {b['errors'] + p['errors']} "
+                  f"lost {res['lost']} duplicated {res['duplicated']} | same log twice: {res['dup_ok']} one stored, {res['dup_bad']} not",
+                  flush=True)  # fmt: skip
+            for label in ("burst", "paced"):
+                if "first_error" in res[label]:
+                    print(f"  {label} error: {res[label]['first_error']}")
+    finally:
+        if pg is not None:
+            pg.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+    )
+    pg1 = next((r for r in results if r["config"] == "postgresql x1"), None)
+    pg2 = next((r for r in results if r["config"] == "postgresql x2"), None)
+    if pg1 and pg2:
+        print(
+            f"PostgreSQL 2 workers / 1 worker (burst logs/s): {pg2['burst']['rate'] / pg1['burst']['rate']:.2f}x (target >= 1.5)"
+        )
+    ok = all(r["lost"] == 0 and r["duplicated"] == 0 and r["dup_bad"] == 0 for r in results)
+    print(f"0 lost, 0 duplicated, one copy of each double send: {'met' if ok else 'NOT met'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

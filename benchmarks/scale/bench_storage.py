@@ -1,0 +1,153 @@
+"""Database growth per logged session over a simulated year, before and after 0006.
+
+Each simulated client is screened, assessed and planned, then logs three sessions a week
+for a year (about 12 % missed, as in the demo), is reassessed every four weeks (re-plans)
+and gets a new 12-week plan when one ends. Growth per logged session = (file size after
+the year - file size after set-up) / logged sessions, both after VACUUM. "Before" is the
+same database with every program version stored whole as JSON text, as before migration
+0006 (produced by the 0006 downgrade path: store.compaction.inflate/unpack).
+
+Usage: python benchmarks/scale/bench_storage.py [--clients 100] [--weeks 52]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_KB = 10.0
+
+
+def vacuumed_size(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        conn.execute("VACUUM")
+        return int(conn.execute("PRAGMA page_count").fetchone()[0]) * int(
+            conn.execute("PRAGMA page_size").fetchone()[0]
+        )
+
+
+def simulate(path: Path, n_clients: int, weeks: int) -> tuple[int, int, int]:
+    """(size after set-up, logged sessions, program versions)."""
+    from upperback.model.client import ClientIn
+    from upperback.model.common import Sex
+    from upperback.model.session import SessionLogIn
+    from upperback.services import assessment, clients, preface, program, sessions
+    from upperback.services.database import Database
+    from upperback.services.demo import demo_assessment, demo_intake, perform
+
+    start = dt.date(2025, 1, 6)
+    db = Database.open(path)
+    actor = clients.ensure_clinician(db, "Bench Clinician")
+    ids = []
+    for i in range(n_clients):
+        c = clients.add_client(
+            db,
+            actor,
+            ClientIn(name=f"Client {i}", sex=Sex.female, birth_year=1970 + i % 40),
+            today=start,
+        )
+        preface.record_intake(db, actor, c.id, demo_intake(start - dt.timedelta(days=3)))
+        assessment.record_assessment(
+            db, actor, c.id, demo_assessment(start - dt.timedelta(days=3), 0.0)
+        )
+        program.plan_program(db, actor, c.id, start_date=start, seed=i)
+        ids.append(c.id)
+    db.close()
+    base = vacuumed_size(path)
+    shutil.copy(path, path.with_name("setup.sqlite3"))
+    db = Database.open(path)
+    logged = 0
+    for i, cid in enumerate(ids):
+        rng = random.Random(i)
+        plan_start = start
+        for week in range(1, weeks + 1):
+            prog = program.current_program(db, actor, cid)
+            for _ in range(3):
+                plan = program.next_view(db, actor, cid).session
+                if plan is None:
+                    break
+                day = prog.session_date(plan.week, plan.index)
+                if rng.random() < 0.12:
+                    log = SessionLogIn(date=day, week=plan.week, index=plan.index, completed=False)
+                else:
+                    log = perform(plan, day, plan.week, rng)
+                sessions.log_session(db, actor, cid, log)
+                logged += 1
+            weeks_in = (week - 1) % 12 + 1
+            end_of_week = plan_start + dt.timedelta(days=7 * weeks_in - 1)
+            if weeks_in in (4, 8):
+                assessment.record_assessment(
+                    db, actor, cid, demo_assessment(end_of_week, min(1.0, week / weeks))
+                )
+            if weeks_in == 12 and week < weeks:  # a new 12-week plan
+                assessment.record_assessment(
+                    db, actor, cid, demo_assessment(end_of_week, min(1.0, week / weeks))
+                )
+                plan_start = end_of_week + dt.timedelta(days=1)
+                program.plan_program(db, actor, cid, start_date=plan_start, seed=i + week)
+    with db.engine.connect() as conn:
+        versions = int(conn.exec_driver_sql("SELECT count(*) FROM program").scalar() or 0)
+    db.close()
+    return base, logged, versions
+
+
+def inflate(path: Path) -> None:
+    """Every program version whole, as JSON text (the layout before 0006)."""
+    from sqlalchemy import create_engine
+
+    from upperback.store import compaction
+
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        compaction.inflate_programs(conn)
+        compaction.unpack_documents(conn)
+        conn.exec_driver_sql("UPDATE program SET patch = NULL")
+    engine.dispose()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=100)
+    ap.add_argument("--weeks", type=int, default=52)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="upperback-storage-"))
+    try:
+        path = tmp / "year.sqlite3"
+        t = time.perf_counter()
+        base, logged, n_versions = simulate(path, args.clients, args.weeks)
+        elapsed = time.perf_counter() - t
+        after = vacuumed_size(path)
+        old = tmp / "before.sqlite3"
+        shutil.copy(path, old)
+        inflate(old)
+        before = vacuumed_size(old)
+        inflate(tmp / "setup.sqlite3")
+        base_before = vacuumed_size(tmp / "setup.sqlite3")
+        per_after = (after - base) / logged / 1024
+        per_before = (before - base_before) / logged / 1024
+        print(f"simulated {args.clients} clients x {args.weeks} weeks: {logged} logged sessions, "
+              f"{n_versions} program versions, in {elapsed:.0f} s ({1000 * elapsed / logged:.0f} ms/log in-process)")  # fmt: skip
+        print(
+            f"database after set-up: {base_before / 1e6:.2f} MB before, {base / 1e6:.2f} MB after"
+        )
+        print(
+            f"before (whole versions): {before / 1e6:.1f} MB, {per_before:.1f} KB per logged session"
+        )
+        print(
+            f"after  (patches+packed): {after / 1e6:.1f} MB, {per_after:.1f} KB per logged session"
+        )
+        print(f"ratio {per_before / per_after:.1f}x; target <= {TARGET_KB:g} KB: "
+              f"{'met' if per_after <= TARGET_KB else 'NOT met'}")  # fmt: skip
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,293 @@
+"""Filter design and the per-channel filter plan (band-pass, mains notches, ECG high-pass).
+
+All filters are Butterworth / IIR notch designs in second-order sections (SOS), applied
+causally with carried state so that a recording filtered in one piece, in chunks or block by
+block in a live stream gives the same samples (STYLE.md section 3: SOS by default; record
+what was applied).
+
+Defaults follow De Luca et al. 2010 (J Biomech 43:1573): high-pass corner 20 Hz, low-pass
+about 450 Hz; SENIAM/ISEK allow 10-20 Hz and about 500 Hz (DOMAIN.md section 5). The upper
+corner is bounded by Nyquist (at most 0.45 fs).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import signal
+
+from upperback.emg._checks import FloatArray, check_fs, check_signal
+from upperback.emg.offline.spectrum import emg_psd
+from upperback.errors import InvalidInput
+
+DEFAULT_LOW_HZ = 20.0
+DEFAULT_HIGH_HZ = 450.0
+#: High-pass corner on channels with ECG contamination (Drake & Callaghan 2006,
+#: J Electromyogr Kinesiol 16:175: a 30 Hz high-pass removes most of the ECG).
+ECG_LOW_HZ = 30.0
+#: Notch bandwidth in Hz; narrow so that little EMG power goes with the line.
+NOTCH_BANDWIDTH_HZ = 2.0
+
+
+def band_edges(
+    *, fs: float, low_hz: float = DEFAULT_LOW_HZ, high_hz: float = DEFAULT_HIGH_HZ
+) -> tuple[float, float]:
+    """Return (low, high) in Hz with ``high`` bounded by 0.45 fs (below Nyquist)."""
+    fs = check_fs(fs)
+    high = min(float(high_hz), 0.45 * fs)
+    if not 0 < low_hz < high:
+        raise InvalidInput(
+            f"band-pass needs 0 < low_hz < high_hz <= 0.45*fs; got low_hz={low_hz}, "
+            f"high_hz={high_hz}, fs={fs}"
+        )
+    return float(low_hz), high
+
+
+def design_bandpass(
+    *, fs: float, low_hz: float = DEFAULT_LOW_HZ, high_hz: float = DEFAULT_HIGH_HZ, order: int = 4
+) -> FloatArray:
+    """Design a Butterworth band-pass in SOS form.
+
+    Parameters
+    ----------
+    fs : float
+        Sampling rate in Hz.
+    low_hz, high_hz : float
+        Corners in Hz (-3 dB); ``high_hz`` is bounded by 0.45 fs.
+    order : int
+        Order of each of the high- and low-pass halves (4 gives 24 dB/octave each side).
+
+    Returns
+    -------
+    ndarray, shape (order, 6)
+    """
+    lo, hi = band_edges(fs=fs, low_hz=low_hz, high_hz=high_hz)
+    sos = signal.butter(order, [lo, hi], btype="bandpass", fs=fs, output="sos")
+    return np.asarray(sos, dtype=np.float64)
+
+
+def design_notches(
+    freqs_hz: list[float], *, fs: float, bandwidth_hz: float = NOTCH_BANDWIDTH_HZ
+) -> FloatArray:
+    """Design one IIR notch (``scipy.signal.iirnotch``) per frequency, stacked as SOS."""
+    fs = check_fs(fs)
+    rows = []
+    for f0 in freqs_hz:
+        if not 0 < f0 < fs / 2:
+            raise InvalidInput(f"notch frequency {f0} Hz must be between 0 and fs/2 = {fs / 2}")
+        b, a = signal.iirnotch(f0, f0 / bandwidth_hz, fs=fs)
+        rows.append(np.concatenate([b, a]))
+    return np.asarray(rows, dtype=np.float64).reshape(-1, 6)
+
+
+def bandpass(
+    emg: FloatArray,
+    *,
+    fs: float,
+    low_hz: float = DEFAULT_LOW_HZ,
+    high_hz: float = DEFAULT_HIGH_HZ,
+    order: int = 4,
+    zero_phase: bool = False,
+) -> FloatArray:
+    """Band-pass ``emg`` (channels, samples) with a Butterworth filter.
+
+    Causal by default (``sosfilt`` started from the steady state of the first sample, so a
+    DC offset gives no start-up transient); ``zero_phase=True`` uses ``sosfiltfilt``.
+    """
+    x = check_signal(emg)
+    sos = design_bandpass(fs=fs, low_hz=low_hz, high_hz=high_hz, order=order)
+    if zero_phase:
+        return np.asarray(signal.sosfiltfilt(sos, x, axis=-1), dtype=np.float64)
+    y, _ = apply_sos(sos, x, None)
+    return y
+
+
+def initial_state(sos: FloatArray, first: FloatArray) -> FloatArray:
+    """Filter state (sections, channels, 2) as if each channel had been at ``first`` forever."""
+    zi = signal.sosfilt_zi(sos)
+    return np.asarray(zi[:, np.newaxis, :] * first[np.newaxis, :, np.newaxis], dtype=np.float64)
+
+
+def apply_sos(
+    sos: FloatArray, x: FloatArray, zi: FloatArray | None
+) -> tuple[FloatArray, FloatArray]:
+    """Run ``sosfilt`` over the last axis; start from the first sample's steady state."""
+    if zi is None:
+        zi = initial_state(sos, x[:, 0])
+    y, zf = signal.sosfilt(sos, x, axis=-1, zi=zi)
+    return np.asarray(y, dtype=np.float64), np.asarray(zf, dtype=np.float64)
+
+
+def envelope_delay_s(sos: FloatArray, *, fs: float) -> float:
+    """Delay (s) of the sEMG envelope behind the signal through the causal cascade ``sos``.
+
+    The group delay of the cascade (sum over sections) is frequency dependent; the envelope
+    of a broadband burst moves by the group delay where the burst's power passes. This is
+    the median of the group delay over frequency, weighted by the filtered power of a
+    typical sEMG spectrum (Shwedyk et al. 1977 model, :func:`upperback.emg.offline.spectrum.emg_psd`).
+    The median, not the mean: next to a notch the group delay is very large over a few Hz
+    that carry little power, which would dominate a mean. About 2-3 ms for the default
+    20-450 Hz band-pass with mains notches.
+    """
+    f = np.linspace(1.0, 0.5 * fs - 1.0, 4096)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gd = np.zeros_like(f)
+        for sec in np.asarray(sos, dtype=np.float64):
+            gd += signal.group_delay((sec[:3], sec[3:]), w=f, fs=fs)[1]
+        _, h = signal.sosfreqz(sos, worN=f, fs=fs)
+    w = np.abs(h) ** 2 * emg_psd(f)
+    ok = np.isfinite(gd) & np.isfinite(w)
+    if not ok.any() or w[ok].sum() <= 0:
+        return 0.0
+    order = np.argsort(gd[ok])
+    cw = np.cumsum(w[ok][order])
+    k = int(np.searchsorted(cw, 0.5 * cw[-1]))
+    return float(max(0.0, gd[ok][order][min(k, order.size - 1)] / fs))
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    """Channels that share one SOS cascade."""
+
+    channels: tuple[int, ...]
+    sos: FloatArray
+    low_hz: float
+    high_hz: float
+    notches_hz: tuple[float, ...]
+    #: :func:`envelope_delay_s` of ``sos``.
+    delay_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class FilterPlan:
+    """Which filters apply to which channel, decided once per recording."""
+
+    fs: float
+    groups: tuple[FilterGroup, ...]
+    n_channels: int
+    description: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        fs: float,
+        n_channels: int,
+        notches_hz: list[float] | tuple[float, ...] = (),
+        ecg_channels: list[int] | tuple[int, ...] = (),
+        low_hz: float = DEFAULT_LOW_HZ,
+        high_hz: float = DEFAULT_HIGH_HZ,
+        order: int = 4,
+    ) -> FilterPlan:
+        """Group channels by their filter and design each cascade once."""
+        fs = check_fs(fs)
+        lo, hi = band_edges(fs=fs, low_hz=low_hz, high_hz=high_hz)
+        notch_list = sorted(f for f in notches_hz if f < hi + NOTCH_BANDWIDTH_HZ)
+        notch_sos = design_notches(notch_list, fs=fs) if notch_list else np.zeros((0, 6))
+        ecg = sorted(set(ecg_channels))
+        normal = [c for c in range(n_channels) if c not in ecg]
+        groups = []
+        desc = [
+            f"causal Butterworth band-pass order {order} per side, {lo:g}-{hi:g} Hz "
+            f"(SOS, state carried across chunks)"
+        ]
+        if notch_list:
+            desc.append(
+                "IIR notches (bandwidth 2 Hz) at " + ", ".join(f"{f:g}" for f in notch_list) + " Hz"
+            )
+        for chans, low in ((normal, lo), (ecg, max(ECG_LOW_HZ, lo))):
+            if not chans:
+                continue
+            sos = np.vstack(
+                [design_bandpass(fs=fs, low_hz=low, high_hz=hi, order=order), notch_sos]
+            )
+            groups.append(
+                FilterGroup(
+                    tuple(chans), sos, low, hi, tuple(notch_list), envelope_delay_s(sos, fs=fs)
+                )
+            )
+        if ecg:
+            desc.append(
+                f"ECG reduction: high-pass raised to {max(ECG_LOW_HZ, lo):g} Hz on {len(ecg)} channel(s)"
+            )
+        return cls(fs=fs, groups=tuple(groups), n_channels=n_channels, description=desc)
+
+    def channel_delays_s(self) -> FloatArray:
+        """Envelope delay of each channel's cascade, seconds (channels,)."""
+        out = np.zeros(self.n_channels)
+        for g in self.groups:
+            out[list(g.channels)] = g.delay_s
+        return out
+
+
+class CausalFilter:
+    """Apply a :class:`FilterPlan` block by block with carried state.
+
+    Feeding a recording in any split gives the same output as one call on the whole of it
+    (to floating-point rounding of ``sosfilt``, which is deterministic for equal inputs).
+    """
+
+    def __init__(self, plan: FilterPlan) -> None:
+        self.plan = plan
+        self._zi: list[FloatArray | None] = [None] * len(plan.groups)
+        self._primed = False
+        self._single = len(plan.groups) == 1 and plan.groups[0].channels == tuple(
+            range(plan.n_channels)
+        )
+
+    def prime(self, head: FloatArray) -> None:
+        """Set the initial state from the recording's first second (``head``, > 1 s).
+
+        Mains interference is periodic with a period that divides one second (50 and 60 Hz),
+        so the filter is run over the first second, with its linear trend adjusted so that
+        it ends where it starts; the final state is then a near steady state for sample 0.
+        Without this a 2 Hz notch rings for about half a second at the start. Shorter heads
+        use the odd extension ``2 x[0] - x[L:0:-1]`` (as ``filtfilt`` pads).
+        """
+        if self._primed:
+            return
+        self._primed = True
+        if head.shape[1] < 2:
+            return
+        n1 = round(self.plan.fs)
+        if head.shape[1] > n1 and abs(n1 - self.plan.fs) < 1e-9:
+            ramp = np.arange(n1) / n1
+            ext = head[:, :n1] - ramp[None, :] * (head[:, n1 : n1 + 1] - head[:, :1])
+        else:
+            ext = 2.0 * head[:, :1] - head[:, :0:-1]
+        for k, g in enumerate(self.plan.groups):
+            idx = list(g.channels)
+            e = ext if self._single else ext[idx]
+            _, zi = apply_sos(g.sos, e, None)
+            _, self._zi[k] = apply_sos(g.sos, e, zi)  # twice: let the notches settle
+
+    def filter_groups(self, x: FloatArray) -> list[tuple[list[int], FloatArray]]:
+        """Filter one block; returns (channel indices, filtered rows) for each group.
+
+        For callers that reduce each group's output at once (the offline front end): no
+        full-size output array is assembled.
+        """
+        if not self._primed:
+            self.prime(x[:, : round(self.plan.fs) + 1])
+        out = []
+        for k, g in enumerate(self.plan.groups):
+            idx = list(g.channels)
+            y, self._zi[k] = apply_sos(g.sos, x if self._single else x[idx], self._zi[k])
+            out.append((idx, y))
+        return out
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        """Filter one block (channels, samples); returns a new array.
+
+        Unless :meth:`prime` was called, the first block primes the state with itself.
+        """
+        parts = self.filter_groups(x)
+        if self._single:
+            return parts[0][1]
+        out = np.empty_like(x)
+        for idx, y in parts:
+            out[idx] = y
+        return out

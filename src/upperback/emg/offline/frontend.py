@@ -1,0 +1,228 @@
+"""The one pass over the samples: causal filtering, block envelopes and epoch spectra.
+
+Everything that needs full-rate samples happens here, chunk by chunk with carried filter
+state, so that the in-memory and chunked paths compute identical features; everything
+downstream (activations, ratios, fatigue, quality) works on these small feature arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, cast
+
+import numpy as np
+from scipy import fft as sfft
+
+from upperback.emg._checks import FloatArray
+from upperback.emg.offline.envelope import block_mean_abs, block_mean_square, block_size
+from upperback.emg.offline.filters import CausalFilter, FilterPlan
+from upperback.errors import InvalidInput
+
+#: Fatigue epoch length (DOMAIN.md section 5: MDF/MNF per 0.5-1 s epoch).
+EPOCH_S = 0.5
+
+
+def epoch_length(*, fs: float) -> int:
+    """Samples per spectral epoch: about 0.5 s, a whole number of envelope blocks."""
+    b = block_size(fs=fs)
+    return b * max(1, round(EPOCH_S * fs / b))
+
+
+@dataclass
+class Features:
+    """Per-channel features of a whole recording (small arrays)."""
+
+    fs: float
+    block: int
+    epoch: int
+    n_samples: int
+    ms: FloatArray  # (ch, blocks) block mean square of the filtered signal
+    mabs: FloatArray  # (ch, blocks) block mean |filtered| (empty unless keep_linear)
+    ep_mdf: FloatArray  # (ch, epochs) median frequency, Hz
+    ep_mnf: FloatArray  # (ch, epochs) mean frequency, Hz
+    raw_min: FloatArray
+    raw_max: FloatArray
+    n_at_min: FloatArray
+    n_at_max: FloatArray
+
+    @property
+    def fs_env(self) -> float:
+        """Envelope rate in Hz."""
+        return self.fs / self.block
+
+
+def epoch_spectra(
+    y: FloatArray, *, fs: float, epoch: int, low_hz: float, high_hz: float
+) -> tuple[FloatArray, FloatArray]:
+    """Median and mean frequency (Hz) of consecutive epochs of ``y`` (Welch spectra).
+
+    Both are computed over the pass band only (``low_hz``-``high_hz``), as in the usual
+    definitions (median: the frequency splitting the power spectrum into two equal halves;
+    mean: the power-weighted mean frequency).
+    """
+    nch = y.shape[0]
+    nep = y.shape[1] // epoch
+    if nep == 0:
+        return np.zeros((nch, 0)), np.zeros((nch, 0))
+    v = y[:, : nep * epoch].reshape(nch, nep, epoch)
+    # Welch (1967) inside each epoch: three Hann segments of half the epoch at 50 % overlap,
+    # periodograms averaged (variance about half that of one periodogram). float32
+    # transforms: MDF/MNF are needed to a fraction of a Hz, far above float32 rounding, and
+    # each epoch is transformed alone, so chunking does not matter.
+    seg = epoch // 2
+    hop = seg // 2
+    win = _hann(seg)
+    freqs = sfft.rfftfreq(seg, 1.0 / fs)
+    i0 = int(np.searchsorted(freqs, low_hz, side="left"))
+    i1 = int(np.searchsorted(freqs, high_hz, side="right"))
+    fb = freqs[i0:i1]
+    p = np.zeros((nch, nep, i1 - i0))
+    for start in (0, hop, 2 * hop):
+        part = np.multiply(v[..., start : start + seg], win, dtype=np.float32)
+        sb = sfft.rfft(part, axis=-1, overwrite_x=True)[..., i0:i1]
+        p += np.square(sb.real, dtype=np.float64)
+        p += np.square(sb.imag, dtype=np.float64)
+    total = p.sum(axis=-1)
+    safe = np.where(total > 0, total, 1.0)
+    mnf = (p @ fb) / safe
+    # Median: the bin where the cumulative power crosses one half, found in two levels
+    # (sums of groups of bins, then within the crossing group) instead of a full cumsum.
+    half = 0.5 * total
+    nb = p.shape[-1]
+    gsz = 16
+    ng = -(-nb // gsz)
+    pg = np.zeros((*p.shape[:-1], ng * gsz))
+    pg[..., :nb] = p
+    gs = np.cumsum(pg.reshape(*p.shape[:-1], ng, gsz).sum(axis=-1), axis=-1)
+    gi = np.minimum(np.argmax(gs >= half[..., None], axis=-1), ng - 1)
+    before = np.where(
+        gi > 0, np.take_along_axis(gs, np.maximum(gi - 1, 0)[..., None], -1)[..., 0], 0.0
+    )
+    inner = np.take_along_axis(pg, (gi * gsz)[..., None] + np.arange(gsz), axis=-1)
+    cin = before[..., None] + np.cumsum(inner, axis=-1)
+    ki = np.minimum(np.argmax(cin >= half[..., None], axis=-1), gsz - 1)
+    k = np.minimum(gi * gsz + ki, nb - 1)
+    c_hi = np.take_along_axis(cin, ki[..., None], axis=-1)[..., 0]
+    p_k = np.take_along_axis(p, k[..., None], axis=-1)[..., 0]
+    c_lo = c_hi - p_k
+    # Linear interpolation inside the bin where the cumulative power crosses one half.
+    frac = np.where(p_k > 0, (half - c_lo) / np.where(p_k > 0, p_k, 1.0), 0.0)
+    df = freqs[1] - freqs[0]
+    mdf = fb[k] - df / 2 + frac * df
+    mdf = np.where(total > 0, mdf, np.nan)
+    mnf = np.where(total > 0, mnf, np.nan)
+    return np.asarray(mdf, dtype=np.float64), np.asarray(mnf, dtype=np.float64)
+
+
+@lru_cache(maxsize=8)
+def _hann(n: int) -> np.ndarray[Any, np.dtype[np.float32]]:
+    return np.hanning(n).astype(np.float32)
+
+
+class FrontEnd:
+    """Accumulate :class:`Features` from consecutive chunks of a recording."""
+
+    def __init__(
+        self, plan: FilterPlan, *, keep_linear: bool = False, n_samples: int | None = None
+    ) -> None:
+        self.plan = plan
+        # With the total length known, block mean squares go straight into one array
+        # (no list of chunks to concatenate: half the peak memory on long records).
+        self._ms_all: np.ndarray[Any, np.dtype[np.float32]] | None = None
+        self._ms_pos = 0
+        self.keep_linear = keep_linear
+        self.fs = plan.fs
+        self.block = block_size(fs=plan.fs)
+        self.epoch = epoch_length(fs=plan.fs)
+        self._filter = CausalFilter(plan)
+        self._parts: dict[str, list[FloatArray]] = {"ms": [], "mabs": [], "mdf": [], "mnf": []}
+        self._n = 0
+        self._done = False
+        n = plan.n_channels
+        self._min = np.full(n, np.inf)
+        self._max = np.full(n, -np.inf)
+        self._nmin = np.zeros(n)
+        self._nmax = np.zeros(n)
+        g = plan.groups
+        if n_samples is not None:
+            # float32: 7 significant digits are plenty for an envelope and halve memory.
+            self._ms_all = np.empty((n, n_samples // self.block), dtype=np.float32)
+        self._low = min(gr.low_hz for gr in g)
+        self._high = max(gr.high_hz for gr in g)
+
+    def feed(self, x: FloatArray, *, last: bool = False) -> None:
+        """Process one chunk (channels, samples); all but the last must be whole epochs."""
+        if self._done:
+            raise InvalidInput("front end already finished")
+        if not last and x.shape[1] % self.epoch:
+            raise InvalidInput(f"chunk of {x.shape[1]} samples is not a multiple of {self.epoch}")
+        self._track_extremes(x)
+        nch = self.plan.n_channels
+        ms = np.empty((nch, x.shape[1] // self.block))
+        mdf = np.empty((nch, x.shape[1] // self.epoch))
+        mnf = np.empty_like(mdf)
+        mabs = np.empty_like(ms) if self.keep_linear else None
+        # Each filter group's output is reduced at once (no full-size filtered array).
+        for idx, y in self._filter.filter_groups(x):
+            ms[idx] = block_mean_square(y, self.block)
+            if mabs is not None:
+                # Rectified block means for the linear envelope; off by default (memory).
+                mabs[idx] = block_mean_abs(y, self.block)
+            mdf[idx], mnf[idx] = epoch_spectra(
+                y, fs=self.fs, epoch=self.epoch, low_hz=self._low, high_hz=self._high
+            )
+        if self._ms_all is not None:
+            self._ms_all[:, self._ms_pos : self._ms_pos + ms.shape[1]] = ms
+            self._ms_pos += ms.shape[1]
+        else:
+            self._parts["ms"].append(ms)
+        if mabs is not None:
+            self._parts["mabs"].append(mabs)
+        self._parts["mdf"].append(mdf)
+        self._parts["mnf"].append(mnf)
+        self._n += x.shape[1]
+        if last:
+            self._done = True
+
+    def _track_extremes(self, x: FloatArray) -> None:
+        """Running minimum/maximum per channel and how many samples sit exactly on them.
+
+        Samples are counted only on channels whose chunk reaches the running extreme (the
+        count of a chunk that stays inside the range cannot matter), which skips most of
+        the counting passes on long records.
+        """
+        lo = x.min(axis=1)
+        hi = x.max(axis=1)
+        for i in np.flatnonzero(lo <= self._min):
+            n_lo = np.count_nonzero(x[i] == lo[i])
+            self._nmin[i] = n_lo if lo[i] < self._min[i] else self._nmin[i] + n_lo
+        for i in np.flatnonzero(hi >= self._max):
+            n_hi = np.count_nonzero(x[i] == hi[i])
+            self._nmax[i] = n_hi if hi[i] > self._max[i] else self._nmax[i] + n_hi
+        self._min = np.minimum(self._min, lo)
+        self._max = np.maximum(self._max, hi)
+
+    def finish(self) -> Features:
+        """Concatenate the accumulated features."""
+        nch = self.plan.n_channels
+        cat = {
+            k: np.concatenate(v, axis=1) if v else np.zeros((nch, 0))
+            for k, v in self._parts.items()
+        }
+        if self._ms_all is not None:
+            cat["ms"] = cast(FloatArray, self._ms_all[:, : self._ms_pos])
+        return Features(
+            fs=self.fs,
+            block=self.block,
+            epoch=self.epoch,
+            n_samples=self._n,
+            ms=cat["ms"],
+            mabs=cat["mabs"],
+            ep_mdf=cat["mdf"],
+            ep_mnf=cat["mnf"],
+            raw_min=self._min,
+            raw_max=self._max,
+            n_at_min=self._nmin,
+            n_at_max=self._nmax,
+        )

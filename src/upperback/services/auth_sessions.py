@@ -1,0 +1,186 @@
+"""Server-side page sessions and revocable API tokens.
+
+The browser cookie and the bearer token carry only a random secret; the database keeps its
+SHA-256 and the account. Logout deletes the row, so a copied cookie stops working at once;
+tokens can be listed and revoked. Nothing is kept in process memory (several workers agree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from upperback.errors import NotFound
+from upperback.services.access import audit
+from upperback.services.accounts import Account, account_row_active
+from upperback.services.database import Database
+from upperback.services.login_limit import utcnow
+from upperback.store.tables import AccountRow, ApiTokenRow, LoginSessionRow
+
+TOKEN_PREFIX = "ubt_"
+MAX_TOKENS_PER_ACCOUNT = 20
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A token as its owner sees it (never the secret)."""
+
+    id: int
+    label: str
+    created: dt.datetime
+    expires: dt.datetime
+    address: str | None
+
+
+def start_session(db: Database, account: Account, address: str | None, max_age_s: int) -> str:
+    """A new session for the account; returns the secret the cookie carries."""
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    with db.uow(write=True) as uow:
+        s = uow.session
+        s.execute(delete(LoginSessionRow).where(LoginSessionRow.expires < now))
+        s.add(
+            LoginSessionRow(
+                id=digest(secret),
+                account_id=account.id,
+                created=now,
+                expires=now + dt.timedelta(seconds=max_age_s),
+                address=(address or "")[:64] or None,
+            )
+        )
+        audit(s, account.actor(), "login", account.client_id)
+        uow.commit()
+    return secret
+
+
+def _active(s: object, row: AccountRow | None) -> bool:
+    return row is not None and account_row_active(s, row)  # type: ignore[arg-type]
+
+
+def session_account(db: Database, secret: str) -> Account | None:
+    """The account of a live session; None once logged out, expired or disabled."""
+    with db.uow() as uow:
+        s = uow.session
+        row = s.get(LoginSessionRow, digest(secret))
+        if row is None or row.expires < utcnow():
+            return None
+        acc = s.get(AccountRow, row.account_id)
+        if acc is None or not _active(s, acc):
+            return None
+        return Account(acc.id, acc.username, acc.role, acc.clinician_id, acc.client_id)
+
+
+def end_session(db: Database, secret: str) -> None:
+    with db.uow(write=True) as uow:
+        uow.session.execute(delete(LoginSessionRow).where(LoginSessionRow.id == digest(secret)))
+        uow.commit()
+
+
+def end_all_sessions(db: Database, account_id: int) -> None:
+    """Log an account out everywhere (all page sessions and all API tokens)."""
+    with db.uow(write=True) as uow:
+        s = uow.session
+        s.execute(delete(LoginSessionRow).where(LoginSessionRow.account_id == account_id))
+        s.execute(delete(ApiTokenRow).where(ApiTokenRow.account_id == account_id))
+        uow.commit()
+
+
+def issue_api_token(
+    db: Database, account: Account, label: str, address: str | None, max_age_s: int
+) -> str:
+    """A new bearer token (shown once); the oldest are dropped beyond MAX_TOKENS_PER_ACCOUNT."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    with db.uow(write=True) as uow:
+        s = uow.session
+        s.execute(delete(ApiTokenRow).where(ApiTokenRow.expires < now))
+        ids = list(
+            s.scalars(
+                select(ApiTokenRow.id)
+                .where(ApiTokenRow.account_id == account.id)
+                .order_by(ApiTokenRow.id.desc())
+            )
+        )
+        if len(ids) >= MAX_TOKENS_PER_ACCOUNT:
+            s.execute(delete(ApiTokenRow).where(ApiTokenRow.id.in_(ids[MAX_TOKENS_PER_ACCOUNT - 1 :])))
+        s.add(
+            ApiTokenRow(
+                account_id=account.id,
+                secret_hash=digest(secret),
+                label=(label.strip() or "api")[:80],
+                created=now,
+                expires=now + dt.timedelta(seconds=max_age_s),
+                address=(address or "")[:64] or None,
+            )
+        )
+        audit(s, account.actor(), "token.issue", account.client_id)
+        uow.commit()
+    return secret
+
+
+def token_account(db: Database, secret: str) -> Account | None:
+    """The account of a live, unrevoked token; None for anything else."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    with db.uow() as uow:
+        s = uow.session
+        row = s.scalars(select(ApiTokenRow).where(ApiTokenRow.secret_hash == digest(secret))).first()
+        if row is None or row.expires < utcnow():
+            return None
+        acc = s.get(AccountRow, row.account_id)
+        if acc is None or not _active(s, acc):
+            return None
+        return Account(acc.id, acc.username, acc.role, acc.clinician_id, acc.client_id)
+
+
+def revoke_secret(db: Database, account: Account, secret: str) -> None:
+    """Revoke the token with this secret (API logout)."""
+    with db.uow(write=True) as uow:
+        s = uow.session
+        s.execute(
+            delete(ApiTokenRow).where(
+                ApiTokenRow.secret_hash == digest(secret), ApiTokenRow.account_id == account.id
+            )
+        )
+        audit(s, account.actor(), "token.revoke", account.client_id, target="own token (logout)")
+        uow.commit()
+
+
+def list_tokens(db: Database, account: Account) -> list[TokenInfo]:
+    with db.uow() as uow:
+        rows = uow.session.scalars(
+            select(ApiTokenRow)
+            .where(ApiTokenRow.account_id == account.id, ApiTokenRow.expires >= utcnow())
+            .order_by(ApiTokenRow.id)
+        )
+        return [TokenInfo(r.id, r.label, r.created, r.expires, r.address) for r in rows]
+
+
+def revoke_token(db: Database, account: Account, token_id: int) -> None:
+    """Revoke one of the account's own tokens (another account's token is 'not found')."""
+    with db.uow(write=True) as uow:
+        s = uow.session
+        row = s.get(ApiTokenRow, token_id)
+        if row is None or row.account_id != account.id:
+            raise NotFound(f"token {token_id} not found")
+        s.delete(row)
+        audit(s, account.actor(), "token.revoke", account.client_id, target=f"token {token_id}")
+        uow.commit()
+
+
+def count_sessions(db: Database, account: Account) -> int:
+    with db.uow() as uow:
+        rows = uow.session.scalars(
+            select(LoginSessionRow.id).where(
+                LoginSessionRow.account_id == account.id, LoginSessionRow.expires >= utcnow()
+            )
+        )
+        return len(list(rows))
