@@ -155,3 +155,11 @@ def test_every_item_names_who_asks_it_and_clinician_questions_are_typed() -> Non
     assert {"babinski_positive", "midline_tenderness", "cranial_nerve_signs"} <= set(
         CLINICIAN_ITEMS
     )
+
+
+def test_education_travels_with_the_screening_result(make_intake: Callable[..., Intake]) -> None:
+    """Every adapter that shows a screening (CLI, JSON, API) carries its education."""
+    result = screen_intake(make_intake(yellow_flags={"fear_of_movement": True}), age=30)
+    assert result.education and all(n.title and n.text and n.source for n in result.education)
+    again = type(result).model_validate_json(result.model_dump_json())
+    assert again.education == result.education

@@ -153,6 +153,16 @@ class FlagHit(Frozen):
     evidence: str
 
 
+class EducationNote(Frozen):
+    """A short client text chosen for this screening, with its source (every adapter shows it)."""
+
+    id: str
+    title: str
+    text: str
+    source: str
+    evidence: str
+
+
 class ScreeningResult(Frozen):
     """Outcome of red-flag screening; `refer` blocks programming until clearance."""
 
@@ -162,6 +172,9 @@ class ScreeningResult(Frozen):
     yellow_flags: list[str] = Field(default_factory=list)
     not_asked: list[str] = Field(
         default_factory=list, description="Screening items recorded as not asked."
+    )
+    education: list[EducationNote] = Field(
+        default_factory=list, description="Client education chosen for this screening."
     )
     advice: list[str] = Field(default_factory=list)
 

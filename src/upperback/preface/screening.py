@@ -22,7 +22,15 @@ from upperback.knowledge.red_flags import (
     red_flag_catalogue,
 )
 from upperback.model.common import Frozen
-from upperback.model.intake import Answer, FlagHit, Intake, ScreeningResult, Urgency
+from upperback.model.intake import (
+    Answer,
+    EducationNote,
+    FlagHit,
+    Intake,
+    ScreeningResult,
+    Urgency,
+)
+from upperback.preface.education import education_for
 
 _MIN_AGE, _MAX_AGE = 0, 120
 
@@ -81,7 +89,14 @@ def screen_intake(intake: Intake, *, age: int) -> ScreeningResult:
     not_asked = sorted(k for k, v in answers.items() if v == Answer.not_asked)
     if not_asked:
         hits.append(_not_asked_hit(cat, not_asked))
-    return _result(cat, _escalate(cat, hits), yellow, not_asked)
+    result = _result(cat, _escalate(cat, hits), yellow, not_asked)
+    notes = [
+        EducationNote(
+            id=e.id, title=e.title, text=e.text, source=e.source, evidence=e.evidence.value
+        )
+        for e in education_for(result, intake)
+    ]
+    return ScreeningResult.model_validate({**result.model_dump(), "education": notes})
 
 
 _NOT_ASKED_EVIDENCE = (
