@@ -47,6 +47,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
 """Rule table in evaluation order (safety first). `symptoms.red_flag_stop` runs before all."""
 
 _PROTECTABLE = ("sets", "reps", "hold_s", "load_kg", "level")
+_CUTS = frozenset({Action.regress, Action.reduce, Action.deload, Action.reenter})
 
 
 def _find(program: Program, log: SessionLogIn) -> int:
@@ -206,7 +207,8 @@ def adapt(
     )
     sessions = honest_minutes(sessions, lib.by_id, rules, first=pos + 1)
     adaptations.extend(_cap_adaptations(ctx, cuts))
-    adaptations.extend(_below_min_alerts(ctx, sessions, {c.exercise_id for c in cuts}))
+    if any(a.action in _CUTS and a.rule_id != "load.weekly_cap" for a in adaptations):
+        adaptations.extend(_below_min_alerts(ctx, sessions, {c.exercise_id for c in cuts}))
     new_program = program.model_copy(update={"version": program.version + 1, "sessions": sessions})
     return AdaptationResult(program=new_program, adaptations=adaptations)
 

@@ -153,6 +153,18 @@ def regress_ops(ctx: Ctx, exercise_id: str, rule_id: str, reason: str, source: s
         and at_min_effective(ctx, current, ctx.plan)
         and at_lightest(ctx, current)
     ):
+        if not rule_id.startswith("pain."):  # technique, effort, sEMG: hold quietly
+            return [
+                Op(
+                    rule_id,
+                    Action.hold,
+                    exercise_id,
+                    (),
+                    None,
+                    f"{reason}: already at the minimum effective dose with no easier rung; held",
+                    source,
+                )
+            ]
         return [
             Op(
                 "pain.clinician_alert",
