@@ -81,7 +81,10 @@ def screen_intake(intake: Intake, *, age: int) -> ScreeningResult:
     if not _MIN_AGE <= age <= _MAX_AGE:
         raise InvalidInput(f"age: {age} is outside {_MIN_AGE}-{_MAX_AGE}")
     cat = red_flag_catalogue()
-    answers = intake.red_flags
+    answers: dict[str, Answer] = {  # copies made without validation may still hold booleans
+        k: (Answer.yes if v else Answer.no) if isinstance(v, bool) else Answer(v)
+        for k, v in intake.red_flags.items()
+    }
     positive = _positive_ids(cat, answers, field="red_flags")
     yellow = _positive_yellow(cat, intake.yellow_flags)
     hits = _flag_hits(cat, positive)
