@@ -48,7 +48,7 @@ def no_higher(new: Prescription, old: Prescription) -> Prescription:
         update["level"] = old.level
     if new.rpe_target > old.rpe_target:
         update["rpe_target"] = old.rpe_target
-    return new.model_copy(update=update) if update else new
+    return new.revised(**update) if update else new
 
 
 def med_of(ctx: Ctx, p: Prescription, plan: SessionPlan) -> tuple[int, int | None, int | None]:
@@ -84,7 +84,7 @@ def below_min_effective(ctx: Ctx, p: Prescription, plan: SessionPlan) -> bool:
 def fewer_sets_if_same(new: Prescription, old: Prescription) -> Prescription:
     """When the floor left the dose unchanged (reps or hold at the range low), one set less."""
     if new == old and old.sets > 1:
-        return old.model_copy(update={"sets": old.sets - 1})
+        return old.revised(sets=old.sets - 1)
     return new
 
 
@@ -110,7 +110,7 @@ def min_effective(ctx: Ctx) -> Floor:
             update["hold_s"] = min(old.hold_s, max(new.hold_s, hold))
         if new.reps is not None and reps is not None and old.reps is not None:
             update["reps"] = min(old.reps, max(new.reps, reps))
-        return new.model_copy(update=update)
+        return new.revised(**update)
 
     return floor
 

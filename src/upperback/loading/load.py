@@ -54,25 +54,13 @@ def units_per_set(p: Prescription, rules: LoadingRules) -> float:
     return (p.reps or 1) * tempo_seconds(p.tempo, rules.weekly_cap.explosive_s)
 
 
-_INDEX_CACHE: dict[tuple[int, int, LoadMode], tuple[Prescription, float]] = {}
-_CACHE_LIMIT = 20_000
-
-
 def load_index(p: Prescription, mode: LoadMode, rules: LoadingRules) -> float:
-    """Volume-load index of one prescription in one session.
+    """Volume-load index of one prescription in one session (sets x units x intensity).
 
-    Prescriptions are immutable and shared between program versions, so the index is
-    memoised by object identity (the entry keeps the object alive, so ids are not reused).
+    Computed each time: a few multiplications, cheaper than a cache that would have to key
+    on object identity.
     """
-    key = (id(p), id(rules), mode)
-    hit = _INDEX_CACHE.get(key)
-    if hit is not None and hit[0] is p:
-        return hit[1]
-    value = p.sets * units_per_set(p, rules) * intensity(p, mode, rules)
-    if len(_INDEX_CACHE) >= _CACHE_LIMIT:
-        _INDEX_CACHE.clear()
-    _INDEX_CACHE[key] = (p, value)
-    return value
+    return p.sets * units_per_set(p, rules) * intensity(p, mode, rules)
 
 
 def unit_index(p: Prescription, mode: LoadMode, rules: LoadingRules) -> float:
@@ -166,17 +154,17 @@ def shrink(p: Prescription, factor: float, mode: LoadMode, rules: LoadingRules) 
     field = "hold_s" if p.hold_s is not None else "reps"
     units = math.floor(target / (p.sets * inten * step * reps_mult) + _EPS)
     if units >= math.ceil(base * _KEEP_SETS_FRACTION):  # a small trim keeps the sets
-        cand = p.model_copy(update={field: min(units, base)})
+        cand = p.revised(**{field: min(units, base)})
         if load_index(cand, mode, rules) <= target + _EPS:
             return cand
     for sets in range(p.sets, 0, -1):
         units = math.floor(target / (sets * inten * step * reps_mult) + _EPS)
         if units >= base:
-            cand = p.model_copy(update={"sets": sets, field: base})
+            cand = p.revised(**{"sets": sets, field: base})
             if load_index(cand, mode, rules) <= target + _EPS:
                 return cand
     units = math.floor(target / (inten * step * reps_mult) + _EPS)
-    return p.model_copy(update={"sets": 1, field: max(1, min(units, base))})
+    return p.revised(**{"sets": 1, field: max(1, min(units, base))})
 
 
 def enforce_weekly_cap(

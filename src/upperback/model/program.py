@@ -15,15 +15,23 @@ class WeekKind(StrEnum):
     deload = "deload"  # lighter week with reassessment (weeks 4, 8, 12)
 
 
+# Prescription bounds, defined once: the model validates them and the adaptation rules clamp
+# to them [design: outer limits of a home program, not clinical targets].
+MAX_SETS = 10
+MAX_REPS = 60
+MAX_HOLD_S = 600
+MAX_LOAD_KG = 300.0
+
+
 class Prescription(Frozen):
     """One exercise as dosed for one session, with the reason it is there."""
 
     exercise_id: str
     name: str
-    sets: int = Field(ge=1, le=10)
-    reps: int | None = Field(default=None, ge=1, le=60)
-    hold_s: int | None = Field(default=None, ge=1, le=600)
-    load_kg: float | None = Field(default=None, ge=0, le=300)
+    sets: int = Field(ge=1, le=MAX_SETS)
+    reps: int | None = Field(default=None, ge=1, le=MAX_REPS)
+    hold_s: int | None = Field(default=None, ge=1, le=MAX_HOLD_S)
+    load_kg: float | None = Field(default=None, ge=0, le=MAX_LOAD_KG)
     level: int | None = Field(
         default=None,
         ge=0,
@@ -39,6 +47,14 @@ class Prescription(Frozen):
     coaching_cues: list[str] = Field(default_factory=list)
     rationale: str
     per_side: bool = False
+
+    def revised(self, **changes: object) -> Prescription:
+        """A copy with `changes`, validated like any new prescription.
+
+        `model_copy(update=...)` skips validation, so a rule could store a dose outside the
+        bounds; every change to a dose goes through here instead.
+        """
+        return Prescription.model_validate({**self.model_dump(), **changes})
 
 
 class SessionPlan(Frozen):
