@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from upperback.model.common import Day, Frozen, Goal
 
@@ -77,9 +78,33 @@ class Phase(Frozen):
     emphasis: str
 
 
+class ExclusionKind(StrEnum):
+    """Why an exercise is left out, as a type: only a contraindication is a safety block."""
+
+    contraindication = "contraindication"
+    equipment = "equipment"
+    dislike = "dislike"
+    selection = "selection"
+
+
 class Exclusion(Frozen):
     exercise_id: str
+    kind: ExclusionKind
     reason: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_of_stored(cls, data: Any) -> Any:
+        """Programs stored before the kind existed carry it as the reason's first word."""
+        if isinstance(data, dict) and "kind" not in data and isinstance(data.get("reason"), str):
+            head = data["reason"].split(":", 1)[0]
+            known = {k.value for k in ExclusionKind}
+            data = {**data, "kind": head if head in known else ExclusionKind.selection.value}
+        return data
+
+    @property
+    def is_safety_block(self) -> bool:
+        return self.kind is ExclusionKind.contraindication
 
 
 class Reassessment(Frozen):
