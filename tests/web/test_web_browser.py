@@ -9,29 +9,15 @@ UPPERBACK_REQUIRE_BROWSER=1 (CI), where they fail.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import headless_chromium, live_server
 from web_helpers import World
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(seeded_template: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with live_server(seeded_template.path, tmp_path_factory.mktemp("browser")) as (base, _, _):
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[Any]:
-    with headless_chromium() as b:
-        yield b
 
 
 def shot(page: Any, name: str) -> None:

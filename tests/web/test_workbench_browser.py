@@ -14,13 +14,10 @@ import io
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import headless_chromium, live_server
-from web_helpers import World
 
 pytestmark = pytest.mark.browser
 
@@ -31,18 +28,6 @@ AXE = NODE / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 AXE_FIGURES = ROOT / "artifacts" / "axe-workbench.json"
-
-
-@pytest.fixture(scope="module")
-def server(seeded_template: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with live_server(seeded_template.path, tmp_path_factory.mktemp("workbench")) as (base, _, _):
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[Any]:
-    with headless_chromium() as b:
-        yield b
 
 
 def axe_source() -> str | None:
