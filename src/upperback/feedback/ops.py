@@ -7,6 +7,7 @@ inside the model's bounds.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from upperback.knowledge.loading_rules import LoadingRules
 from upperback.knowledge.schema import Exercise, LoadMode
@@ -59,14 +60,28 @@ def round_kg(value: float, step: float) -> float:
     return round(round(value / step) * step, 3)
 
 
+def next_size(current: float, sizes: Sequence[float], up: bool) -> float:
+    """The next load the equipment has above (or below) `current`; stays at the ends."""
+    if up:
+        return next((s for s in sizes if s > current + 1e-9), current)
+    return next((s for s in reversed(sizes) if s < current - 1e-9), current)
+
+
 def step_load(
-    p: Prescription, mode: LoadMode, fraction: float, rules: LoadingRules
+    p: Prescription,
+    mode: LoadMode,
+    fraction: float,
+    rules: LoadingRules,
+    sizes: Sequence[float] = (),
 ) -> Prescription:
-    """Raise (fraction > 0) or lower the load: kg by the fraction, levels by one step.
+    """Raise (fraction > 0) or lower the load: kg to the next size the equipment has (or
+    by the fraction when sizes are unknown), levels by one step.
 
     Bodyweight work has no load to step, so it changes repetitions (or hold) instead.
     """
     up = fraction > 0
+    if mode == LoadMode.kg and p.load_kg is not None and sizes:
+        return p.model_copy(update={"load_kg": next_size(p.load_kg, sizes, up)})
     if mode == LoadMode.kg and p.load_kg is not None:
         step = rules.starting_load.kg_rounding
         target = round_kg(p.load_kg * (1 + fraction), step)

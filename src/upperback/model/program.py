@@ -66,6 +66,14 @@ class Exclusion(Frozen):
     reason: str
 
 
+class Reassessment(Frozen):
+    """A dated reassessment with the tests to repeat (not just a week label)."""
+
+    week: int = Field(ge=1, le=52)
+    date: dt.date
+    battery: list[str] = Field(min_length=1)
+
+
 class Program(Frozen):
     """A versioned program; each adaptation produces the next version."""
 
@@ -78,6 +86,7 @@ class Program(Frozen):
     sessions: list[SessionPlan]
     rationale: list[str] = Field(default_factory=list)
     excluded: list[Exclusion] = Field(default_factory=list)
+    reassessments: list[Reassessment] = Field(default_factory=list)
     stopped_reason: str | None = Field(
         default=None,
         description="Set when a red flag stopped the program; no sessions follow until clearance.",

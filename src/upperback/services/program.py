@@ -62,13 +62,9 @@ def plan_program(
             )
         previous = records.current_program(client_id)
         version = previous.version + 1 if previous else 1
-        program = generate_program(
-            profile,
-            intake,
-            start_date=start_date,
-            seed=seed,
-            overrides=records.overrides(client_id),
-            version=version,
+        program = apply_overrides(
+            generate_program(profile, intake, start_date=start_date, seed=seed, version=version),
+            records.overrides(client_id),
         )
         Writer(s).add_program(client_id, program)
         audit(s, actor, "program.plan", client_id)
