@@ -99,3 +99,32 @@ def test_plots_render_as_png_and_svg(world: World) -> None:
     assert "adherence" in keys and "pain" in keys
     assert report.plot(data, "pain", "png").startswith(b"\x89PNG")
     assert b"<svg" in report.plot(data, "adherence", "svg")[:2000]
+
+
+def test_pdf_report_draws_start_and_end_frames_of_the_weeks_exercises(world: World) -> None:
+    """Each exercise of the current week is drawn twice (start, end) as a tagged figure."""
+    import re
+
+    from upperback.report.home import home_week, week_sessions
+
+    data = report.collect(world.db, world.actor, world.client_id, today=START)
+    assert data.program is not None
+    week = home_week(data.program, data.logs)
+    ids = {rx.exercise_id for s in week_sessions(data.program, week) for rx in s.prescriptions}
+    pdf = report.progress_report_pdf(data)
+    alts = [
+        re.sub(rb"\\(.)", rb"\1", a).decode("latin-1")
+        for a in re.findall(rb"/Alt \(((?:[^\\)]|\\.)*)\)", pdf)
+    ]
+    frames = [a for a in alts if a.endswith(" position")]
+    assert len(ids) >= 2 and len(frames) == 2 * len(ids)
+    assert [f.rsplit(": ", 1)[1] for f in frames] == ["start position", "end position"] * len(ids)
+    assert all(
+        s.rsplit(": ", 1)[0] == e.rsplit(": ", 1)[0]
+        for s, e in zip(frames[::2], frames[1::2], strict=True)
+    )
+    # Without a program there are no frames (and no doses) in the report.
+    import dataclasses
+
+    bare = report.progress_report_pdf(dataclasses.replace(data, program=None))
+    assert b"/Alt" in bare and b"position)" not in bare

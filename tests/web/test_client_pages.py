@@ -254,3 +254,16 @@ def test_questionnaires_open_a_week_before_each_reassessment_once(world: World,
     due = questionnaires.due_for_client(db, alex.actor(), world.a_client, week_before)
     assert sorted(a.instrument for a in due) == ["fear", "ndi", "nprs"]
     assert {a.due for a in due} == {deload} and {a.origin for a in due} == {"schedule"}
+
+
+def test_home_sends_a_client_to_their_own_home_and_keeps_the_clinician_dashboard(
+    alex: tuple[TestClient, str], app: FastAPI
+) -> None:
+    c, _ = alex
+    r = c.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/me"
+    assert c.get("/").url.path == "/me"
+    doc = TestClient(app)
+    page_login(doc, "demo", "demo-clinician")
+    dash = doc.get("/", follow_redirects=False)
+    assert dash.status_code == 200 and "Your clients" in dash.text

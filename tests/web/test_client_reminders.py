@@ -41,22 +41,31 @@ def test_nothing_is_sent_without_smtp(world: World) -> None:
     db.close()
 
 
-def test_reminders_go_through_a_local_smtp_server_once(world: World) -> None:
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _smtp_server(received: list[bytes]) -> tuple[object, int]:
+    """A real SMTP server on loopback (aiosmtpd) keeping every message it accepts."""
     aiosmtpd = pytest.importorskip("aiosmtpd.controller")
     from aiosmtpd.handlers import Sink
-
-    received: list[bytes] = []
 
     class Keep(Sink):
         async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
             received.append(envelope.content)
             return "250 OK"
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = _free_port()
     ctl = aiosmtpd.Controller(Keep(), hostname="127.0.0.1", port=port)
     ctl.start()
+    return ctl, port
+
+
+def test_reminders_go_through_a_local_smtp_server_once(world: World) -> None:
+    received: list[bytes] = []
+    ctl, port = _smtp_server(received)
     try:
         db, day = _setup(world)
         demo = authenticate(db, "demo", "demo-clinician")
@@ -73,4 +82,40 @@ def test_reminders_go_through_a_local_smtp_server_once(world: World) -> None:
         assert "exercise day" in str(body) and "_" not in str(body)
         db.close()
     finally:
-        ctl.stop()
+        ctl.stop()  # type: ignore[attr-defined]
+
+
+def test_remind_command_sends_once_and_nothing_without_smtp(world: World) -> None:
+    from typer.testing import CliRunner
+
+    from upperback.cli.app import app
+
+    db, day = _setup(world)
+    db.close()
+    run = CliRunner()
+    base = ["remind", "--db", str(world.path), "--date", day.isoformat()]
+    off = run.invoke(app, base, env={"UPPERBACK_SMTP_HOST": ""})
+    assert off.exit_code == 0
+    assert off.stdout.strip() == (
+        f"reminders: 1 due on {day}; SMTP is not configured (set UPPERBACK_SMTP_HOST): nothing sent"
+    )
+    down = run.invoke(app, base, env={"UPPERBACK_SMTP_HOST": "127.0.0.1",
+                                      "UPPERBACK_SMTP_PORT": str(_free_port())})
+    assert down.exit_code == 2 and "SMTP 127.0.0.1" in down.output
+    assert len(down.output.strip().splitlines()) == 1 and "Traceback" not in down.output
+    received: list[bytes] = []
+    ctl, port = _smtp_server(received)
+    try:
+        env = {"UPPERBACK_SMTP_HOST": "127.0.0.1", "UPPERBACK_SMTP_PORT": str(port)}
+        dry = run.invoke(app, [*base, "--dry-run"], env=env)
+        assert dry.exit_code == 0 and "1 due" in dry.stdout and received == []
+        sent = run.invoke(app, base, env=env)
+        assert sent.exit_code == 0 and "reminders: 1 sent" in sent.stdout, sent.output
+        assert len(received) == 1
+        assert message_from_bytes(received[0])["To"] == "alex@example.org"
+        again = run.invoke(app, base, env=env)
+        assert "reminders: 0 sent" in again.stdout and len(received) == 1
+    finally:
+        ctl.stop()  # type: ignore[attr-defined]
+    bad = run.invoke(app, [*base, "--date", "tomorrow"])
+    assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 1

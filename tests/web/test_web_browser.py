@@ -131,6 +131,9 @@ def test_client_account_sees_own_program_and_live_biofeedback(
 
     page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
     login(page, server, "alex", "demo-client")
+    expect(page.locator("h1")).to_have_text("Hello Alex")  # the client home, /me
+    assert page.url.endswith("/me")
+    page.goto(f"{server}/clients/{seeded_template.a_client}")
     expect(page.locator("h1")).to_have_text("Alex Demo (simulated)")
     expect(page.locator("nav.tabs")).not_to_contain_text("Assessment")
     shot(page, "12-client-home-phone")

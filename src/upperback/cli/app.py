@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from upperback import __version__
-from upperback.cli import admin, journey
+from upperback.cli import admin, journey, remind
 from upperback.cli.clients import client_app
 from upperback.cli.cohort import cohort_app
 from upperback.cli.common import (
@@ -39,6 +39,7 @@ app.add_typer(fhir_app, name="fhir")
 journey.register(app)
 admin.register(app)
 app.add_typer(cohort_app, name="cohort")
+app.command()(remind.remind)
 
 
 def _version(value: bool) -> None:

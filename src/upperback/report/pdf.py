@@ -1,16 +1,21 @@
-"""The progress report as PDF (fpdf2, core fonts, PNG plots embedded)."""
+"""The progress report as PDF (fpdf2, core fonts, PNG plots and SVG exercise frames embedded)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from fpdf import FPDF
 
 from upperback import __version__
+from upperback.illustrate import figure_still
+from upperback.knowledge.loader import exercise_library
 from upperback.model.intake import Answer
 from upperback.outcomes.window import recent_text
+from upperback.preface.gate import program_allowed
 from upperback.report.data import ReportData
+from upperback.report.home import home_week, week_sessions
 from upperback.report.html import is_simulated
 from upperback.report.plots import PLOT_GROUPS, plot, plots_available
 from upperback.services.referral import ReferralData
@@ -62,6 +67,59 @@ def _table(pdf: FPDF, header: list[str], rows: list[list[str]], widths: list[flo
                 text = text[:-4] + "..."
             pdf.cell(w, 5, text)
         pdf.ln()
+
+
+FRAME_H_MM = 42.0
+FRAME_W_MM = 80.0
+"""Box of one start or end frame on paper (figure fitted, aspect kept): two per row."""
+_SVG_TITLE = re.compile(r"<title>.*?</title>", re.S)
+
+
+def _svg(svg: str) -> io.BytesIO:
+    """fpdf2 draws the SVG as vector paths; its <title> becomes the alt text instead."""
+    return io.BytesIO(_SVG_TITLE.sub("", svg).encode("utf-8"))
+
+
+def _frames(pdf: FPDF, data: ReportData) -> None:
+    """This week's exercises with their still start and end positions, as on the printout.
+
+    Left out while loading is blocked (open referral, stopped program): no doses then.
+    """
+    prog = data.program
+    if prog is None or prog.stopped_reason:
+        return
+    if not program_allowed(data.screening, data.clearance)[0]:
+        return
+    week = home_week(prog, data.logs)
+    seen: dict[str, tuple[str, str]] = {}
+    for session in week_sessions(prog, week):
+        for rx in session.prescriptions:
+            dose = f"{rx.sets} sets" + (f" x {rx.reps}" if rx.reps else "")
+            dose += f", hold {rx.hold_s} s" if rx.hold_s else ""
+            seen.setdefault(rx.exercise_id, (rx.name, dose))
+    library = exercise_library().by_id
+    shown = [(library[i], name, dose) for i, (name, dose) in seen.items() if i in library]
+    if not shown:
+        return
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, _latin1(f"Week {week} exercises: start and end position"),
+             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    for ex, name, dose in shown:
+        if pdf.get_y() + FRAME_H_MM + 14 > pdf.h - 15:
+            pdf.add_page()
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.cell(0, 5, _latin1(f"{name} ({ex.id}): {dose}"), new_x="LMARGIN", new_y="NEXT")
+        top, left = pdf.get_y(), pdf.l_margin
+        for k, pose in enumerate(("start", "end")):
+            x = left + k * (FRAME_W_MM + 6)
+            pdf.image(_svg(figure_still(ex, pose)), x=x, y=top, w=FRAME_W_MM, h=FRAME_H_MM,
+                      keep_aspect_ratio=True,
+                      alt_text=_latin1(f"{name}: {pose} position"))  # fmt: skip
+            pdf.set_xy(x, top + FRAME_H_MM)
+            pdf.set_font("Helvetica", size=8)
+            pdf.cell(FRAME_W_MM, 4, pose.capitalize(), align="C")
+        pdf.set_xy(left, top + FRAME_H_MM + 6)
 
 
 def progress_report_pdf(data: ReportData) -> bytes:
@@ -123,6 +181,7 @@ def progress_report_pdf(data: ReportData) -> bytes:
             pdf.add_page()
         pdf.image(io.BytesIO(png), w=180, alt_text=PLOT_GROUPS[key].title)
         pdf.ln(2)
+    _frames(pdf, data)
     if data.adaptations:
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 12)

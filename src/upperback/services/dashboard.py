@@ -3,8 +3,10 @@
 A handful of aggregate queries for all of the clinician's clients at once (not one set of
 queries per client), so 200 clients cost about as much as 20. Per client: open referral,
 pain alert (Silbernagel limits from loading_rules.yaml over the last 14 days), missed
-check-in (no session for `adherence.gap_days` while a program runs), next session due
-date and days overdue. Flags order the list: referral, pain, missed check-in, overdue.
+next-morning check-ins (completed sessions of the last two weeks with no morning answer,
+the window of services/checkins.py), a session gap (no session for `adherence.gap_days`
+while a program runs), next session due date and days overdue. Flags order the list:
+referral, pain, missed check-in, session gap, overdue.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from sqlalchemy import func, select
 
 from upperback.knowledge.loading_rules import loading_rules
 from upperback.services.access import Actor, audit, require_clinician
+from upperback.services.checkins import MISSING_LOOKBACK_DAYS
 from upperback.services.database import Database
 from upperback.store.tables import (
+    CheckinRow,
     ClearanceRow,
     ClientRow,
     IntakeRow,
@@ -38,6 +42,10 @@ class Row:
     referral: bool = False
     pain_alert: str | None = None
     missed: str | None = None
+    """A session gap: no session logged for `adherence.gap_days` while a program runs."""
+    checkins_missing: int = 0
+    """Completed sessions of the last two weeks with no next-morning answer."""
+    checkin_oldest: dt.date | None = None
     due: dt.date | None = None
     overdue_days: int = 0
     last_log: dt.date | None = None
@@ -47,10 +55,11 @@ class Row:
     notes: list[str] = field(default_factory=list)
 
     @property
-    def rank(self) -> tuple[int, int, int, int, int]:
+    def rank(self) -> tuple[int, int, int, int, int, int]:
         return (
             0 if self.referral else 1,
             0 if self.pain_alert else 1,
+            0 if self.checkins_missing else 1,
             0 if self.missed else 1,
             -self.overdue_days,
             0 if self.program else 1,
@@ -96,11 +105,16 @@ def dashboard_page(
     counts = {
         "referral": sum(r.referral for r in items),
         "pain": sum(bool(r.pain_alert) for r in items),
-        "missed": sum(bool(r.missed) for r in items),
+        "missed": sum(r.checkins_missing > 0 for r in items),
+        "gap": sum(bool(r.missed) for r in items),
         "overdue": sum(r.overdue_days > 0 for r in items),
     }
     if flagged_only:
-        items = [r for r in items if r.referral or r.pain_alert or r.missed or r.overdue_days]
+        items = [
+            r
+            for r in items
+            if r.referral or r.pain_alert or r.checkins_missing or r.missed or r.overdue_days
+        ]
     key = sort if sort in SORTS else "priority"
     if key == "name":
         items.sort(key=lambda r: r.name.lower())
@@ -222,3 +236,17 @@ def _fill(s, rows, ids, today, since, rules) -> None:  # type: ignore[no-untyped
         rows[cid].pain_alert = (
             rows[cid].pain_alert or f"next-morning pain rose {before:g} → {morning:g} after {day}"
         )
+    answered = select(CheckinRow.session_log_id)
+    for cid, n, oldest in s.execute(
+        select(SessionLogRow.client_id, func.count(SessionLogRow.id), func.min(SessionLogRow.date))
+        .where(
+            SessionLogRow.client_id.in_(ids),
+            SessionLogRow.completed.is_(True),
+            SessionLogRow.pain_next_morning.is_(None),
+            SessionLogRow.date >= today - dt.timedelta(days=MISSING_LOOKBACK_DAYS),
+            SessionLogRow.date < today,
+            SessionLogRow.id.not_in(answered),
+        )
+        .group_by(SessionLogRow.client_id)
+    ):
+        rows[cid].checkins_missing, rows[cid].checkin_oldest = int(n), oldest

@@ -15,10 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from sqlalchemy import select
+
+from upperback.errors import InvalidInput
 from upperback.services.access import Actor, audit, require_clinician
 from upperback.services.database import Database
 from upperback.store.client_side import ClientSide
 from upperback.store.records import Records
+from upperback.store.tables import ClinicianRow
 
 SMTP_TIMEOUT_S = 10.0
 
@@ -39,9 +43,12 @@ class SmtpConfig:
         host = e.get("UPPERBACK_SMTP_HOST", "").strip()
         if not host:
             return None
+        port = e.get("UPPERBACK_SMTP_PORT", "25").strip()
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise InvalidInput(f"UPPERBACK_SMTP_PORT: {port[:20]!r} is not a port (1-65535)")
         return cls(
             host=host,
-            port=int(e.get("UPPERBACK_SMTP_PORT", "25")),
+            port=int(port),
             sender=e.get("UPPERBACK_SMTP_FROM", "upperback@localhost"),
             user=e.get("UPPERBACK_SMTP_USER") or None,
             password=e.get("UPPERBACK_SMTP_PASSWORD") or None,
@@ -65,6 +72,15 @@ def _message(r: Reminder, sender: str) -> EmailMessage:
     msg["Subject"] = r.subject
     msg.set_content(r.body)
     return msg
+
+
+def senders(db: Database) -> list[Actor]:
+    """Every clinician: a scheduled run sends each one's reminders, audited as that clinician."""
+    with db.uow() as uow:
+        rows = uow.session.execute(
+            select(ClinicianRow.id, ClinicianRow.name).order_by(ClinicianRow.id).limit(10_000)
+        )
+        return [Actor(role="clinician", clinician_id=cid, name=name) for cid, name in rows]
 
 
 def due_reminders(db: Database, actor: Actor, today: dt.date) -> list[Reminder]:

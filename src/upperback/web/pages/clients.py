@@ -64,9 +64,9 @@ def home(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     flagged: Annotated[str, Query(max_length=3)] = "",
 ) -> Response:
-    """Clinicians see their dashboard; a client goes straight to their own record."""
+    """Clinicians see their dashboard; a client goes straight to their own home page."""
     if actor.role == "client":
-        return RedirectResponse(f"/clients/{actor.client_id}", status_code=303)
+        return RedirectResponse("/me", status_code=303)
     return _dashboard(
         request, db, actor, q=q, sort=sort, page=page, flagged=flagged == "1", error=None
     )
