@@ -46,17 +46,17 @@ def progress_page(request: Request, db: DbDep, actor: PageActor, client: PageCli
     )
 
 
-@router.get("/progress/plots/{key}.png")
+@router.get("/progress/plots/{name}.png")
 def progress_plot(
-    request: Request, db: DbDep, actor: PageActor, client: PageClient, key: str,
+    request: Request, db: DbDep, actor: PageActor, client: PageClient, name: str,
     narrow: bool = False,
 ) -> Response:  # fmt: skip
     """One progress plot as PNG (desktop, or narrow and taller for a phone); cached drawing."""
-    if key not in report.PLOT_GROUPS:
+    if name not in report.PLOT_GROUPS:
         return Response("plot: no such plot", status_code=404, media_type="text/plain")
     data = report.collect(db, actor, client.id, today=dt.date.today())
     return Response(
-        report.plot(data, key, "png", narrow=narrow),
+        report.plot(data, name, "png", narrow=narrow),
         media_type="image/png",
         headers={"Cache-Control": "private, no-store"},
     )
