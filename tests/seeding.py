@@ -7,12 +7,26 @@ import random
 
 from upperback.model.client import ClientIn
 from upperback.model.common import Sex
+from upperback.model.session import SessionLogIn
 from upperback.services import assessment, clients, preface, program, sessions
 from upperback.services.access import Actor
 from upperback.services.database import Database
 from upperback.services.demo import demo_assessment, demo_intake, perform
 
 START = dt.date(2026, 1, 5)
+
+
+def _easy(log: SessionLogIn) -> SessionLogIn:
+    """The same session done easily and pain-free: the engine progresses it (a new version).
+
+    The demo performer logs effort near target with moderate pain, which the engine holds;
+    these tests need program versions that change, so every second session is an easy one.
+    """
+    doc = log.model_dump()
+    for s in doc["sets"]:
+        s.update(rpe=2.0, rir=5, pain_during=0.0)
+    doc.update(pain_before=0.0, pain_next_morning=0.0)
+    return SessionLogIn.model_validate(doc)
 
 
 def client_with_logs(
@@ -28,12 +42,15 @@ def client_with_logs(
     assessment.record_assessment(db, actor, c.id, demo_assessment(before, 0.0))
     program.plan_program(db, actor, c.id, start_date=START, seed=seed)
     day = START
-    for _ in range(n_logs):
+    for n in range(n_logs):
         prog = program.current_program(db, actor, c.id)
         plan = program.next_view(db, actor, c.id).session
         assert plan is not None
         day = prog.session_date(plan.week, plan.index)
-        sessions.log_session(db, actor, c.id, perform(plan, day, plan.week, rng))
+        log = perform(plan, day, plan.week, rng)
+        if n % 2 == 1:
+            log = _easy(log)
+        sessions.log_session(db, actor, c.id, log)
     if reassess:
         later = day + dt.timedelta(days=1)
         assessment.record_assessment(db, actor, c.id, demo_assessment(later, (seed % 5) / 5))

@@ -33,59 +33,14 @@ from typing import Any
 import httpx
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent / "web"), str(HERE.parents[1] / "tests")]
+sys.path[:0] = [str(HERE.parent), str(HERE.parent / "web"), str(HERE.parents[1] / "tests")]
 
-from bench_logging import build_log, free_port, pct, prepare  # noqa: E402
+from bench_logging import prepare  # noqa: E402
+from server_load import bench_headers, build_log, free_port, pct, run_load, stop  # noqa: E402
 
 SECRET = "bench-secret-key-0123456789abcdef"
-
-
-async def one_client(
-    http: httpx.AsyncClient,
-    cid: int,
-    n: int,
-    headers: dict[str, str],
-    out: dict[str, list[Any]],
-    think_s: float,
-) -> None:
-    """Read the next session and log it, n times; a dropped connection is an error, not a crash."""
-    import random
-
-    rng = random.Random(cid)
-    for k in range(n):
-        if think_s > 0:
-            await asyncio.sleep(rng.expovariate(1 / think_s))
-        try:
-            r = await http.get(f"/api/v1/clients/{cid}/next", headers=headers)
-            if r.status_code != 200 or r.json()["session"] is None:
-                out["errors"].append(f"next {cid}: {r.status_code}")
-                return
-            body = build_log(r.json(), k)
-            t0 = time.perf_counter()
-            r = await http.post(f"/api/v1/clients/{cid}/sessions", headers=headers, json=body)
-        except httpx.TransportError as exc:
-            out["errors"].append(f"client {cid}: {type(exc).__name__}")
-            return
-        out["latency"].append(time.perf_counter() - t0)
-        if r.status_code == 201:
-            out["accepted"].append((cid, body["week"], body["index"]))
-        else:
-            out["errors"].append(f"log {cid}: {r.status_code} {r.text[:120]}")
-
-
-async def run_load(base: str, ids: list[int], n: int, rate: float) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {"latency": [], "accepted": [], "errors": []}
-    limits = httpx.Limits(max_connections=len(ids), max_keepalive_connections=0)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
-        r = await http.post(
-            "/api/v1/auth/token", data={"username": "bench", "password": "bench-password"}
-        )
-        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        t0 = time.perf_counter()
-        think = len(ids) / rate if rate else 0.0
-        await asyncio.gather(*(one_client(http, cid, n, headers, out, think) for cid in ids))
-        out["wall"] = [time.perf_counter() - t0]
-    return out
+# fresh connections (workers take turns), long waits under PostgreSQL x4 bursts
+LOAD: dict[str, Any] = {"timeout": 120, "keepalive": False}
 
 
 def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
@@ -110,22 +65,10 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("server did not start")
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=30)
-
-
 async def duplicates(base: str, ids: list[int]) -> tuple[int, int]:
     """(clients whose double send stored one log, clients where it did not)."""
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-        r = await http.post(
-            "/api/v1/auth/token", data={"username": "bench", "password": "bench-password"}
-        )
-        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        headers = await bench_headers(http)
         good = bad = 0
         for cid in ids:
             nxt = await http.get(f"/api/v1/clients/{cid}/next", headers=headers)
@@ -171,9 +114,9 @@ def run_config(
     result: dict[str, Any] = {"config": f"{kind} x{workers}"}
     try:
         # warm-up, not measured: the first log in each worker imports and compiles a lot
-        asyncio.run(run_load(base, ids[-2 * workers :], 1, 0.0))
+        asyncio.run(run_load(base, ids[-2 * workers :], 1, 0.0, **LOAD))
         for label, r in (("burst", 0.0), ("paced", rate)):
-            out = asyncio.run(run_load(base, ids, n, r))
+            out = asyncio.run(run_load(base, ids, n, r, **LOAD))
             lat = [x * 1000 for x in out["latency"]]
             result[label] = {
                 "n": len(lat),
@@ -187,7 +130,7 @@ def run_config(
                 result[label]["first_error"] = out["errors"][0]
         result["dup_ok"], result["dup_bad"] = asyncio.run(duplicates(base, ids[:20]))
     finally:
-        stop(proc)
+        stop(proc, timeout=30)
     keys, duplicated = stored(url)
     accepted = result["burst"]["accepted"] | result["paced"]["accepted"]
     result["lost"] = len(accepted - keys)

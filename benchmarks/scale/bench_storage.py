@@ -17,9 +17,14 @@ import datetime as dt
 import random
 import shutil
 import sqlite3
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from server_load import seed_planned_clients
 
 TARGET_KB = 10.0
 
@@ -34,30 +39,18 @@ def vacuumed_size(path: Path) -> int:
 
 def simulate(path: Path, n_clients: int, weeks: int) -> tuple[int, int, int]:
     """(size after set-up, logged sessions, program versions)."""
-    from upperback.model.client import ClientIn
-    from upperback.model.common import Sex
     from upperback.model.session import SessionLogIn
-    from upperback.services import assessment, clients, preface, program, sessions
+    from upperback.services import assessment, clients, program, sessions
     from upperback.services.database import Database
-    from upperback.services.demo import demo_assessment, demo_intake, perform
+    from upperback.services.demo import demo_assessment, perform
 
     start = dt.date(2025, 1, 6)
     db = Database.open(path)
     actor = clients.ensure_clinician(db, "Bench Clinician")
-    ids = []
-    for i in range(n_clients):
-        c = clients.add_client(
-            db,
-            actor,
-            ClientIn(name=f"Client {i}", sex=Sex.female, birth_year=1970 + i % 40),
-            today=start,
-        )
-        preface.record_intake(db, actor, c.id, demo_intake(start - dt.timedelta(days=3)))
-        assessment.record_assessment(
-            db, actor, c.id, demo_assessment(start - dt.timedelta(days=3), 0.0)
-        )
-        program.plan_program(db, actor, c.id, start_date=start, seed=i)
-        ids.append(c.id)
+    ids = seed_planned_clients(
+        db, actor, n_clients, start,
+        name="Client {i}", birth_year=lambda i: 1970 + i % 40, history_days=3,
+    )  # fmt: skip
     db.close()
     base = vacuumed_size(path)
     shutil.copy(path, path.with_name("setup.sqlite3"))

@@ -19,117 +19,33 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from server_load import pct, run_load, seed_planned_clients, start_app_server, stop
 
 TIME_LIMIT_S = 240.0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def prepare(db_path: Path, n_clients: int, today: dt.date) -> list[int]:
     """A clinician with n clients, each screened, assessed and with a program (no HTTP)."""
-    from upperback.model.client import ClientIn
-    from upperback.model.common import Sex
-    from upperback.services import accounts, assessment, clients, preface, program
+    from upperback.services import accounts
     from upperback.services.database import Database
-    from upperback.services.demo import demo_assessment, demo_intake
 
     db = Database.open(db_path)
     acc = accounts.create_clinician_account(db, "Bench Clinician", "bench", "bench-password")
-    actor = acc.actor()
-    ids = []
     start = today - dt.timedelta(days=1)
-    for i in range(n_clients):
-        c = clients.add_client(
-            db,
-            actor,
-            ClientIn(name=f"Load client {i}", sex=Sex.female, birth_year=1985),
-            today=start,
-        )
-        preface.record_intake(db, actor, c.id, demo_intake(start - dt.timedelta(days=2)))
-        assessment.record_assessment(
-            db, actor, c.id, demo_assessment(start - dt.timedelta(days=2), 0.0)
-        )
-        program.plan_program(db, actor, c.id, start_date=start, seed=i)
-        ids.append(c.id)
+    ids = seed_planned_clients(
+        db, acc.actor(), n_clients, start,
+        name="Load client {i}", birth_year=lambda i: 1985, history_days=2,
+    )  # fmt: skip
     db.close()
     return ids
-
-
-def build_log(nxt: dict[str, Any], k: int) -> dict[str, Any]:
-    s = nxt["session"]
-    sets = [
-        {"exercise_id": p["exercise_id"], "set_index": j, "reps": p["reps"], "hold_s": p["hold_s"],
-         "load_kg": p["load_kg"], "level": p["level"], "rpe": p["rpe_target"], "pain_during": 1}
-        for p in s["prescriptions"] for j in range(1, p["sets"] + 1)
-    ]  # fmt: skip
-    return {"date": nxt["session_date"], "week": s["week"], "index": s["index"], "sets": sets,
-            "pain_next_morning": 1, "notes": f"load test {k}"}  # fmt: skip
-
-
-async def simulated_client(
-    http: httpx.AsyncClient,
-    cid: int,
-    n: int,
-    headers: dict[str, str],
-    out: dict[str, list[Any]],
-    deadline: float,
-    mean_think_s: float,
-) -> None:
-    rng = random.Random(cid)
-    for k in range(n):
-        if mean_think_s > 0:
-            await asyncio.sleep(rng.expovariate(1 / mean_think_s))
-        if time.monotonic() > deadline:
-            return
-        r = await http.get(f"/api/v1/clients/{cid}/next", headers=headers)
-        if r.status_code != 200 or r.json()["session"] is None:
-            out["errors"].append(f"next {cid}: {r.status_code}")
-            return
-        body = build_log(r.json(), k)
-        t0 = time.perf_counter()
-        r = await http.post(f"/api/v1/clients/{cid}/sessions", headers=headers, json=body)
-        out["latency"].append(time.perf_counter() - t0)
-        if r.status_code == 201:
-            out["accepted"].append((cid, body["week"], body["index"]))
-        else:
-            out["errors"].append(f"log {cid}: {r.status_code} {r.text[:120]}")
-
-
-async def run_load(base: str, ids: list[int], n: int, rate: float) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {"latency": [], "accepted": [], "errors": []}
-    limits = httpx.Limits(max_connections=len(ids), max_keepalive_connections=len(ids))
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
-        r = await http.post(
-            "/api/v1/auth/token", data={"username": "bench", "password": "bench-password"}
-        )
-        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        deadline = time.monotonic() + TIME_LIMIT_S
-        t0 = time.perf_counter()
-        await asyncio.gather(
-            *(
-                simulated_client(
-                    http, cid, n, headers, out, deadline, len(ids) / rate if rate else 0.0
-                )
-                for cid in ids
-            )
-        )
-        out["wall"] = [time.perf_counter() - t0]
-    return out
 
 
 def count_logs(db_path: Path) -> set[tuple[int, int, int]]:
@@ -137,11 +53,6 @@ def count_logs(db_path: Path) -> set[tuple[int, int, int]]:
 
     with sqlite3.connect(db_path) as conn:
         return {tuple(r) for r in conn.execute('SELECT client_id, week, "index" FROM session_log')}  # type: ignore[misc]
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -164,30 +75,12 @@ def run_once(n_clients: int, n_sessions: int, rate: float) -> int:
     t = time.perf_counter()
     ids = prepare(db_path, n_clients, today)
     print(f"prepared {len(ids)} clients with programs in {time.perf_counter() - t:.1f} s")
-    port = free_port()
     env = {**os.environ, "UPPERBACK_SECRET_KEY": "bench-secret-key-0123456789"}
-    code = (
-        "import uvicorn, warnings; warnings.simplefilter('ignore');"
-        "from upperback.web import create_app;"
-        f"uvicorn.run(create_app({str(db_path)!r}), host='127.0.0.1', port={port}, log_level='warning')"
-    )
-    server = subprocess.Popen([sys.executable, "-c", code], env=env)
+    server, base = start_app_server(db_path, env)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        out = asyncio.run(run_load(base, ids, n_sessions, rate))
+        out = asyncio.run(run_load(base, ids, n_sessions, rate, time_limit=TIME_LIMIT_S))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=20)
+        stop(server)
     lat = [x * 1000 for x in out["latency"]]
     stored = count_logs(db_path)
     accepted = set(out["accepted"])

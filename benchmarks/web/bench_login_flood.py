@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,13 +29,12 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from server_load import BENCH_USER, start_app_server
+from server_load import stop as stop_server
+
 SECRET = "bench-secret-key-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def prepare(db_path: Path, src: str | None) -> None:
@@ -113,24 +111,9 @@ def main() -> int:
     args = ap.parse_args()
     db_path = Path(tempfile.mkdtemp(prefix="upperback-flood-")) / "flood.sqlite3"
     prepare(db_path, args.src)
-    port = free_port()
-    code = (
-        "import uvicorn, warnings; warnings.simplefilter('ignore');"
-        "from upperback.web import create_app;"
-        f"uvicorn.run(create_app({str(db_path)!r}), host='127.0.0.1', port={port}, log_level='warning')"
-    )
-    server = subprocess.Popen([sys.executable, "-c", code], env=_env(args.src))
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_app_server(db_path, _env(args.src), tries=300)
     try:
-        for _ in range(300):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        r = httpx.post(
-            base + "/api/v1/auth/token", data={"username": "bench", "password": "bench-password"}
-        )
+        r = httpx.post(base + "/api/v1/auth/token", data=BENCH_USER)
         token = r.json()["access_token"]
         print(
             f"server from {args.src or 'this checkout'}; {args.flooders} flooders; {args.writes} timed writes per phase"
@@ -146,11 +129,7 @@ def main() -> int:
                 f"x{med / quiet_median:5.1f} of quiet; login replies {dict(sorted(counts.items()))}"
             )
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     return 0
 
 

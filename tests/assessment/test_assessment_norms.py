@@ -55,22 +55,26 @@ def test_ccft_records_substitution_rating(one) -> None:
 
 
 @pytest.mark.parametrize(
-    ("test_id", "limit", "ref"),
-    [
-        ("shoulder_flexion", 172, 180),
-        ("shoulder_abduction", 176, 180),
-        ("shoulder_er", 81, 90),
-        ("shoulder_ir", 62, 70),
-        ("thoracic_rotation", 38.7, 45),
+    ("test_id", "mean", "sd"),
+    [  # Boone & Azen 1979 JBJS 61:756 [K]: a population distribution, not AAOS minus an MDC
+        ("shoulder_flexion", 167, 4.7),
+        ("shoulder_abduction", 184, 7.0),
+        ("shoulder_er", 104, 8.5),
+        ("shoulder_ir", 69, 4.6),
     ],
 )
-def test_rom_is_below_only_past_reference_minus_mdc(
-    one, test_id: str, limit: float, ref: float
+def test_shoulder_rom_is_compared_with_a_population_distribution(
+    one, test_id: str, mean: float, sd: float
 ) -> None:
-    at = one({"test_id": test_id, "value": limit, "side": "R"})
-    past = one({"test_id": test_id, "value": limit - 0.1, "side": "R"})
-    assert at.norm.mean == ref and at.norm.status == "within"
-    assert past.norm.status == "below"
+    r = one({"test_id": test_id, "value": mean, "side": "R"})
+    assert (r.norm.mean, r.norm.sd, r.norm.status) == (mean, sd, "within")
+    assert r.norm.evidence == "K" and "Boone & Azen 1979" in r.norm.source
+
+
+def test_thoracic_rotation_is_below_only_under_the_healthy_range(one) -> None:
+    at = one({"test_id": "thoracic_rotation", "value": 40, "side": "R"})
+    past = one({"test_id": "thoracic_rotation", "value": 39.9, "side": "R"})
+    assert (at.norm.cutoff, at.norm.status, past.norm.status) == (40, "typical", "impaired")
 
 
 @pytest.mark.parametrize(
@@ -98,12 +102,12 @@ def test_onset_delay_past_50_ms_is_impaired(one) -> None:
 
 
 def test_ckcuest_mean_of_trials_against_sex_reference(one) -> None:
+    # The old rule called a woman at 19 touches (1.5 under the quoted mean) impaired.
     r = one({"test_id": "ckcuest", "items": [18, 19, 20]}, sex=Sex.male)
     assert r.score == pytest.approx(19.0)
-    assert r.norm.cutoff == 18.5 and r.norm.status == "typical"
-    assert (
-        one({"test_id": "ckcuest", "items": [18, 19, 20]}, sex=Sex.female).norm.status == "impaired"
-    )
+    assert (r.norm.mean, r.norm.sd, r.norm.status) == (18.5, 3.0, "within")
+    woman = one({"test_id": "ckcuest", "items": [18, 19, 20]}, sex=Sex.female)
+    assert woman.norm.status == "within" and woman.norm.z == pytest.approx(-0.5)
 
 
 def test_dyskinesis_rating_is_scored_and_load_follows_body_mass(one) -> None:

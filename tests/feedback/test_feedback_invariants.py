@@ -1,8 +1,9 @@
 """Safety invariants over >= 10,000 random logged sessions (hypothesis).
 
 Invariants: the weekly load increase never exceeds the cap; nothing progresses after a pain
-flare; no contraindicated exercise is ever prescribed; nothing follows a red-flag stop; and
-clinician overrides are never changed.
+flare; no contraindicated exercise is ever prescribed; nothing follows a red-flag stop;
+clinician overrides are never changed; no regression raises any dose; and the engine never
+takes a dose below the minimum effective dose without a clinician alert.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from upperback.errors import SafetyBlock
-from upperback.feedback import adapt, next_session
+from upperback.feedback import adapt, apply_overrides, next_session
 from upperback.feedback.context import PROGRESS_ACTIONS, is_flare
 from upperback.knowledge.loader import ExerciseLibrary
 from upperback.knowledge.loading_rules import loading_rules
 from upperback.loading import cap_violations, generate_program, load_index
 from upperback.loading.eligibility import conditions, is_contraindicated
-from upperback.model.adaptation import Override, OverrideField
+from upperback.model.adaptation import Action, Adaptation, Override, OverrideField
 from upperback.model.program import Program
 from upperback.model.session import SessionLogIn, SetLog
 from upperback.sim.profiles import random_intake, random_profile
@@ -124,8 +125,10 @@ def test_invariants_hold_over_10000_random_logs(lib: ExerciseLibrary) -> None:
                     date=day0,
                 )
             ]
-            program = generate_program(
-                profile, intake, start_date=day0, seed=seed, library=lib, overrides=overrides
+            program = apply_overrides(
+                generate_program(profile, intake, start_date=day0, seed=seed, library=lib),
+                overrides,
+                library=lib,
             )
         frozen = {o.exercise_id for o in overrides}
         check_program(program, lib, active, frozen)
@@ -143,6 +146,12 @@ def test_invariants_hold_over_10000_random_logs(lib: ExerciseLibrary) -> None:
             total[0] += 1
             program = result.program
             check_program(program, lib, active, frozen)
+            if not result.stopped:
+                pos = next(
+                    i for i, s in enumerate(before.sessions) if s.key == (plan.week, plan.index)
+                )
+                assert_regressions_lower(before, program, result.adaptations, pos, frozen)
+                assert_min_effective_or_alert(before, program, result.adaptations, pos, lib)
             baseline = (
                 log.pain_before
                 if log.pain_before is not None
@@ -155,7 +164,7 @@ def test_invariants_hold_over_10000_random_logs(lib: ExerciseLibrary) -> None:
                     profile.pain_now or 0.0,
                 )
             )
-            if log.completed and is_flare(log, baseline, RULES):
+            if log.completed and is_flare(log, baseline, RULES, profile.pain_now or 0.0):
                 assert not any(a.action in PROGRESS_ACTIONS for a in result.adaptations)
                 assert_no_rise(before, program, lib)
             for o in overrides:
@@ -189,3 +198,90 @@ def assert_no_rise(before: Program, after: Program, lib: ExerciseLibrary) -> Non
             ):  # swapped-in easier rung
                 mode = lib.get(p.exercise_id).load_mode
                 assert load_index(p, mode, RULES) <= load_index(q, mode, RULES) + 1e-9
+
+
+CUTS = {Action.regress, Action.reduce, Action.deload, Action.reenter}
+DOSE = ("sets", "reps", "hold_s", "load_kg", "level")
+
+
+def _fields(p: object) -> dict[str, float]:
+    return {f: v for f in DOSE if (v := getattr(p, f)) is not None}
+
+
+def assert_regressions_lower(
+    before: Program,
+    after: Program,
+    adaptations: list[Adaptation],
+    pos: int,
+    frozen: set[str],
+) -> None:
+    """An exercise only cut or regressed (nothing progressed it) gets no bigger dose field."""
+    cut = {a.exercise_id for a in adaptations if a.action in CUTS and a.rule_id.startswith("pain.")}
+    raised = {a.exercise_id for a in adaptations if a.action in PROGRESS_ACTIONS}
+    cut -= raised | frozen | {None}
+    for old, new in zip(before.sessions[pos + 1 :], after.sessions[pos + 1 :], strict=False):
+        olds = {p.exercise_id: p for p in old.prescriptions}
+        for p in new.prescriptions:
+            q = olds.get(p.exercise_id)
+            if q is None or q.exercise_id not in cut:
+                continue
+            if any(x.rationale.startswith(("regressed (", "progressed (")) for x in (p, q)):
+                continue  # a swapped-in rung carries the dose of the one it replaced
+            a, b = _fields(q), _fields(p)
+            for f in set(a) & set(b):
+                if f == "load_kg" and p.exercise_id != q.exercise_id:
+                    continue  # a different exercise: its own starting load
+                assert b[f] <= a[f] + 1e-9, (
+                    p.exercise_id,
+                    f,
+                    a[f],
+                    b[f],
+                    new.key,
+                    [x.exercise_id for x in old.prescriptions],
+                    [x.exercise_id for x in new.prescriptions],
+                    [(x.rule_id, x.exercise_id) for x in adaptations],
+                    q.rationale[:40],
+                    p.rationale[:60],
+                )
+
+
+def _below_min(p: object, lib: ExerciseLibrary, goal: object) -> bool:
+    d = lib.get(p.exercise_id).dosage[goal]  # type: ignore[attr-defined,index]
+    if p.hold_s is not None and d.hold_s is not None:  # type: ignore[attr-defined]
+        return bool(p.hold_s < d.hold_s[0])  # type: ignore[attr-defined]
+    if p.reps is not None and d.reps is not None:  # type: ignore[attr-defined]
+        return bool(p.reps < d.reps[0])  # type: ignore[attr-defined]
+    return False
+
+
+def assert_min_effective_or_alert(
+    before: Program,
+    after: Program,
+    adaptations: list[Adaptation],
+    pos: int,
+    lib: ExerciseLibrary,
+) -> None:
+    """A pain, readiness or re-entry cut never leaves a dose in the coming week below the
+    minimum effective dose (range-low reps or hold) that was at or above it, unless a
+    clinician is alerted."""
+    if any(a.action == Action.clinician_alert for a in adaptations):
+        return
+    cutters = {
+        a.exercise_id for a in adaptations if a.action in CUTS and a.rule_id != "load.weekly_cap"
+    }
+    if not cutters:
+        return
+    week = slice(pos + 1, pos + 1 + before.sessions_per_week)  # later weeks are re-capped
+    for old, new in zip(before.sessions[week], after.sessions[week], strict=False):
+        phase = after.phase_of(new.week)
+        assert phase is not None
+        olds = {p.exercise_id: p for p in old.prescriptions}
+        for p in new.prescriptions:
+            q = olds.get(p.exercise_id)
+            if q is None or not (None in cutters or p.exercise_id in cutters):
+                continue
+            if _below_min(p, lib, phase.goal) and not _below_min(q, lib, phase.goal):
+                raise AssertionError(
+                    f"{p.exercise_id} cut below its minimum effective dose: {q} -> {p} by "
+                    f"{[(a.rule_id, a.exercise_id) for a in adaptations]}"
+                )

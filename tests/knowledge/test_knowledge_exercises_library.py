@@ -26,9 +26,12 @@ GENTLE = {LT.mobility, LT.breathing}
 # (exercise id, EMG source) pairs whose stored class differs from the ratio computed from that
 # source's figures, with the reason. Each must stay a real mismatch (checked below).
 RATIO_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("prone_y_db", "Andersen CH 2012 JSCR 26:2408 (high intensity)"): (
-        "high-intensity load gives UT/LT about 1.07 (C); DOMAIN.md classes the prone Y as B from "
-        "Ekstrom 2003, and caveat 3 says the class moves with load"
+    ("prone_y_db", "Ekstrom 2003 JOSPT 33:247"): (
+        "UT/LT 0.81 (B) at moderate load; the entry is classed C by its less favourable "
+        "figure (Andersen 2012 high intensity, 1.07), since the class moves with load (caveat 3)"
+    ),
+    ("scaption_er_above_120", "Ekstrom 2003 JOSPT 33:247"): (
+        "UT/SA 0.82 (B), but UT/LT 1.30 (C) for its second target; classed by the worst target"
     ),
 }
 
@@ -333,3 +336,25 @@ def test_every_entry_has_a_breathing_cue_and_mobility_is_paced_on_the_exhale(
         assert "exhale" in cue or "breath" in cue, ex.id
         if set(ex.loading_types) & GENTLE:
             assert "6 breaths/min" in cue, ex.id
+
+
+def test_four_exercises_are_classed_from_their_own_figures() -> None:
+    """UT / target ratios from each entry's own EMG figures: A <= 0.6, B <= 1.0, C above;
+    an entry without figures of its own is unknown (issue 10)."""
+    from upperback.knowledge.loader import exercise_library
+    from upperback.model.common import Muscle
+
+    lib = exercise_library()
+    for ex_id in ("scaption_er_above_120", "prone_y_db"):
+        ex = lib.by_id[ex_id]
+        ut = [f.pct_mvic for f in ex.emg if f.muscle == Muscle.upper_trapezius and f.pct_mvic]
+        worst = max(
+            u / f.pct_mvic
+            for u in ut
+            for f in ex.emg
+            if f.muscle in ex.targets and f.pct_mvic
+        )
+        assert worst > 1.0 and ex.ratio_class is not None and ex.ratio_class.value == "C"
+    for ex_id in ("prone_y_eccentric", "scaption_eccentric_lowering"):
+        ex = lib.by_id[ex_id]
+        assert not any(f.pct_mvic for f in ex.emg) and ex.ratio_class is None

@@ -11,7 +11,7 @@ from upperback.errors import SafetyBlock
 from upperback.knowledge.loader import ExerciseLibrary
 from upperback.knowledge.loading_rules import loading_rules
 from upperback.loading import cap_violations, generate_program, mode_lookup
-from upperback.loading.dose import seconds_needed
+from upperback.loading.dose import load_sizes, seconds_needed
 from upperback.model.common import Equipment, WorkPosture
 from upperback.model.intake import Clearance, FlagHit, Intake, ScreeningResult, Urgency
 from upperback.model.profile import FindingCode as F
@@ -198,7 +198,8 @@ def test_every_prescription_is_fully_dosed_and_explained(lib: ExerciseLibrary) -
             assert "Valsalva" in p.breathing_cue
             mode = lib.get(p.exercise_id).load_mode.value
             if mode == "kg":
-                assert p.load_kg is not None and p.load_kg <= loading_rules().starting_load.kg * 2
+                ex = lib.get(p.exercise_id)
+                assert p.load_kg is not None and p.load_kg in load_sizes(ex, loading_rules())
             if mode in ("band", "pressure"):
                 assert p.level is not None
 

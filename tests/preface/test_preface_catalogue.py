@@ -46,7 +46,7 @@ def _doc() -> dict:
 def test_stand_alone_flag_without_urgency_is_rejected_by_name(tmp_path: Path) -> None:
     doc = _doc()
     doc["items"][0]["urgency"] = "none"
-    with pytest.raises(InvalidInput, match="items entry sudden_severe_headache"):
+    with pytest.raises(InvalidInput, match="items entry thunderclap_headache"):
         load_red_flags(_write(tmp_path, doc))
 
 

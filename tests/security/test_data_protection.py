@@ -161,3 +161,18 @@ def test_cli_erase_needs_confirmation(world: World) -> None:
     assert r.exit_code == 2
     r = CliRunner().invoke(cli, ["erase", str(world.a_client), "--db", str(world.path), "--yes"])
     assert r.exit_code == 0 and "erased" in r.output
+
+
+def test_a_client_downloads_their_record_as_fhir(app: FastAPI, world: World) -> None:
+    browser = TestClient(app)
+    page_login(browser, "alex", "demo-client")
+    assert "/account/my-record.fhir.json" in browser.get("/account").text
+    r = browser.get("/account/my-record.fhir.json")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    bundle = r.json()
+    assert bundle["resourceType"] == "Bundle"
+    kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
+    assert {"Patient", "Observation", "CarePlan"} <= kinds
+    clinician = TestClient(app)
+    page_login(clinician, "demo", "demo-clinician")
+    assert clinician.get("/account/my-record.fhir.json", follow_redirects=False).status_code == 303

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_helpers import headless_chromium, live_server
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from web_helpers import (
@@ -97,3 +98,17 @@ def headers_b(api: TestClient) -> dict[str, str]:
 @pytest.fixture
 def headers_client(api: TestClient) -> dict[str, str]:
     return token_for(api, "alex", "demo-client")
+
+
+@pytest.fixture(scope="module")
+def server(seeded_template: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Browser tests: a live uvicorn server on a copy of the seeded database, per module."""
+    with live_server(seeded_template.path, tmp_path_factory.mktemp("browser")) as (base, _, _):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    """Browser tests: headless Chromium for the module (after its server is up)."""
+    with headless_chromium() as b:
+        yield b

@@ -6,58 +6,27 @@ Without /usr/bin/chromium the test skips, unless UPPERBACK_REQUIRE_BROWSER=1."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import socket
-import threading
-import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_helpers import headless_chromium, live_server
 from client_helpers import clinician_words, move_session_to_yesterday
-from web_helpers import SECRET, World
+from web_helpers import World
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def live(seeded_template: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-        tuple[str, Path, Any]]:
-    if not CHROMIUM.exists():
-        if os.environ.get("UPPERBACK_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and UPPERBACK_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} not installed")
-    import uvicorn
-
-    from upperback.web import create_app
-
-    path = tmp_path_factory.mktemp("client-browser") / "db.sqlite3"
-    shutil.copy(seeded_template.path, path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        app = create_app(str(path), secret_key=SECRET)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", path, app
-    srv.should_exit = True
-    thread.join(timeout=10)
+def live(
+    seeded_template: World, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path, Any]]:
+    with live_server(seeded_template.path, tmp_path_factory.mktemp("client-browser")) as served:
+        yield served
 
 
 def shot(page: Any, name: str) -> None:
@@ -84,11 +53,10 @@ def _finish_exercise(page: Any) -> None:
 def test_client_walks_through_guided_session_checkin_and_ndi(
     live: tuple[str, Path, Any], seeded_template: World
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base, db_path, app = live
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with headless_chromium() as browser:
         ctx = browser.new_context(**PHONE)
         page = ctx.new_page()
         page.goto(base + "/login?next=/me")
@@ -204,4 +172,3 @@ def test_client_walks_through_guided_session_checkin_and_ndi(
         shot(dpage, "13-today-desktop")
         dpage.goto(base + f"/clients/{seeded_template.a_client}/home-program")
         shot(dpage, "14-home-program-desktop")
-        browser.close()

@@ -42,6 +42,7 @@ NO_CLIENT_DATA = {
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/account"),
     ("GET", "/account/my-data.json"),
+    ("GET", "/account/my-record.fhir.json"),
     ("POST", "/account/totp/start"),
     ("POST", "/account/totp/confirm"),
     ("POST", "/account/totp/off"),

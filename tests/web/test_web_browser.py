@@ -9,79 +9,15 @@ UPPERBACK_REQUIRE_BROWSER=1 (CI), where they fail.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from web_helpers import SECRET, World
+from web_helpers import World
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 pytestmark = pytest.mark.browser
-
-
-def _require_browser() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("UPPERBACK_REQUIRE_BROWSER") == "1":
-        pytest.fail(
-            f"{CHROMIUM} is missing and UPPERBACK_REQUIRE_BROWSER=1: install Debian's chromium"
-        )
-    pytest.skip(f"{CHROMIUM} not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(seeded_template: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_browser()
-    import uvicorn
-
-    from upperback.web import create_app
-
-    path = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
-    shutil.copy(seeded_template.path, path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        app = create_app(str(path), secret_key=SECRET)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def shot(page: Any, name: str) -> None:

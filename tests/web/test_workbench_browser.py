@@ -14,16 +14,10 @@ import io
 import json
 import shutil
 import subprocess
-import threading
-import time
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_browser import ARGS, CHROMIUM, _free_port, _require_browser
-from web_helpers import SECRET, World
 
 pytestmark = pytest.mark.browser
 
@@ -34,42 +28,6 @@ AXE = NODE / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 AXE_FIGURES = ROOT / "artifacts" / "axe-workbench.json"
-
-
-@pytest.fixture(scope="module")
-def server(seeded_template: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_browser()
-    import uvicorn
-
-    from upperback.web import create_app
-
-    path = tmp_path_factory.mktemp("workbench") / "wb.sqlite3"
-    shutil.copy(seeded_template.path, path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        app = create_app(str(path), secret_key=SECRET)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def axe_source() -> str | None:

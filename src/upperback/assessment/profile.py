@@ -76,9 +76,17 @@ def _evaluate(rule: FindingRule, results: list[ScoredResult]) -> Iterator[Findin
                 severity=_severity(trig, x),
                 statement=trig.statement.format_map(_template_vars(r)),
                 evidence=_evidence(trig, r),
-                source=f"{trig.source} [{trig.evidence.value}]",
+                source=_source(trig),
                 uncertainty=trig.uncertainty,
             )
+
+
+def _source(trig: Trigger) -> str:
+    """Source with per-parameter tags: the source, its threshold and its severity steps."""
+    text = f"{trig.source} [{trig.evidence.value}]; threshold [{trig.threshold_evidence}]"
+    if trig.steps:
+        text += f"; severity steps [{trig.steps_evidence}]"
+    return text
 
 
 def _template_vars(r: ScoredResult) -> dict[str, str]:

@@ -28,6 +28,8 @@ def screening(console: Console, result: ScreeningResult) -> None:
         )
     for line in result.advice:
         console.print(escape(f"  advice: {line}"))
+    for note in result.education:
+        console.print(escape(f"  for the client - {note.title}: {note.text}"))
 
 
 def dose(p: object) -> str:
@@ -144,6 +146,8 @@ def adaptations(console: Console, items: list[Adaptation], title: str = "Adaptat
         change = (
             f"{a.action.value}: {a.before} -> {a.after}" if a.before or a.after else a.action.value
         )
+        if a.action.value == "clinician_alert":
+            console.print(escape(f"CLINICIAN ALERT ({a.exercise_id or 'program'}): {a.reason}"))
         table.add_row(
             f"{a.from_week}.{a.from_index}",
             a.rule_id,

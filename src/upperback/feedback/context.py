@@ -48,9 +48,20 @@ def protected_fields(overrides: Sequence[Override]) -> dict[str, set[str]]:
     return out
 
 
-def is_flare(log: SessionLogIn, baseline: float, rules: LoadingRules) -> bool:
-    """Pain above the agreed limit during, or not settled by next morning (Silbernagel 2007)."""
-    if log.max_pain_during() > rules.pain.during_max:
+def during_limit(reference: float, rules: LoadingRules) -> float:
+    """Highest pain during exercise that is not a flare for this person.
+
+    Silbernagel's 5/10, or the person's reference (session start or usual pain) plus the
+    tolerance (at least the NPRS MDC), whichever is higher [design].
+    """
+    return min(10.0, max(rules.pain.during_max, reference + rules.pain.during_tolerance))
+
+
+def is_flare(log: SessionLogIn, baseline: float, rules: LoadingRules, usual: float = 0.0) -> bool:
+    """Pain during above the person's limit, or next-morning pain risen by more than the
+    tolerance over baseline (Silbernagel 2007, judged relative to the person)."""
+    reference = max(log.pain_before if log.pain_before is not None else baseline, usual)
+    if log.max_pain_during() > during_limit(reference, rules):
         return True
     return (
         log.pain_next_morning is not None
@@ -119,6 +130,25 @@ class Ctx:
         return baseline_pain(
             log or self.log, self.history if before is None else before, self.profile
         )
+
+    def usual_pain(self) -> float:
+        """The client's usual pain from the assessment (0 when unknown)."""
+        if self.profile is not None and self.profile.pain_now is not None:
+            return self.profile.pain_now
+        return 0.0
+
+    def recent_flares(self) -> int:
+        """Flares among the last `alert_window` sessions, this one included."""
+        window = self.rules.pain.alert_window
+        logs = [*self.history, self.log][-window:]
+        count = 0
+        for k, h in enumerate(logs):
+            before = [*self.history, self.log][: len(self.history) + 1 - len(logs) + k]
+            if h.completed and is_flare(
+                h, self.baseline_pain(h, before), self.rules, self.usual_pain()
+            ):
+                count += 1
+        return count
 
     def allowed(self, exercise_id: str) -> bool:
         """May this exercise be prescribed (not excluded, not contraindicated, known)?"""

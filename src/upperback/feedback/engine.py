@@ -16,16 +16,18 @@ from upperback.feedback import rules_session as rs
 from upperback.feedback.context import ALL_FIELDS, Ctx, Op, protected_fields
 from upperback.feedback.ops import describe
 from upperback.feedback.overrides import reapply_field_overrides
+from upperback.feedback.regress import below_min_effective
 from upperback.feedback.result import AdaptationResult
 from upperback.feedback.screening import screen_logged_symptoms
 from upperback.knowledge.loader import ExerciseLibrary, exercise_library
 from upperback.knowledge.loading_rules import LoadingRules, loading_rules
+from upperback.loading.dose import honest_minutes
 from upperback.loading.eligibility import conditions
 from upperback.loading.generator import modes_of
 from upperback.loading.load import enforce_weekly_cap
 from upperback.model.adaptation import Action, Adaptation, Override, OverrideField
 from upperback.model.profile import DeficitProfile
-from upperback.model.program import Prescription, Program
+from upperback.model.program import Prescription, Program, SessionPlan
 from upperback.model.session import SessionLogIn, SetLog
 
 Rule = Callable[[Ctx], list[Op]]
@@ -45,6 +47,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
 """Rule table in evaluation order (safety first). `symptoms.red_flag_stop` runs before all."""
 
 _PROTECTABLE = ("sets", "reps", "hold_s", "load_kg", "level")
+_CUTS = frozenset({Action.regress, Action.reduce, Action.deload, Action.reenter})
 
 
 def _find(program: Program, log: SessionLogIn) -> int:
@@ -202,9 +205,53 @@ def adapt(
     sessions, cuts = enforce_weekly_cap(
         sessions, modes_of(lib), rules, first_mutable=pos + 1, skip=skip
     )
+    sessions = honest_minutes(sessions, lib.by_id, rules, first=pos + 1)
     adaptations.extend(_cap_adaptations(ctx, cuts))
+    if any(a.action in _CUTS and a.rule_id != "load.weekly_cap" for a in adaptations):
+        adaptations.extend(_below_min_alerts(ctx, sessions, {c.exercise_id for c in cuts}))
     new_program = program.model_copy(update={"version": program.version + 1, "sessions": sessions})
     return AdaptationResult(program=new_program, adaptations=adaptations)
+
+
+def _below_min_alerts(ctx: Ctx, sessions: Sequence[SessionPlan], cut: set[str]) -> list[Adaptation]:
+    """The weekly cap took an exercise below its minimum effective dose in the coming week:
+    alert a clinician (later weeks are re-capped after each log)."""
+    out: list[Adaptation] = []
+    for ex_id in sorted(cut):
+        hit = next(
+            (
+                (plan, p)
+                for at, plan in enumerate(
+                    sessions[ctx.pos + 1 : ctx.pos + 1 + ctx.program.sessions_per_week],
+                    start=ctx.pos + 1,
+                )
+                for p in plan.prescriptions
+                if p.exercise_id == ex_id
+                and below_min_effective(ctx, p, plan)
+                and not any(
+                    o.exercise_id == ex_id and below_min_effective(ctx, o, plan)
+                    for o in ctx.program.sessions[at].prescriptions
+                )
+            ),
+            None,
+        )
+        if hit is None:
+            continue
+        plan, p = hit
+        out.append(
+            Adaptation(
+                rule_id="pain.clinician_alert",
+                action=Action.clinician_alert,
+                exercise_id=ex_id,
+                reason=f"the weekly cap after a reduced week leaves {p.name} below its minimum "
+                f"effective dose from session {plan.week}.{plan.index}: clinician review needed",
+                date=ctx.log.date,
+                from_week=plan.week,
+                from_index=plan.index,
+                source=ctx.rules.pain.source,
+            )
+        )
+    return out
 
 
 def _cap_adaptations(ctx: Ctx, cuts: Sequence[object]) -> list[Adaptation]:

@@ -1,22 +1,21 @@
 """Changes to one prescription: volume, load steps, repetitions, cues, exercise swaps.
 
-Every function returns a new Prescription (model_copy on the changed fields only) kept
-inside the model's bounds.
+Every function returns a new Prescription (`Prescription.revised`, validated) kept inside
+the model's bounds, which are defined once in `model.program`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from upperback.knowledge.loading_rules import LoadingRules
 from upperback.knowledge.schema import Exercise, LoadMode
 from upperback.loading.dose import starting_load
 from upperback.model.common import Goal
-from upperback.model.program import Prescription
-
-MAX_REPS = 60
-MAX_HOLD = 600
-MAX_LOAD = 300.0
+from upperback.model.program import MAX_HOLD_S as MAX_HOLD
+from upperback.model.program import MAX_LOAD_KG as MAX_LOAD
+from upperback.model.program import MAX_REPS, MAX_SETS, Prescription
 
 
 def describe(p: Prescription) -> str:
@@ -38,45 +37,59 @@ def scale_volume(p: Prescription, factor: float) -> Prescription:
     if p.hold_s is not None:
         new = max(1, math.floor(p.hold_s * factor))
         if new == p.hold_s and p.sets > 1:
-            return p.model_copy(update={"sets": p.sets - 1})
-        return p.model_copy(update={"hold_s": new})
+            return p.revised(sets=p.sets - 1)
+        return p.revised(hold_s=new)
     reps = p.reps or 1
     new = max(1, math.floor(reps * factor))
     if new == reps and p.sets > 1:
-        return p.model_copy(update={"sets": p.sets - 1})
-    return p.model_copy(update={"reps": new})
+        return p.revised(sets=p.sets - 1)
+    return p.revised(reps=new)
 
 
 def add_sets(p: Prescription, delta: int) -> Prescription:
-    return p.model_copy(update={"sets": max(1, min(10, p.sets + delta))})
+    return p.revised(sets=max(1, min(MAX_SETS, p.sets + delta)))
 
 
 def shift_rpe(p: Prescription, delta: float) -> Prescription:
-    return p.model_copy(update={"rpe_target": max(1.0, min(10.0, p.rpe_target + delta))})
+    return p.revised(rpe_target=max(1.0, min(10.0, p.rpe_target + delta)))
 
 
 def round_kg(value: float, step: float) -> float:
     return round(round(value / step) * step, 3)
 
 
+def next_size(current: float, sizes: Sequence[float], up: bool) -> float:
+    """The next load the equipment has above (or below) `current`; stays at the ends."""
+    if up:
+        return next((s for s in sizes if s > current + 1e-9), current)
+    return next((s for s in reversed(sizes) if s < current - 1e-9), current)
+
+
 def step_load(
-    p: Prescription, mode: LoadMode, fraction: float, rules: LoadingRules
+    p: Prescription,
+    mode: LoadMode,
+    fraction: float,
+    rules: LoadingRules,
+    sizes: Sequence[float] = (),
 ) -> Prescription:
-    """Raise (fraction > 0) or lower the load: kg by the fraction, levels by one step.
+    """Raise (fraction > 0) or lower the load: kg to the next size the equipment has (or
+    by the fraction when sizes are unknown), levels by one step.
 
     Bodyweight work has no load to step, so it changes repetitions (or hold) instead.
     """
     up = fraction > 0
+    if mode == LoadMode.kg and p.load_kg is not None and sizes:
+        return p.revised(load_kg=next_size(p.load_kg, sizes, up))
     if mode == LoadMode.kg and p.load_kg is not None:
         step = rules.starting_load.kg_rounding
         target = round_kg(p.load_kg * (1 + fraction), step)
         if target == p.load_kg:
             target = round_kg(p.load_kg + (step if up else -step), step)
-        return p.model_copy(update={"load_kg": max(step, min(MAX_LOAD, target))})
+        return p.revised(load_kg=max(step, min(MAX_LOAD, target)))
     if mode in (LoadMode.band, LoadMode.pressure) and p.level is not None:
         top = rules.starting_load.max_level.get(mode, 5)
         level = p.level + (rules.effort.level_step if up else -rules.effort.level_step)
-        return p.model_copy(update={"level": max(1, min(top, level))})
+        return p.revised(level=max(1, min(top, level)))
     return change_reps(p, 1 if up else -1, None, rules)
 
 
@@ -84,9 +97,9 @@ def change_reps(p: Prescription, points: int, top: int | None, rules: LoadingRul
     """Add (or remove) `points` effort steps of repetitions, or of hold seconds for holds."""
     if p.hold_s is not None:
         new = max(1, min(top or MAX_HOLD, p.hold_s + points * rules.effort.hold_step_per_point_s))
-        return p.model_copy(update={"hold_s": max(min(new, MAX_HOLD), 1)})
+        return p.revised(hold_s=max(min(new, MAX_HOLD), 1))
     new = max(1, min(top or MAX_REPS, (p.reps or 1) + points * rules.effort.reps_step_per_point))
-    return p.model_copy(update={"reps": min(new, MAX_REPS)})
+    return p.revised(reps=min(new, MAX_REPS))
 
 
 def range_top(ex: Exercise, goal: Goal) -> int | None:
@@ -107,8 +120,8 @@ def swap(p: Prescription, new: Exercise, goal: Goal, rules: LoadingRules, why: s
     else:
         assert d.hold_s is not None
         hold = d.hold_s[0]
-    return p.model_copy(
-        update={
+    return p.revised(
+        **{
             "exercise_id": new.id,
             "name": new.name,
             "reps": reps,
@@ -127,4 +140,4 @@ def swap(p: Prescription, new: Exercise, goal: Goal, rules: LoadingRules, why: s
 def add_cue(p: Prescription, cue: str) -> Prescription:
     if cue in p.coaching_cues:
         return p
-    return p.model_copy(update={"coaching_cues": [cue, *p.coaching_cues]})
+    return p.revised(coaching_cues=[cue, *p.coaching_cues])

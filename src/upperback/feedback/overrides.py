@@ -10,7 +10,6 @@ from upperback.errors import InvalidInput, SafetyBlock
 from upperback.feedback.ops import swap
 from upperback.knowledge.loader import ExerciseLibrary, describe_validation_error, exercise_library
 from upperback.knowledge.loading_rules import LoadingRules, loading_rules
-from upperback.loading.eligibility import CONTRAINDICATION
 from upperback.model.adaptation import Action, Adaptation, Override, OverrideField
 from upperback.model.common import Goal
 from upperback.model.program import Prescription, Program, SessionPlan
@@ -47,7 +46,7 @@ def _set_field(p: Prescription, o: Override) -> Prescription:
 def _check_replacement(program: Program, o: Override, library: ExerciseLibrary) -> None:
     library.get(o.value)
     for e in program.excluded:
-        if e.exercise_id == o.value and e.reason.startswith(CONTRAINDICATION):
+        if e.exercise_id == o.value and e.is_safety_block:
             raise SafetyBlock(f"override value: {o.value} is excluded for this client ({e.reason})")
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from upperback.errors import InvalidInput, SafetyBlock
+from upperback.feedback.overrides import apply_overrides
 from upperback.knowledge.loader import ExerciseLibrary, exercise_library
 from upperback.knowledge.loading_rules import LoadingRules, loading_rules
+from upperback.loading.dose import honest_minutes
 from upperback.loading.generator import generate_program, modes_of
 from upperback.loading.load import enforce_weekly_cap
 from upperback.model.adaptation import Action, Adaptation, Override
@@ -33,20 +35,24 @@ def replan(
         raise InvalidInput(f"from_week: {from_week} is outside weeks 1-{program.weeks}")
     lib = library if library is not None else exercise_library()
     rules = rules if rules is not None else loading_rules()
-    fresh = generate_program(
-        profile,
-        intake,
-        start_date=program.start_date,
-        seed=seed,
+    fresh = apply_overrides(
+        generate_program(
+            profile,
+            intake,
+            start_date=program.start_date,
+            seed=seed,
+            library=lib,
+            weeks=program.weeks,
+            version=program.version + 1,
+            rules=rules,
+        ),
+        overrides,
         library=lib,
-        overrides=overrides,
-        weeks=program.weeks,
-        version=program.version + 1,
-        rules=rules,
     )
     kept = [s for s in program.sessions if s.week < from_week]
     sessions = kept + [s for s in fresh.sessions if s.week >= from_week]
     sessions, _ = enforce_weekly_cap(sessions, modes_of(lib), rules, first_mutable=len(kept))
+    sessions = honest_minutes(sessions, lib.by_id, rules, first=len(kept))
     new = fresh.model_copy(update={"sessions": sessions, "version": program.version + 1})
     old_ids = {
         p.exercise_id for s in program.sessions if s.week >= from_week for p in s.prescriptions

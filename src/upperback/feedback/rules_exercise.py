@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from upperback.feedback.context import Ctx, Op
 from upperback.feedback.ops import add_cue, change_reps, range_top, step_load, swap
-from upperback.feedback.regress import regress_ops
+from upperback.feedback.regress import (
+    at_min_effective,
+    fewer_sets_if_same,
+    min_effective,
+    regress_ops,
+)
 from upperback.knowledge.schema import LoadingType, LoadMode
+from upperback.loading.dose import load_sizes
 from upperback.model.adaptation import Action
+from upperback.model.common import Goal
 from upperback.model.program import Prescription, SessionPlan
 
 
@@ -70,6 +77,35 @@ def _mean_rpe(ctx: Ctx, ex_id: str) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def _harder_rung(ctx: Ctx, ex_id: str, why: str) -> Op | None:
+    """Motor-control work progresses by difficulty: the next allowed rung of the ladder
+    within the phase's level range (lever, stability), never by shorter holds."""
+    ex = ctx.library.by_id[ex_id]
+    phase = next((ph for ph in ctx.rules.phases if ph.goal == ctx.goal_of(ctx.plan)), None)
+    top = phase.level_range[1] if phase is not None else 5
+    nxt = next(
+        (c for c in ex.progressions if ctx.allowed(c) and ctx.library.by_id[c].level <= top),
+        None,
+    )
+    if nxt is None or not ctx.may_swap(ex_id):
+        return None
+    new = ctx.library.by_id[nxt]
+
+    def harder(q: Prescription, plan: SessionPlan) -> Prescription:
+        return swap(q, new, ctx.goal_of(plan), ctx.rules, f"progressed ({why})")
+
+    return Op(
+        "effort.progress_load",
+        Action.progress_exercise,
+        ex_id,
+        ctx.future(),
+        harder,
+        f"{why}: next rung {new.name}",
+        ctx.rules.effort.source,
+        swap_to=nxt,
+    )
+
+
 PACED_BY_BREATH = {LoadingType.mobility, LoadingType.breathing}
 """Drills dosed by breaths and range, not effort: RPE steps do not apply (DOMAIN.md 4.7)."""
 
@@ -97,29 +133,64 @@ def effort(ctx: Ctx) -> list[Op]:
     return ops
 
 
+def _reps_missed(ctx: Ctx, ex_id: str, p: Prescription) -> bool:
+    done = [s.reps for s in ctx.sets_by_ex[ex_id] if s.reps is not None]
+    return p.hold_s is None and p.reps is not None and any(r < p.reps for r in done)
+
+
+def _easy(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> bool:
+    """RPE well under target, or every set complete with RIR >= easy_min_rir (any phase)."""
+    r = ctx.rules.effort
+    if rpe <= p.rpe_target - r.progress_margin:
+        return True
+    sets = ctx.sets_by_ex[ex_id]
+    rir = [s.rir for s in sets if s.rir is not None and s.rpe is None]
+    if not rir or len(rir) < len(sets):
+        return False  # RPE-logged sets are judged on RPE against the target
+    return min(rir) >= r.easy_min_rir and not _reps_missed(ctx, ex_id, p)
+
+
 def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
     r = ctx.rules.effort
     ex = ctx.library.by_id[ex_id]
     target = p.rpe_target
-    if rpe >= target + r.reduce_margin:
+    hard = rpe >= r.hard_min_rpe or _reps_missed(ctx, ex_id, p)
+    if rpe >= target + r.reduce_margin and hard:
+        floor = min_effective(ctx)
         points = rpe - target
+        if ex.load_mode == LoadMode.bodyweight and at_min_effective(ctx, p, ctx.plan):
+            why = f"RPE {rpe:.1f} vs target {target:g} (+{points:.1f}) at the range low"
+            easier = regress_ops(ctx, ex_id, "effort.reduce_load", why, r.source)
+            return easier[0] if easier else None
         frac = min(r.max_load_step, max(r.min_load_step, r.load_step_per_point * points))
         return Op(
             "effort.reduce_load",
             Action.reduce,
             ex_id,
             ctx.future(),
-            lambda q, _plan: step_load(q, ex.load_mode, -frac, ctx.rules),
+            lambda q, plan: fewer_sets_if_same(
+                floor(
+                    step_load(q, ex.load_mode, -frac, ctx.rules, load_sizes(ex, ctx.rules)),
+                    q,
+                    plan,
+                ),
+                q,
+            ),
             f"RPE {rpe:.1f} vs target {target:g} (+{points:.1f}): one step down ({frac:.0%} kg, 1 level or reps)",
             r.source,
         )
-    if ctx.blocked or rpe > target - r.progress_margin:
+    if ctx.blocked or not _easy(ctx, ex_id, p, rpe):
         return None
     sets = ctx.sets_by_ex[ex_id]
     pain = max(s.pain_during for s in sets)
-    if pain > r.progress_max_pain:
+    start = ctx.log.pain_before if ctx.log.pain_before is not None else ctx.baseline_pain()
+    if pain > max(r.progress_max_pain, start):  # safe zone, or no rise over the start
         return None
-    points = target - rpe
+    points = max(target - rpe, r.progress_margin)
+    if ctx.goal_of(ctx.plan) == Goal.motor_control:
+        rung = _harder_rung(ctx, ex_id, f"RPE {rpe:.1f} vs target {target:g}, pain {pain:g}/10")
+        if rung is not None:
+            return rung
     top = range_top(ex, ctx.goal_of(ctx.plan))
     done = [s.reps for s in sets if s.reps is not None]
     exceeded = (
@@ -148,24 +219,7 @@ def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
             r.source,
         )
     if ex.load_mode == LoadMode.bodyweight:
-        nxt = next((c for c in ex.progressions if ctx.allowed(c)), None)
-        if nxt is None or not ctx.may_swap(ex_id):
-            return None
-        new = ctx.library.by_id[nxt]
-
-        def harder(q: Prescription, plan: SessionPlan) -> Prescription:
-            return swap(q, new, ctx.goal_of(plan), ctx.rules, f"progressed ({why})")
-
-        return Op(
-            "effort.progress_load",
-            Action.progress_exercise,
-            ex_id,
-            ctx.future(),
-            harder,
-            f"{why}, top of range: next rung {new.name}",
-            r.source,
-            swap_to=nxt,
-        )
+        return _harder_rung(ctx, ex_id, f"{why}, top of range")
     frac = min(r.max_load_step, max(r.min_load_step, r.load_step_per_point * points))
     what = "target reps exceeded" if exceeded else "top of range"
     return Op(
@@ -173,7 +227,7 @@ def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
         Action.progress_load,
         ex_id,
         ctx.future(),
-        lambda q, _plan: step_load(q, ex.load_mode, frac, ctx.rules),
+        lambda q, _plan: step_load(q, ex.load_mode, frac, ctx.rules, load_sizes(ex, ctx.rules)),
         f"{why}, {what}: load +{frac:.0%} (kg) or +1 level",
         r.source,
     )

@@ -7,45 +7,77 @@ loading_rules.yaml, never from literals here.
 
 from __future__ import annotations
 
-from upperback.feedback.context import Ctx, Op, is_flare
+from upperback.feedback.context import Ctx, Op, during_limit, is_flare
 from upperback.feedback.ops import add_sets, scale_volume, shift_rpe
-from upperback.feedback.regress import regress_ops
+from upperback.feedback.regress import min_effective, regress_ops
 from upperback.feedback.workload import acwr
 from upperback.model.adaptation import Action
 from upperback.model.program import WeekKind
 
 
 def pain_flare(ctx: Ctx) -> list[Op]:
-    """pain.flare_regress: pain during above the agreed limit regresses the exercises that hurt."""
-    limit = ctx.rules.pain.during_max
+    """pain.flare_regress: pain during above the person's limit regresses the exercises that
+    hurt; after repeated flares the dose is held and a clinician is alerted instead."""
+    reference = max(ctx.baseline_pain(), ctx.usual_pain())
+    limit = during_limit(reference, ctx.rules)
     if ctx.log.max_pain_during() <= limit:
         return []
     ctx.blocked.append("pain flare")
+    p = ctx.rules.pain
+    flares = ctx.recent_flares()
+    if flares >= p.alert_after_flares:
+        return [
+            clinician_alert(
+                ctx,
+                f"{flares} pain flares in the last {p.alert_window} sessions (pain during "
+                f"{ctx.log.max_pain_during():g}/10 > {limit:g}/10 for this person): dose held, "
+                "no further regression until a clinician reviews",
+            )
+        ]
     ops: list[Op] = []
     for ex_id, sets in ctx.sets_by_ex.items():
         worst = max(s.pain_during for s in sets)
         if worst > limit and ctx.prescribed(ex_id) is not None:
-            reason = f"pain during {worst:g}/10 > {limit:g}/10 allowed"
-            ops.extend(regress_ops(ctx, ex_id, "pain.flare_regress", reason, ctx.rules.pain.source))
+            reason = (
+                f"pain during {worst:g}/10 > {limit:g}/10 allowed (start {reference:g}/10 + "
+                f"{p.during_tolerance:g}, at least {p.during_max:g})"
+            )
+            ops.extend(regress_ops(ctx, ex_id, "pain.flare_regress", reason, p.source))
     return ops
+
+
+def clinician_alert(ctx: Ctx, reason: str, exercise_id: str | None = None) -> Op:
+    """An alert a clinician sees wherever adaptations are listed; the dose is held."""
+    return Op(
+        "pain.clinician_alert",
+        Action.clinician_alert,
+        exercise_id,
+        (),
+        None,
+        reason,
+        ctx.rules.pain.source,
+    )
 
 
 def morning_not_settled(ctx: Ctx) -> list[Op]:
     """pain.morning_not_settled: next-morning pain above baseline cuts the next session's volume."""
     morning = ctx.log.pain_next_morning
     baseline = ctx.baseline_pain()
-    if morning is None or morning <= baseline + ctx.rules.pain.morning_tolerance:
+    tol = ctx.rules.pain.morning_tolerance
+    if morning is None or morning <= baseline + tol:
         return []
     ctx.blocked.append("pain not settled by next morning")
     cut = ctx.rules.pain.volume_reduction
+    floor = min_effective(ctx)
     return [
         Op(
             "pain.morning_not_settled",
             Action.reduce,
             None,
             ctx.next_n(1),
-            lambda p, _plan: scale_volume(p, 1 - cut),
-            f"next-morning pain {morning:g}/10 above baseline {baseline:g}/10: next session volume -{cut:.0%}",
+            lambda p, plan: floor(scale_volume(p, 1 - cut), p, plan),
+            f"next-morning pain {morning:g}/10 above baseline {baseline:g}/10 + {tol:g} (NPRS "
+            f"MDC): next session volume -{cut:.0%}, not below the minimum effective dose",
             ctx.rules.pain.source,
         )
     ]
@@ -75,13 +107,14 @@ def weekly_trend(ctx: Ctx) -> list[Op]:
         if ctx.program.sessions[i].kind == WeekKind.build
     )
     d = ctx.rules.deload
+    floor = min_effective(ctx)
     return [
         Op(
             "pain.weekly_trend",
             Action.deload,
             None,
             positions,
-            lambda p, _plan: shift_rpe(add_sets(p, d.sets_delta), d.rpe_delta),
+            lambda p, plan: floor(shift_rpe(add_sets(p, d.sets_delta), d.rpe_delta), p, plan),
             f"mean morning pain week {ctx.log.week} {now:.1f} vs week {ctx.log.week - 1} {before:.1f} "
             f"(rise >= {rise:g}): week {ctx.log.week + 1} made lighter",
             ctx.rules.pain.source,
@@ -97,7 +130,7 @@ def after_flare_hold(ctx: Ctx) -> list[Op]:
     recent = ctx.history[-n:]
     for k, h in enumerate(recent):
         before = ctx.history[: len(ctx.history) - len(recent) + k]
-        if is_flare(h, ctx.baseline_pain(h, before), ctx.rules):
+        if is_flare(h, ctx.baseline_pain(h, before), ctx.rules, ctx.usual_pain()):
             ctx.blocked.append("recent pain flare")
             return [
                 Op(
@@ -121,6 +154,7 @@ def readiness(ctx: Ctx) -> list[Op]:
     if not (low or tired):
         return []
     ctx.blocked.append("low readiness / high fatigue")
+    floor = min_effective(ctx)
     what = []
     if low:
         what.append(f"readiness {ctx.log.readiness:g}/10 <= {r.readiness_low_max:g}")
@@ -132,7 +166,7 @@ def readiness(ctx: Ctx) -> list[Op]:
             Action.reduce,
             None,
             ctx.next_n(1),
-            lambda p, _plan: add_sets(p, r.sets_delta),
+            lambda p, plan: floor(add_sets(p, r.sets_delta), p, plan),
             f"{' and '.join(what)}: hold progression, next session {r.sets_delta} set",
             r.source,
         )
@@ -150,13 +184,14 @@ def reentry(ctx: Ctx) -> list[Op]:
         return []
     cut = a.long_volume_reduction if gap >= a.long_gap_days else a.volume_reduction
     ctx.blocked.append(f"re-entry after {gap} days")
+    floor = min_effective(ctx)
     return [
         Op(
             "adherence.reentry_after_gap",
             Action.reenter,
             None,
             ctx.next_n(ctx.program.sessions_per_week),
-            lambda p, _plan: scale_volume(p, 1 - cut),
+            lambda p, plan: floor(scale_volume(p, 1 - cut), p, plan),
             f"{gap} days since the last completed session (>= {a.gap_days}): next "
             f"{ctx.program.sessions_per_week} sessions volume -{cut:.0%}, no progression",
             a.source,

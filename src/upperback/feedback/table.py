@@ -22,13 +22,13 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
     ),
     RuleInfo(
         "pain.flare_regress",
-        "pain during a set > pain.during_max (5/10)",
-        "regresses the painful exercise (ladder rung down, else -25 % volume and one load step)",
+        "pain during a set > max(pain.during_max 5/10, session start or usual pain + pain.during_tolerance 2.1 = NPRS MDC)",
+        "regresses the painful exercise (ladder rung down, else -25 % volume and one load step), never below the minimum effective dose; after pain.alert_after_flares flares in pain.alert_window sessions, or at the minimum effective dose, holds and raises pain.clinician_alert",
         "pain",
     ),
     RuleInfo(
         "pain.morning_not_settled",
-        "next-morning pain > baseline + pain.morning_tolerance",
+        "next-morning pain > baseline + pain.morning_tolerance (2.1 = NPRS MDC)",
         "next session volume -pain.volume_reduction; no progression",
         "pain",
     ),
@@ -76,13 +76,13 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
     ),
     RuleInfo(
         "effort.reduce_load",
-        "RPE >= target + effort.reduce_margin",
+        "RPE >= target + effort.reduce_margin and the set was hard (RPE >= effort.hard_min_rpe, RIR <= 3, or reps missed)",
         "load -5 %/RPE point (2-10 %), -1 band level or -2 reps",
         "effort",
     ),
     RuleInfo(
         "effort.progress_reps",
-        "RPE <= target - effort.progress_margin, pain <= 2, reps below range top",
+        "RPE <= target - effort.progress_margin, or all reps done at RIR >= effort.easy_min_rir; pain <= 2 or no rise over the start; motor-control phase: next rung first",
         "+2 reps per RPE point (or +3 s hold) up to the range top",
         "effort",
     ),

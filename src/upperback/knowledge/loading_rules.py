@@ -15,7 +15,7 @@ from pydantic import Field, ValidationError, model_validator
 from upperback.errors import InvalidInput
 from upperback.knowledge.loader import data_path, describe_validation_error, read_yaml
 from upperback.knowledge.schema import Evidence, LoadingType, LoadMode, RatioClass
-from upperback.model.common import Frozen, Goal, Muscle, WorkPosture
+from upperback.model.common import Equipment, Frozen, Goal, Muscle, WorkPosture
 
 
 class Cited(Frozen):
@@ -91,6 +91,23 @@ class StartingLoad(Cited):
     pressure_level: int = Field(ge=1, le=5)
     max_level: dict[LoadMode, int]
     kg_rounding: float = Field(gt=0, le=2.5)
+    kg_by_equipment: dict[Equipment, float] = Field(
+        default_factory=dict, description="Starting kg by the loaded item (lightest sensible)."
+    )
+    kg_sizes: dict[Equipment, list[float]] = Field(
+        default_factory=dict,
+        description="Loads that real equipment has (dumbbell pairs, kettlebells, cable plates).",
+    )
+
+    @model_validator(mode="after")
+    def _sizes_ascend(self) -> StartingLoad:
+        for kind, sizes in self.kg_sizes.items():
+            if not sizes or sizes != sorted(set(sizes)) or sizes[0] <= 0:
+                raise ValueError(f"kg_sizes.{kind.value}: give ascending positive loads")
+            start = self.kg_by_equipment.get(kind)
+            if start is not None and start not in sizes:
+                raise ValueError(f"kg_by_equipment.{kind.value}: {start} is not one of its sizes")
+        return self
 
 
 class EffortRules(Cited):
@@ -116,16 +133,39 @@ class EffortRules(Cited):
     progress_max_pain: float = Field(
         ge=0, le=10, description="Pain during at most this to progress."
     )
+    hard_min_rpe: float = Field(
+        ge=1,
+        le=10,
+        description="A set counts as too hard only at or above this RPE (RIR <= 10 - value) "
+        "or with reps missed.",
+    )
+    easy_min_rir: float = Field(
+        ge=0, le=10, description="All reps done at this RIR or more is an easy set."
+    )
 
 
 class PainRules(Cited):
     """Pain-monitoring model (Silbernagel 2007)."""
 
     during_max: float = Field(ge=0, le=10)
+    during_tolerance: float = Field(
+        ge=0,
+        le=5,
+        description="Rise over the person's reference (session start or usual pain) allowed "
+        "during exercise; at least the NPRS MDC.",
+    )
     morning_tolerance: float = Field(ge=0, le=5)
     volume_reduction: float = Field(gt=0, lt=1)
     weekly_trend_rise: float = Field(gt=0, le=5)
     hold_sessions_after_flare: int = Field(ge=0, le=5)
+    alert_after_flares: int = Field(
+        ge=2, le=10, description="Flares within alert_window sessions that hold and alert."
+    )
+    alert_window: int = Field(ge=2, le=20)
+    min_effective_sets: int = Field(
+        ge=1, le=3, description="Fewest sets of the range-low dose the engine prescribes."
+    )
+    mdc_source: str = Field(min_length=3)
 
 
 class ReadinessRules(Cited):
@@ -199,6 +239,22 @@ class PostureRule(Cited):
     loading_types: list[LoadingType] = Field(min_length=1)
 
 
+class GradedExposure(Cited):
+    """Yellow flags / fear avoidance: slower progression, pacing, education [design]."""
+
+    yellow_flags: list[str] = Field(min_length=1, description="Yellow-flag ids that trigger it.")
+    tsk11_at_least: int = Field(ge=11, le=44, description="TSK-11 score that triggers it.")
+    fabq_pa_at_least: int = Field(ge=0, le=24, description="FABQ physical-activity score.")
+    rpe_delta: float = Field(le=0, ge=-3)
+    step_factor: float = Field(gt=0, le=1, description="Planned weekly growth multiplied by this.")
+
+
+class Reassessment(Cited):
+    """The battery repeated at each planned reassessment (the lighter weeks)."""
+
+    battery: list[str] = Field(min_length=1)
+
+
 class LoadingRules(Frozen):
     version: int = Field(ge=1)
     phases: list[PhaseDef] = Field(min_length=1)
@@ -218,6 +274,8 @@ class LoadingRules(Frozen):
     integration: list[PostureRule] = Field(default_factory=list)
     hypertension_cue: str
     high_irritability_rpe_delta: float = Field(le=0, ge=-3)
+    graded_exposure: GradedExposure
+    reassessment: Reassessment
 
     @model_validator(mode="after")
     def _phases_cover(self) -> LoadingRules:

@@ -22,7 +22,7 @@ from upperback.knowledge.loader import (
 )
 from upperback.knowledge.schema import Evidence
 from upperback.model.common import Frozen
-from upperback.model.intake import Urgency
+from upperback.model.intake import Answer, Urgency
 
 _ID = r"^[a-z][a-z0-9_]*$"
 
@@ -33,6 +33,9 @@ class RedFlagItem(Frozen):
     id: str = Field(pattern=_ID, max_length=60)
     domain: str = Field(pattern=_ID)
     kind: Literal["flag", "rule_item"] = "flag"
+    asked_by: Literal["client", "clinician"] = Field(
+        default="client", description="Who answers: the client, or the clinician by examination."
+    )
     question: str = Field(min_length=10, description="Plain-language question for the client.")
     label: str = Field(min_length=3, description="Clinician-facing name of the finding.")
     urgency: Urgency = Field(description="Urgency when this flag alone is positive.")
@@ -56,6 +59,13 @@ class RuleLevel(Frozen):
     action: str = Field(min_length=5)
 
 
+class LowRiskFactor(Frozen):
+    """A Canadian C-spine style low-risk factor: present when `item` is answered `when`."""
+
+    item: str = Field(pattern=_ID)
+    when: Answer
+
+
 class ScoredRule(Frozen):
     """A clinical prediction rule: count positive items (plus an age criterion)."""
 
@@ -71,11 +81,24 @@ class ScoredRule(Frozen):
     age_at_least: int | None = Field(
         default=None, description="Age at or above counts as a criterion."
     )
+    low_risk: list[LowRiskFactor] = Field(
+        default_factory=list,
+        description="When set and no high-risk item is positive, the rule fires unless one "
+        "low-risk factor is present (Canadian C-spine rule step 2).",
+    )
+    rotation_item: str | None = Field(
+        default=None, description="Fires the rule when positive after the low-risk step (step 3)."
+    )
     levels: list[RuleLevel] = Field(
         min_length=1, description="Checked from the highest count down."
     )
     source: str = Field(min_length=3)
     evidence: Evidence
+
+    def referenced(self) -> set[str]:
+        """Every item id the rule reads."""
+        ids = {*self.items, *self.requires, *(lr.item for lr in self.low_risk)}
+        return ids | ({self.rotation_item} if self.rotation_item else set())
 
 
 class Escalation(Frozen):
@@ -115,11 +138,11 @@ class RedFlagCatalogue(Frozen):
             raise ValueError(f"duplicate item id(s): {', '.join(dup)}")
         known = set(ids)
         for rule in self.rules:
-            for ref in (*rule.items, *rule.requires):
+            for ref in sorted(rule.referenced()):
                 if ref not in known:
                     raise ValueError(f"rule {rule.id} names unknown item {ref!r}")
         for item in self.items:
-            if item.kind == "rule_item" and not any(item.id in r.items for r in self.rules):
+            if item.kind == "rule_item" and not any(item.id in r.referenced() for r in self.rules):
                 raise ValueError(f"rule item {item.id} is used by no rule")
         missing = [u.value for u in Urgency if u not in self.advice]
         if missing:

@@ -75,6 +75,11 @@ class Dosage(Frozen):
     hold_s: tuple[int, int] | None = None
     rest_s: int = Field(ge=0, le=300)
     rpe: float = Field(ge=1, le=10)
+    protocol: bool = Field(
+        default=False,
+        description="The low end of sets and hold/reps is a published protocol (e.g. Jull "
+        "craniocervical flexion 10 x 10 s): no undulation, deload, cap or regression goes below it.",
+    )
 
     @model_validator(mode="after")
     def _sane(self) -> Dosage:

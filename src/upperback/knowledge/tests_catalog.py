@@ -30,6 +30,8 @@ TEMPLATE_FIELDS = frozenset({"name", "score", "unit", "cond", "side", "ref"})
 """Fields a finding statement may use."""
 
 Scoring = Literal["value", "ndi", "psfs", "trials_mean", "rating", "cva", "derived"]
+ParamTag = Literal["V", "K", "U", "design"]
+"""Evidence of one parameter: checked, recalled, uncertain, or a working design choice."""
 
 
 class Norm(Frozen):
@@ -219,8 +221,15 @@ class Trigger(Frozen):
     )
     criterion: str = Field(min_length=3)
     source: str = Field(min_length=3)
-    evidence: Evidence
-    uncertainty: str = ""
+    evidence: Evidence = Field(description="Evidence of the source the trigger draws on.")
+    threshold_evidence: ParamTag = Field(
+        description="Evidence of the threshold value itself (a source may be [V] while "
+        "the cut-point drawn from it is a design choice)."
+    )
+    steps_evidence: ParamTag = Field(
+        default="design", description="Evidence of the severity step cut-points."
+    )
+    uncertainty: str = Field(min_length=3, description="How far the threshold can be trusted.")
 
     @model_validator(mode="after")
     def _usable(self) -> Trigger:
@@ -300,6 +309,7 @@ class TestCatalogue:
                         raise InvalidInput(
                             f"{where}: finding {rule.code.value} names unknown test {tid!r}"
                         )
+        _one_finding_per_measurement(findings, where)
         if irritability.test not in self.by_id:
             raise InvalidInput(f"{where}: irritability names unknown test {irritability.test!r}")
 
@@ -325,6 +335,25 @@ class TestCatalogue:
     def input_ids(self) -> list[str]:
         """Ids a user may enter (derived results are computed, not entered)."""
         return [t.id for t in self.by_id.values() if t.scoring != "derived"]
+
+
+def _one_finding_per_measurement(findings: list[FindingRule], where: str) -> None:
+    """A measurement (a test's value, or its rating) may feed one finding rule only.
+
+    Otherwise one UT/LT ratio would count twice (e.g. 'LT under-active' and 'UT dominant')
+    and double its weight in the loading priorities.
+    """
+    reader: dict[tuple[str, bool], str] = {}
+    for rule in findings:
+        for trig in rule.triggers:
+            for tid in trig.tests:
+                key = (tid, trig.metric == "rating")
+                other = reader.setdefault(key, rule.code.value)
+                if other != rule.code.value:
+                    raise InvalidInput(
+                        f"{where}: test {tid!r} feeds both {other} and {rule.code.value}; "
+                        "one measurement yields one finding"
+                    )
 
 
 def load_battery(path: Path | str | None = None) -> TestCatalogue:

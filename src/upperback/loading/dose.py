@@ -2,7 +2,10 @@
 
 Doses start at the low end of the library's range for the phase goal (ACSM 2009 novice
 start, endurance before bulk) and grow by the planned weekly step up to the range top;
-deload weeks drop a set and raise RIR (Rogerson 2024 [V]).
+undulation and deloads never take a dose below the range (in-range doses [design]);
+deload weeks drop a set and raise RIR (Rogerson 2024 [V]). Protocol doses (Jull
+craniocervical flexion 10 x 10 s) are never changed in volume. Loads start at, and step
+through, sizes real equipment has (loading_rules.yaml `starting_load.kg_sizes`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from dataclasses import dataclass
 
 from upperback.knowledge.loading_rules import DayPattern, LoadingRules, PhaseDef
 from upperback.knowledge.schema import Exercise, LoadingType, LoadMode
-from upperback.model.program import Prescription
+from upperback.model.common import Equipment
+from upperback.model.program import Prescription, SessionPlan
 
 
 @dataclass(frozen=True)
@@ -23,13 +27,26 @@ class DoseContext:
     deload: bool
     high_irritability: bool
     hypertension: bool
+    graded_exposure: bool = False
+
+
+def loaded_item(ex: Exercise, rules: LoadingRules) -> Equipment | None:
+    """The piece of equipment that carries an exercise's kg load, if the rules know it."""
+    return next((e for e in ex.equipment if e in rules.starting_load.kg_sizes), None)
+
+
+def load_sizes(ex: Exercise, rules: LoadingRules) -> list[float]:
+    """Loads the exercise's equipment comes in (empty when unknown)."""
+    item = loaded_item(ex, rules)
+    return list(rules.starting_load.kg_sizes[item]) if item is not None else []
 
 
 def starting_load(ex: Exercise, rules: LoadingRules) -> tuple[float | None, int | None]:
     """(load_kg, level) at which an exercise starts, from the `starting_load` rule."""
     sl = rules.starting_load
     if ex.load_mode == LoadMode.kg:
-        return sl.kg, None
+        item = loaded_item(ex, rules)
+        return (sl.kg_by_equipment.get(item, sl.kg) if item is not None else sl.kg), None
     if ex.load_mode == LoadMode.band:
         return None, sl.band_level
     if ex.load_mode == LoadMode.pressure:
@@ -51,26 +68,35 @@ def phase_tempo(ex: Exercise, phase: PhaseDef) -> str:
 
 
 def _grow(low: int, high: int, ctx: DoseContext, rules: LoadingRules) -> int:
-    growth = (1.0 + rules.session.planned_weekly_step) ** ctx.build_index
+    step = rules.session.planned_weekly_step
+    if ctx.graded_exposure:
+        step *= rules.graded_exposure.step_factor
+    growth = (1.0 + step) ** ctx.build_index
     value = low * growth * ctx.pattern.reps_factor
     if ctx.deload:
         value *= rules.deload.reps_factor
-    return max(1, min(high, math.floor(value + 1e-9)))
+    return max(low, min(high, math.floor(value + 1e-9)))
 
 
 def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: str) -> Prescription:
     """One dosed prescription."""
     d = ex.dosage[ctx.phase.goal]
     sets = d.sets[0]
-    if ctx.deload:
+    if d.protocol:
+        hold = d.hold_s[0] if d.hold_s is not None else None
+        reps = d.reps[0] if d.reps is not None else None
+    if ctx.deload and not d.protocol:
         sets = max(1, sets + rules.deload.sets_delta)
-    reps = _grow(d.reps[0], d.reps[1], ctx, rules) if d.reps is not None else None
-    hold = _grow(d.hold_s[0], d.hold_s[1], ctx, rules) if d.hold_s is not None else None
+    if not d.protocol:
+        reps = _grow(d.reps[0], d.reps[1], ctx, rules) if d.reps is not None else None
+        hold = _grow(d.hold_s[0], d.hold_s[1], ctx, rules) if d.hold_s is not None else None
     rpe = d.rpe + ctx.pattern.rpe_offset
     if ctx.deload:
         rpe += rules.deload.rpe_delta
     if ctx.high_irritability:
         rpe += rules.high_irritability_rpe_delta
+    if ctx.graded_exposure:
+        rpe += rules.graded_exposure.rpe_delta
     load_kg, level = starting_load(ex, rules)
     breathing = ex.breathing_cue
     if ctx.hypertension:
@@ -96,6 +122,33 @@ def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: st
 
 
 def seconds_needed(ex: Exercise, sets: int, rest_s: int, rules: LoadingRules) -> float:
-    """Estimated session time of one exercise: work, rest between sets and set-up."""
-    work = ex.minutes_per_set * 60.0 * (2 if ex.per_side else 1)
+    """Estimated session time of one exercise: work, rest between sets and set-up.
+
+    `minutes_per_set` already covers both sides of a per-side exercise, so it counts once.
+    """
+    work = ex.minutes_per_set * 60.0
     return sets * work + max(sets - 1, 0) * rest_s + rules.session.transition_s
+
+
+def honest_minutes(
+    sessions: list[SessionPlan],
+    by_id: dict[str, Exercise],
+    rules: LoadingRules,
+    first: int = 0,
+) -> list[SessionPlan]:
+    """Sessions from position `first` on with minutes recomputed from what they hold.
+
+    Never capped at the client's budget: an overrun shows.
+    """
+    out = list(sessions)
+    for pos in range(first, len(out)):
+        s = out[pos]
+        seconds = sum(
+            seconds_needed(by_id[p.exercise_id], p.sets, p.rest_s, rules)
+            for p in s.prescriptions
+            if p.exercise_id in by_id
+        )
+        minutes = max(1, math.ceil(seconds / 60.0))
+        if minutes != s.minutes:
+            out[pos] = s.model_copy(update={"minutes": minutes})
+    return out

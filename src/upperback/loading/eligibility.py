@@ -14,13 +14,9 @@ from upperback.knowledge.schema import Exercise
 from upperback.model.common import Equipment
 from upperback.model.intake import Intake
 from upperback.model.profile import DeficitProfile, Irritability
-from upperback.model.program import Exclusion
+from upperback.model.program import Exclusion, ExclusionKind
 
 ALWAYS_AVAILABLE = frozenset({Equipment.none})
-CONTRAINDICATION = "contraindication"
-EQUIPMENT = "equipment"
-DISLIKE = "dislike"
-SELECTION = "selection"
 
 
 def conditions(profile: DeficitProfile, intake: Intake | None) -> set[str]:
@@ -42,11 +38,15 @@ def exclusion_reason(
     equipment: set[Equipment],
     dislikes: Iterable[str],
     rules: LoadingRules,
-) -> str | None:
-    """Why an exercise may not be prescribed, or None when it may."""
+) -> Exclusion | None:
+    """Why an exercise may not be prescribed (its kind and a reason), or None when it may."""
+
+    def out(kind: ExclusionKind, text: str) -> Exclusion:
+        return Exclusion(exercise_id=ex.id, kind=kind, reason=f"{kind.value}: {text}")
+
     hits = sorted(c for c in ex.contraindications if c in active)
     if hits:
-        return f"{CONTRAINDICATION}: {', '.join(hits)} ({ex.name})"
+        return out(ExclusionKind.contraindication, f"{', '.join(hits)} ({ex.name})")
     for code in sorted(active):
         rule = rules.rule_for(code)
         if rule is None:
@@ -54,12 +54,12 @@ def exclusion_reason(
         if (ex.ratio_class is not None and ex.ratio_class in rule.exclude_ratio_classes) or any(
             t in rule.exclude_targets for t in ex.targets
         ):
-            return f"{CONTRAINDICATION}: {code}: {rule.exclude_reason}"
+            return out(ExclusionKind.contraindication, f"{code}: {rule.exclude_reason}")
     missing = [e.value for e in ex.equipment if e not in equipment and e not in ALWAYS_AVAILABLE]
     if missing:
-        return f"{EQUIPMENT}: needs {', '.join(missing)}"
+        return out(ExclusionKind.equipment, f"needs {', '.join(missing)}")
     if ex.id in set(dislikes):
-        return f"{DISLIKE}: the client prefers to avoid it"
+        return out(ExclusionKind.dislike, "the client prefers to avoid it")
     return None
 
 
@@ -76,10 +76,11 @@ def split_library(
         if why is None:
             eligible.append(ex)
         else:
-            excluded.append(Exclusion(exercise_id=ex.id, reason=why))
+            excluded.append(why)
     return eligible, excluded
 
 
 def is_contraindicated(ex: Exercise, active: set[str], rules: LoadingRules) -> bool:
     """True when a finding or intake condition rules the exercise out."""
-    return exclusion_reason(ex, active, {e for e in ex.equipment}, (), rules) is not None
+    why = exclusion_reason(ex, active, {e for e in ex.equipment}, (), rules)
+    return why is not None and why.is_safety_block

@@ -15,30 +15,24 @@ from upperback.errors import SafetyBlock
 from upperback.knowledge.loader import ExerciseLibrary, exercise_library
 from upperback.knowledge.loading_rules import LoadingRules, PhaseDef, loading_rules
 from upperback.knowledge.schema import Exercise, LoadMode
-from upperback.loading.dose import DoseContext, prescribe, seconds_needed
+from upperback.loading.dose import DoseContext, honest_minutes, prescribe, seconds_needed
 from upperback.loading.eligibility import conditions, split_library
 from upperback.loading.load import enforce_weekly_cap
 from upperback.loading.phases import deload_weeks, model_phases, phase_weeks
 from upperback.loading.select import Pick, build_slots, ordered_findings, pick_for_phase
-from upperback.model.adaptation import Override
 from upperback.model.intake import Clearance, Intake, ScreeningResult
 from upperback.model.profile import DeficitProfile, Irritability
-from upperback.model.program import Program, SessionPlan, WeekKind
-
-_MODES: dict[int, tuple[ExerciseLibrary, dict[str, LoadMode]]] = {}
+from upperback.model.program import Program, Reassessment, SessionPlan, WeekKind
 
 
 def modes_of(library: ExerciseLibrary) -> Callable[[str], LoadMode]:
-    """Fast exercise id -> load mode lookup, built once per library object."""
-    hit = _MODES.get(id(library))
-    if hit is None or hit[0] is not library:
-        hit = (library, {ex.id: ex.load_mode for ex in library})
-        _MODES[id(library)] = hit
-    return hit[1].__getitem__
+    """Exercise id -> load mode lookup (the library keeps its own id index)."""
+    by_id = library.by_id
+    return lambda exercise_id: by_id[exercise_id].load_mode
 
 
 def mode_lookup(library: ExerciseLibrary, exercise_id: str) -> LoadMode:
-    return modes_of(library)(exercise_id)
+    return library.by_id[exercise_id].load_mode
 
 
 def _pick_seconds(pick: Pick, phase: PhaseDef, rules: LoadingRules) -> float:
@@ -54,12 +48,17 @@ def layout_sessions(
 ) -> list[list[Pick]]:
     """Which picks go into each session of the week, within the minutes allowed.
 
-    The warm-up and the highest-priority slots go into every session; the rest rotate so
-    that each appears across the week.
+    The top-priority slot goes first into every session (an invariant: the most important
+    deficit is answered in every session of every phase), then the warm-up and the other
+    core slots; the rest rotate so that each appears across the week.
     """
     budget = intake.minutes_per_session * 60.0
+    order = {id(p): n for n, p in enumerate(picks)}
+    top = next((p for p in picks if p.slot.finding is not None), None)
     core = list(picks[: 1 + rules.session.core_slots])
-    rest = list(picks[1 + rules.session.core_slots :])
+    if top is not None:
+        core = [top] + [p for p in core if p is not top]
+    rest = [p for p in picks if p not in core]
     layout: list[list[Pick]] = []
     for i in range(intake.sessions_per_week):
         chosen: list[Pick] = []
@@ -71,8 +70,7 @@ def layout_sessions(
                 chosen.append(pick)
                 used += need
         if not chosen and picks:
-            chosen.append(picks[0])
-        order = {id(p): n for n, p in enumerate(picks)}
+            chosen.append(top if top is not None else picks[0])
         layout.append(sorted(chosen, key=lambda p: order[id(p)]))
     return layout
 
@@ -91,7 +89,8 @@ def _program_rationale(
     rules: LoadingRules,
     weeks: int,
     deloads: set[int],
-    picks_by_phase: list[list[Pick]],
+    scheduled_by_phase: list[list[str]],
+    graded: bool,
 ) -> list[str]:
     lines: list[str] = []
     findings = ordered_findings(profile)
@@ -100,8 +99,8 @@ def _program_rationale(
         lines.append("Priorities, most important first: " + "; ".join(ranked))
     else:
         lines.append("No specific deficit found: general upper-back resilience slots used.")
-    for (ph, ws), picks in zip(phase_weeks(rules, weeks), picks_by_phase, strict=True):
-        chosen = ", ".join(dict.fromkeys(p.primary.id for p in picks))
+    for (ph, ws), scheduled in zip(phase_weeks(rules, weeks), scheduled_by_phase, strict=True):
+        chosen = ", ".join(scheduled)
         lines.append(
             f"Weeks {ws[0]}-{ws[-1]}: {ph.name} ({ph.goal.value}): {ph.emphasis}. "
             f"Exercises: {chosen}. Source: {ph.source} [{ph.evidence.value}]"
@@ -121,7 +120,36 @@ def _program_rationale(
         lines.append(
             f"High irritability: RPE targets {rules.high_irritability_rpe_delta:+} throughout."
         )
+    if graded:
+        ge = rules.graded_exposure
+        lines.append(
+            f"Graded exposure (fear of movement or catastrophizing): RPE {ge.rpe_delta:+g}, "
+            f"planned growth x{ge.step_factor:g}, pacing and education first "
+            f"({ge.source} [{ge.evidence.value}])"
+        )
     return lines
+
+
+def needs_graded_exposure(intake: Intake, rules: LoadingRules) -> bool:
+    """Yellow flags or an elevated fear-avoidance score call for graded exposure."""
+    ge = rules.graded_exposure
+    if any(intake.yellow_flags.get(f) for f in ge.yellow_flags):
+        return True
+    if intake.tsk11 is not None and intake.tsk11 >= ge.tsk11_at_least:
+        return True
+    return intake.fabq_pa is not None and intake.fabq_pa >= ge.fabq_pa_at_least
+
+
+def reassessments(
+    start_date: dt.date, weeks: int, sessions_per_week: int, deloads: set[int], rules: LoadingRules
+) -> list[Reassessment]:
+    """Dated reassessments: the first session of each lighter week, with the battery."""
+    spacing = 7 / sessions_per_week
+    out = []
+    for week in sorted(deloads):
+        day = start_date + dt.timedelta(days=(week - 1) * 7 + int((1 - 1) * spacing))
+        out.append(Reassessment(week=week, date=day, battery=list(rules.reassessment.battery)))
+    return out
 
 
 def generate_program(
@@ -131,7 +159,6 @@ def generate_program(
     start_date: dt.date,
     seed: int,
     library: ExerciseLibrary | None = None,
-    overrides: Sequence[Override] = (),
     weeks: int = 12,
     version: int = 1,
     screening: ScreeningResult | None = None,
@@ -140,6 +167,8 @@ def generate_program(
 ) -> Program:
     """A `weeks`-long program answering the profile within the intake's constraints.
 
+    Clinician overrides are not applied here: callers compose
+    `apply_overrides(generate_program(...), overrides)` (loading never imports feedback).
     Raises SafetyBlock when `screening` refers the client and no `clearance` is given.
     """
     if screening is not None and screening.blocks_program and clearance is None:
@@ -155,12 +184,14 @@ def generate_program(
     slots = build_slots(profile, intake, rules)
     deloads = deload_weeks(rules, weeks)
     active = conditions(profile, intake)
+    graded = needs_graded_exposure(intake, rules)
     sessions: list[SessionPlan] = []
-    picks_by_phase: list[list[Pick]] = []
+    scheduled_by_phase: list[list[str]] = []
+    reached: dict[str, int] = {}
     for phase, ws in phase_weeks(rules, weeks):
-        picks = pick_for_phase(slots, phase, eligible, tiebreak)
-        picks_by_phase.append(picks)
+        picks = pick_for_phase(slots, phase, eligible, tiebreak, reached)
         layout = layout_sessions(picks, phase, intake, rules)
+        scheduled: dict[str, None] = {}
         build_index = -1
         for week in ws:
             deload = week in deloads
@@ -175,6 +206,7 @@ def generate_program(
                     deload=deload,
                     high_irritability="high_irritability" in active,
                     hypertension="hypertension" in active,
+                    graded_exposure=graded,
                 )
                 prescriptions = []
                 seconds = 0.0
@@ -182,6 +214,7 @@ def generate_program(
                     ex = pick.exercise_for(week, rules.session.variant_alternation)
                     p = prescribe(ex, ctx, rules, _rationale(pick, ex, phase))
                     prescriptions.append(p)
+                    scheduled[ex.id] = None
                     seconds += seconds_needed(ex, p.sets, p.rest_s, rules)
                 sessions.append(
                     SessionPlan(
@@ -190,12 +223,14 @@ def generate_program(
                         kind=WeekKind.deload if deload else WeekKind.build,
                         focus=f"{phase.name} ({pattern.label})"
                         + (" - lighter week, reassess" if deload else ""),
-                        minutes=max(1, min(intake.minutes_per_session, math.ceil(seconds / 60.0))),
+                        minutes=max(1, math.ceil(seconds / 60.0)),
                         prescriptions=prescriptions,
                     )
                 )
+        scheduled_by_phase.append(list(scheduled))
     sessions, _ = enforce_weekly_cap(sessions, modes_of(lib), rules)
-    program = Program(
+    sessions = honest_minutes(sessions, lib.by_id, rules)
+    return Program(
         version=version,
         start_date=start_date,
         seed=seed,
@@ -203,11 +238,7 @@ def generate_program(
         sessions_per_week=intake.sessions_per_week,
         phases=model_phases(rules, weeks),
         sessions=sessions,
-        rationale=_program_rationale(profile, rules, weeks, deloads, picks_by_phase),
+        rationale=_program_rationale(profile, rules, weeks, deloads, scheduled_by_phase, graded),
         excluded=excluded,
+        reassessments=reassessments(start_date, weeks, intake.sessions_per_week, deloads, rules),
     )
-    if overrides:
-        from upperback.feedback.overrides import apply_overrides
-
-        program = apply_overrides(program, overrides, library=lib)
-    return program

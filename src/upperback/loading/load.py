@@ -24,6 +24,7 @@ from upperback.knowledge.schema import LoadMode
 from upperback.model.program import Prescription, SessionPlan, WeekKind
 
 _EPS = 1e-9
+_KEEP_SETS_FRACTION = 0.8  # trim reps/hold by up to 20 % before dropping a set [design]
 
 
 @lru_cache(maxsize=256)
@@ -53,25 +54,13 @@ def units_per_set(p: Prescription, rules: LoadingRules) -> float:
     return (p.reps or 1) * tempo_seconds(p.tempo, rules.weekly_cap.explosive_s)
 
 
-_INDEX_CACHE: dict[tuple[int, int, LoadMode], tuple[Prescription, float]] = {}
-_CACHE_LIMIT = 20_000
-
-
 def load_index(p: Prescription, mode: LoadMode, rules: LoadingRules) -> float:
-    """Volume-load index of one prescription in one session.
+    """Volume-load index of one prescription in one session (sets x units x intensity).
 
-    Prescriptions are immutable and shared between program versions, so the index is
-    memoised by object identity (the entry keeps the object alive, so ids are not reused).
+    Computed each time: a few multiplications, cheaper than a cache that would have to key
+    on object identity.
     """
-    key = (id(p), id(rules), mode)
-    hit = _INDEX_CACHE.get(key)
-    if hit is not None and hit[0] is p:
-        return hit[1]
-    value = p.sets * units_per_set(p, rules) * intensity(p, mode, rules)
-    if len(_INDEX_CACHE) >= _CACHE_LIMIT:
-        _INDEX_CACHE.clear()
-    _INDEX_CACHE[key] = (p, value)
-    return value
+    return p.sets * units_per_set(p, rules) * intensity(p, mode, rules)
 
 
 def unit_index(p: Prescription, mode: LoadMode, rules: LoadingRules) -> float:
@@ -148,37 +137,34 @@ class CapCut:
 
 
 def shrink(p: Prescription, factor: float, mode: LoadMode, rules: LoadingRules) -> Prescription:
-    """The same prescription with its index cut to at most `factor` of what it was."""
+    """The same prescription with its index cut to at most `factor` of what it was.
+
+    A trim of up to 20 % of the repetitions (or hold seconds) keeps the sets; beyond that
+    the cap acts on sets: repetitions stay at the planned dose, which is inside the
+    exercise's range, while a set can go; only when one set of the planned dose is already
+    too much are repetitions (or seconds) cut further [design].
+    """
     if factor >= 1.0:
         return p
-    per_set_units = units_per_set(p, rules)
     inten = intensity(p, mode, rules)
-    target = p.sets * per_set_units * inten * factor
+    target = p.sets * units_per_set(p, rules) * inten * factor
     step = tempo_seconds(p.tempo, rules.weekly_cap.explosive_s) if p.hold_s is None else 1.0
     base = p.hold_s if p.hold_s is not None else (p.reps or 1)
     reps_mult = (p.reps or 1) if p.hold_s is not None else 1
+    field = "hold_s" if p.hold_s is not None else "reps"
+    units = math.floor(target / (p.sets * inten * step * reps_mult) + _EPS)
+    if units >= math.ceil(base * _KEEP_SETS_FRACTION):  # a small trim keeps the sets
+        cand = p.revised(**{field: min(units, base)})
+        if load_index(cand, mode, rules) <= target + _EPS:
+            return cand
     for sets in range(p.sets, 0, -1):
         units = math.floor(target / (sets * inten * step * reps_mult) + _EPS)
-        if units >= max(1, math.ceil(base * 0.5)) or sets == 1:
-            units = max(1, min(units, base))
-            if p.hold_s is not None:
-                cand = p.model_copy(update={"sets": sets, "hold_s": units})
-            else:
-                cand = p.model_copy(update={"sets": sets, "reps": units})
+        if units >= base:
+            cand = p.revised(**{"sets": sets, field: base})
             if load_index(cand, mode, rules) <= target + _EPS:
                 return cand
-            break
-    # Even one unit is too much at this intensity: fall back to the starting intensity.
-    floor_p = p.model_copy(
-        update={
-            "sets": 1,
-            "reps": None if p.hold_s is not None else 1,
-            "hold_s": 1 if p.hold_s is not None else None,
-            "load_kg": rules.starting_load.kg if p.load_kg is not None else None,
-            "level": 1 if p.level is not None else None,
-        }
-    )
-    return floor_p
+    units = math.floor(target / (inten * step * reps_mult) + _EPS)
+    return p.revised(**{"sets": 1, field: max(1, min(units, base))})
 
 
 def enforce_weekly_cap(

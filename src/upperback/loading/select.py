@@ -1,9 +1,13 @@
 """Slots (what the program must answer) and exercise choice per phase.
 
 A slot comes from a finding (via loading_rules.yaml `selection`), from the warm-up or from
-the client's work posture (integration phase). Candidates are ranked by: level inside the
-phase's range, ratio class (A before B), the phase's signature loading type, level, then a
-seeded tie-break; ties give an alternating variant for week-to-week variability.
+the client's work posture (integration phase). An exercise qualifies for a phase by its
+primary (first) loading type; an exercise with no ratio class is "unknown" and never fills
+a slot that asks for a ratio class; rungs above the phase's level range never qualify, and a
+slot continues its ladder: a later phase never picks a lower rung than the one the previous
+phase reached [design]. Candidates are ranked by: level inside the phase's range, ratio
+class (A before B), the phase's signature loading type, level, then a seeded tie-break;
+ties give an alternating variant for week-to-week variability.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from upperback.knowledge.loading_rules import LoadingRules, PhaseDef, SelectionRule
 from upperback.knowledge.schema import Exercise, LoadingType, RatioClass
 from upperback.model.common import Muscle
-from upperback.model.intake import Intake
+from upperback.model.intake import Intake, OverheadDemand
 from upperback.model.profile import DeficitProfile, Finding
 
 _CLASS_RANK = {RatioClass.A: 0, RatioClass.B: 1, RatioClass.C: 2}
@@ -96,6 +100,10 @@ def build_slots(profile: DeficitProfile, intake: Intake, rules: LoadingRules) ->
                         rule, None, 1, f"general upper-back resilience ({rule.label} not measured)"
                     )
                 )
+    if intake.overhead_demand == OverheadDemand.high and "sa_underactive" not in seen:
+        rule = rules.rule_for("sa_underactive")
+        if rule is not None:  # overhead athletes: serratus work in every phase [K/design]
+            slots.append(_slot(rule, None, 1, "serratus anterior for overhead sport demand"))
     posture = next((p for p in rules.integration if p.posture == intake.work_posture), None)
     if posture is not None:
         slots.append(
@@ -120,20 +128,35 @@ def _matches(slot: Slot, ex: Exercise) -> bool:
     return not (slot.loading_types and not any(t in ex.loading_types for t in slot.loading_types))
 
 
+def qualifies(slot: Slot, phase: PhaseDef, ex: Exercise, min_level: int = 1) -> bool:
+    """Whether `ex` may fill `slot` in `phase` (primary type, class, rung range)."""
+    if not _matches(slot, ex) or ex.loading_types[0] not in phase.loading_types:
+        return False
+    if ex.ratio_class is None:
+        if slot.ratio_classes is not None:
+            return False  # unknown ratio never fills a class-A (or B) slot
+    else:
+        classes = set(phase.ratio_classes)
+        if slot.ratio_classes is not None:
+            classes = classes & set(slot.ratio_classes) or set(slot.ratio_classes)
+        if ex.ratio_class not in classes:
+            return False
+    return min_level <= ex.level <= phase.level_range[1]
+
+
 def rank_candidates(
-    slot: Slot, phase: PhaseDef, pool: Sequence[Exercise], tiebreak: dict[str, float]
+    slot: Slot,
+    phase: PhaseDef,
+    pool: Sequence[Exercise],
+    tiebreak: dict[str, float],
+    min_level: int = 1,
 ) -> list[tuple[tuple[float, ...], Exercise]]:
     """Candidates for one slot in one phase, best first, with their ranking keys."""
-    classes = set(phase.ratio_classes)
-    if slot.ratio_classes is not None:
-        classes = classes & set(slot.ratio_classes) or set(slot.ratio_classes)
     lo, hi = phase.level_range
     signature = phase.loading_types[0]
     ranked: list[tuple[tuple[float, ...], Exercise]] = []
     for ex in pool:
-        if not _matches(slot, ex) or not any(t in phase.loading_types for t in ex.loading_types):
-            continue
-        if ex.ratio_class is not None and ex.ratio_class not in classes:
+        if not qualifies(slot, phase, ex, min_level):
             continue
         distance = 0 if lo <= ex.level <= hi else min(abs(ex.level - lo), abs(ex.level - hi))
         key = (
@@ -149,23 +172,44 @@ def rank_candidates(
 
 
 def pick_for_phase(
-    slots: Sequence[Slot], phase: PhaseDef, pool: Sequence[Exercise], tiebreak: dict[str, float]
+    slots: Sequence[Slot],
+    phase: PhaseDef,
+    pool: Sequence[Exercise],
+    tiebreak: dict[str, float],
+    reached: dict[str, int] | None = None,
 ) -> list[Pick]:
-    """Exercises for every slot of one phase, each exercise used once."""
+    """Exercises for every slot of one phase, each exercise used once.
+
+    `reached` maps slot key to the highest rung the previous phase used: the ladder
+    continues from there (the same rung again when nothing higher qualifies). It is
+    updated in place for the next phase.
+    """
     integration_phase = LoadingType.integration in phase.loading_types
+    reached = reached if reached is not None else {}
     used: set[str] = set()
     picks: list[Pick] = []
     for slot in slots:
         if slot.integration_only and not integration_phase:
             continue
+        floor = reached.get(slot.key, 1)
         ranked = [
-            (k, ex) for k, ex in rank_candidates(slot, phase, pool, tiebreak) if ex.id not in used
+            (k, ex)
+            for k, ex in rank_candidates(slot, phase, pool, tiebreak, floor)
+            if ex.id not in used
         ]
+        if not ranked and floor > 1:  # nothing at or above the rung reached: stay near it
+            ranked = [
+                (k, ex)
+                for k, ex in rank_candidates(slot, phase, pool, tiebreak, floor - 1)
+                if ex.id not in used
+            ]
+        top = 0
         for _ in range(slot.count):
             if not ranked:
                 break
             key, primary = ranked.pop(0)
             used.add(primary.id)
+            top = max(top, primary.level)
             alternate = None
             for i, (k2, ex2) in enumerate(ranked):
                 if k2[:4] == key[:4] and ex2.load_mode == primary.load_mode:
@@ -174,4 +218,6 @@ def pick_for_phase(
                     ranked.pop(i)
                     break
             picks.append(Pick(slot, primary, alternate))
+        if top:
+            reached[slot.key] = max(reached.get(slot.key, 1), top)
     return picks

@@ -23,6 +23,7 @@ class Action(StrEnum):
     stop_refer = "stop_refer"
     replan = "replan"
     override = "override"
+    clinician_alert = "clinician_alert"  # the engine holds and asks a clinician to review
 
 
 class Adaptation(Frozen):

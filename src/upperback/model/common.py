@@ -70,6 +70,7 @@ class Equipment(StrEnum):
     chair = "chair"
     towel = "towel"
     barbell = "barbell"
+    partner = "partner"  # a second person (perturbation taps); not an object
 
 
 class Goal(StrEnum):

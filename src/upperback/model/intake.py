@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from upperback.model.common import Day, Equipment, Frozen, Goal, Score0to10, WorkPosture
 
@@ -20,6 +21,47 @@ class Urgency(StrEnum):
     @property
     def rank(self) -> int:
         return list(Urgency).index(self)
+
+
+class Answer(StrEnum):
+    """A screening answer; `not_asked` is recorded, never read as "no"."""
+
+    yes = "yes"
+    no = "no"
+    not_asked = "not_asked"
+
+
+class OverheadDemand(StrEnum):
+    """How much the client's sport or work loads the arm overhead."""
+
+    none = "none"
+    low = "low"
+    high = "high"  # throwing, racket, swimming, volleyball, climbing
+
+
+class TraumaMechanism(StrEnum):
+    none = "none"
+    fall = "fall"
+    road_collision = "road_collision"
+    sport_contact = "sport_contact"
+    lifting = "lifting"
+    other = "other"
+
+
+HOUSEHOLD: frozenset[Equipment] = frozenset(
+    {Equipment.none, Equipment.mat, Equipment.wall, Equipment.chair, Equipment.towel}
+)
+"""Items every home has: compatible with "no equipment"."""
+
+
+def _answers(value: Any) -> Any:
+    """Accept the older boolean form (true = yes, false = no) beside yes / no / not_asked."""
+    if isinstance(value, dict):
+        return {
+            k: (Answer.yes if v else Answer.no) if isinstance(v, bool) else v
+            for k, v in value.items()
+        }
+    return value
 
 
 class Intake(Frozen):
@@ -46,13 +88,51 @@ class Intake(Frozen):
     dislikes: list[str] = Field(
         default_factory=list, description="Exercise ids the client prefers to avoid."
     )
-    red_flags: dict[str, bool] = Field(
+    red_flags: dict[str, Answer] = Field(
         default_factory=dict,
-        description="Answers to red-flag screening items, by item id (see `upperback knowledge red-flags`).",
+        description=(
+            "Answers to red-flag screening items by item id (see `upperback knowledge "
+            "red-flags`): yes, no or not_asked (true/false accepted as yes/no). A not_asked "
+            "item blocks programming until examined or a clinician records why."
+        ),
     )
     yellow_flags: dict[str, bool] = Field(default_factory=dict)
     hypertension: bool = False
     notes: str = Field(default="", max_length=5000)
+    no_equipment: bool = Field(
+        default=False, description="The client has no exercise equipment (household items only)."
+    )
+    days_since_trauma: int | None = Field(
+        default=None, ge=0, le=36500, description="Days since the injury, when one started it."
+    )
+    trauma_mechanism: TraumaMechanism = TraumaMechanism.none
+    overhead_demand: OverheadDemand = OverheadDemand.none
+    performance_goal: str = Field(
+        default="", max_length=300, description="What the client wants to be able to do."
+    )
+    tsk11: int | None = Field(
+        default=None, ge=11, le=44, description="Tampa Scale of Kinesiophobia, 11-item (11-44)."
+    )
+    fabq_pa: int | None = Field(
+        default=None, ge=0, le=24, description="FABQ physical-activity subscale (0-24)."
+    )
+
+    @field_validator("red_flags", mode="before")
+    @classmethod
+    def _tri_state(cls, value: Any) -> Any:
+        return _answers(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Intake:
+        if self.no_equipment:
+            extra = sorted(e.value for e in self.equipment if e not in HOUSEHOLD)
+            if extra:
+                raise ValueError(
+                    f"equipment: 'no equipment' was answered but {', '.join(extra)} is listed"
+                )
+        if self.trauma_mechanism != TraumaMechanism.none and self.days_since_trauma is None:
+            raise ValueError("days_since_trauma: give the days since the injury with its mechanism")
+        return self
 
     @field_validator("goals")
     @classmethod
@@ -73,6 +153,16 @@ class FlagHit(Frozen):
     evidence: str
 
 
+class EducationNote(Frozen):
+    """A short client text chosen for this screening, with its source (every adapter shows it)."""
+
+    id: str
+    title: str
+    text: str
+    source: str
+    evidence: str
+
+
 class ScreeningResult(Frozen):
     """Outcome of red-flag screening; `refer` blocks programming until clearance."""
 
@@ -80,6 +170,12 @@ class ScreeningResult(Frozen):
     urgency: Urgency
     hits: list[FlagHit] = Field(default_factory=list)
     yellow_flags: list[str] = Field(default_factory=list)
+    not_asked: list[str] = Field(
+        default_factory=list, description="Screening items recorded as not asked."
+    )
+    education: list[EducationNote] = Field(
+        default_factory=list, description="Client education chosen for this screening."
+    )
     advice: list[str] = Field(default_factory=list)
 
     @property

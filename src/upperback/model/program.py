@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from upperback.model.common import Day, Frozen, Goal
 
@@ -15,15 +16,23 @@ class WeekKind(StrEnum):
     deload = "deload"  # lighter week with reassessment (weeks 4, 8, 12)
 
 
+# Prescription bounds, defined once: the model validates them and the adaptation rules clamp
+# to them [design: outer limits of a home program, not clinical targets].
+MAX_SETS = 10
+MAX_REPS = 60
+MAX_HOLD_S = 600
+MAX_LOAD_KG = 300.0
+
+
 class Prescription(Frozen):
     """One exercise as dosed for one session, with the reason it is there."""
 
     exercise_id: str
     name: str
-    sets: int = Field(ge=1, le=10)
-    reps: int | None = Field(default=None, ge=1, le=60)
-    hold_s: int | None = Field(default=None, ge=1, le=600)
-    load_kg: float | None = Field(default=None, ge=0, le=300)
+    sets: int = Field(ge=1, le=MAX_SETS)
+    reps: int | None = Field(default=None, ge=1, le=MAX_REPS)
+    hold_s: int | None = Field(default=None, ge=1, le=MAX_HOLD_S)
+    load_kg: float | None = Field(default=None, ge=0, le=MAX_LOAD_KG)
     level: int | None = Field(
         default=None,
         ge=0,
@@ -39,6 +48,14 @@ class Prescription(Frozen):
     coaching_cues: list[str] = Field(default_factory=list)
     rationale: str
     per_side: bool = False
+
+    def revised(self, **changes: object) -> Prescription:
+        """A copy with `changes`, validated like any new prescription.
+
+        `model_copy(update=...)` skips validation, so a rule could store a dose outside the
+        bounds; every change to a dose goes through here instead.
+        """
+        return Prescription.model_validate({**self.model_dump(), **changes})
 
 
 class SessionPlan(Frozen):
@@ -61,9 +78,41 @@ class Phase(Frozen):
     emphasis: str
 
 
+class ExclusionKind(StrEnum):
+    """Why an exercise is left out, as a type: only a contraindication is a safety block."""
+
+    contraindication = "contraindication"
+    equipment = "equipment"
+    dislike = "dislike"
+    selection = "selection"
+
+
 class Exclusion(Frozen):
     exercise_id: str
+    kind: ExclusionKind
     reason: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_of_stored(cls, data: Any) -> Any:
+        """Programs stored before the kind existed carry it as the reason's first word."""
+        if isinstance(data, dict) and "kind" not in data and isinstance(data.get("reason"), str):
+            head = data["reason"].split(":", 1)[0]
+            known = {k.value for k in ExclusionKind}
+            data = {**data, "kind": head if head in known else ExclusionKind.selection.value}
+        return data
+
+    @property
+    def is_safety_block(self) -> bool:
+        return self.kind is ExclusionKind.contraindication
+
+
+class Reassessment(Frozen):
+    """A dated reassessment with the tests to repeat (not just a week label)."""
+
+    week: int = Field(ge=1, le=52)
+    date: dt.date
+    battery: list[str] = Field(min_length=1)
 
 
 class Program(Frozen):
@@ -78,6 +127,7 @@ class Program(Frozen):
     sessions: list[SessionPlan]
     rationale: list[str] = Field(default_factory=list)
     excluded: list[Exclusion] = Field(default_factory=list)
+    reassessments: list[Reassessment] = Field(default_factory=list)
     stopped_reason: str | None = Field(
         default=None,
         description="Set when a red flag stopped the program; no sessions follow until clearance.",

@@ -2,7 +2,8 @@
 
 The analysis is the emg package's (`read_recording`, `analyze_recording`); this module only
 adds what a page needs: a downsampled RMS envelope per channel, a plot with activations and
-quality flags, and a block-by-block replay for the biofeedback page.
+quality flags, and the uploaded recording back for the biofeedback replay (which is the emg
+package's `emg.live.replay.replay_messages`, so the report and the live page agree).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import base64
 import io
 import tempfile
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,37 +113,3 @@ def recording_from_upload(stored: dict[str, Any]) -> Any:
         path = Path(tmp) / ("upload" + str(upload.get("suffix", ".csv")))
         path.write_bytes(content)
         return read_recording(path, fs=upload.get("fs"))
-
-
-def replay(stored: dict[str, Any], *, target: float = 2.0) -> Iterator[dict[str, Any]]:
-    """Replay the uploaded recording through the live loop, one message per 1/REPLAY_HZ s.
-
-    The same stream processor, ratio feedback and resistance controller as `upperback emg
-    live` (upperback.emg.live.LiveLoop), so the page shows what a live session would do.
-    """
-    from upperback.emg.live import CALIBRATION_S, LiveLoop
-
-    rec = recording_from_upload(stored)
-    cal = rec.data[:, : int(CALIBRATION_S * rec.fs)]
-    if cal.shape[1] < int(CALIBRATION_S * rec.fs):
-        raise InvalidInput(f"recording: shorter than the {CALIBRATION_S:g} s rest calibration")
-    loop = LiveLoop(
-        fs=rec.fs, channels=rec.channels, calibration=cal, target=target,
-        mapping=rec.mapping or None,
-    )  # fmt: skip
-    step = max(1, round(rec.fs / REPLAY_HZ))
-    for start in range(0, rec.n_samples, step):
-        env, cues, level = loop.step(rec.data[:, start : start + step])
-        ratio = loop.ratio
-        yield {
-            "t_s": round((start + step) / rec.fs, 2),
-            "ratio": None if ratio is None else round(ratio, 3),
-            "target": target,
-            "pair": loop.pair,
-            "cue": cues[-1].message if cues else None,
-            "level": round(level, 3),
-            "levels": {
-                name: float(env[i, -1]) if env.shape[1] else 0.0
-                for i, name in enumerate(rec.channels)
-            },
-        }

@@ -31,7 +31,7 @@ HOME_PLAIN = """<!doctype html>
 .frames figure{margin:0;flex:1}.frames svg{width:100%;height:auto;max-height:180px}
 figcaption{font-size:12px;color:#555;text-align:center}</style></head><body>
 <h1>My home exercises</h1>
-<p>Week {{ week }}. Stop an exercise if your pain goes above 5 out of 10, and tell your
+<p>For {{ name }}. Week {{ week }}. Stop an exercise if your pain goes above 5 out of 10, and tell your
 clinician if your pain is worse the next morning.</p>
 <p class="noprint muted">Use your browser's Print command for a paper copy.</p>
 {% for s in sessions %}{% set outer = loop.index0 %}
@@ -98,6 +98,7 @@ def home_program_html(data: ReportData, *, week: int | None = None) -> str:
         raise NotFound(f"week: the program has no week {wk} (1-{prog.weeks})")
     dates: list[dt.date] = [prog.session_date(s.week, s.index) for s in sessions]
     return home_plain_template.render(
+        name=data.client.name,
         week=wk,
         sessions=sessions,
         dates=dates,

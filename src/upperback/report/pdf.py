@@ -8,6 +8,7 @@ import io
 from fpdf import FPDF
 
 from upperback import __version__
+from upperback.model.intake import Answer
 from upperback.outcomes.window import recent_text
 from upperback.report.data import ReportData
 from upperback.report.html import is_simulated
@@ -191,7 +192,7 @@ def referral_letter_pdf(data: ReferralData, *, today: dt.date) -> bytes:
         lines.append(i.history)
     if i.hypertension:
         lines.append("Known hypertension.")
-    negatives = sum(1 for v in i.red_flags.values() if v is False)
+    negatives = sum(1 for v in i.red_flags.values() if v == Answer.no)
     if negatives:
         lines.append(f"Screened negative for {negatives} other red-flag items.")
     for line in lines:

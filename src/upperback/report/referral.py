@@ -35,7 +35,7 @@ ask you to assess and advise before any exercise is prescribed.</p>
 {% if d.intake.history %}<li>{{ d.intake.history }}</li>{% endif %}
 {% if d.intake.occupation %}<li>Occupation: {{ d.intake.occupation }} ({{ d.intake.work_posture.value }} work).</li>{% endif %}
 {% if d.intake.hypertension %}<li>Known hypertension.</li>{% endif %}
-{% set negatives = d.intake.red_flags.items()|selectattr(1, 'equalto', false)|list %}
+{% set negatives = d.intake.red_flags.items()|selectattr(1, 'equalto', 'no')|list %}
 {% if negatives %}<li>Screened negative for {{ negatives|length }} other red-flag item{{ 's' if negatives|length != 1 }}.</li>{% endif %}
 {% if d.screening.yellow_flags %}<li>Psychosocial factors noted: {{ d.screening.yellow_flags|join(', ')|replace('_', ' ') }}.</li>{% endif %}
 </ul>

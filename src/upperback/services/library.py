@@ -142,7 +142,11 @@ def browse(
     out = []
     for e in found:
         why = exclusion_reason(e, active, owned, dislikes, rules)
-        out.append(LibraryEntry(e, why is None, why or "eligible for this client"))
+        out.append(
+            LibraryEntry(
+                e, why is None, why.reason if why is not None else "eligible for this client"
+            )
+        )
     return out
 
 

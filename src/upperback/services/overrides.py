@@ -18,7 +18,7 @@ from upperback.feedback import next_session, replan
 from upperback.knowledge.loader import exercise_library
 from upperback.knowledge.loading_rules import loading_rules
 from upperback.knowledge.schema import Exercise
-from upperback.loading.eligibility import CONTRAINDICATION, conditions, exclusion_reason
+from upperback.loading.eligibility import conditions, exclusion_reason
 from upperback.model.adaptation import Action, Adaptation
 from upperback.model.program import Program
 from upperback.services.access import Actor, audit, client_for, require_clinician
@@ -78,6 +78,7 @@ class Candidate:
     allowed: bool
     reason: str
     shared_targets: list[str]
+    safety_block: bool = False
 
 
 def list_overrides(db: Database, actor: Actor, client_id: int) -> list[OverrideView]:
@@ -161,10 +162,12 @@ def swap_candidates(
             parts.append(f"level {ex.level} (current {current.level})")
             reason = "; ".join(parts)
         else:
-            reason = why
+            reason = why.reason
         if only_allowed and why is not None:
             continue
-        out.append(Candidate(ex, why is None, reason, shared))
+        out.append(
+            Candidate(ex, why is None, reason, shared, why is not None and why.is_safety_block)
+        )
     out.sort(
         key=lambda c: (
             not c.allowed,
@@ -180,7 +183,7 @@ def check_pick(db: Database, actor: Actor, client_id: int, exercise_id: str, pic
     """Refuse a swap the engine would block for safety (contraindication) before storing it."""
     for c in swap_candidates(db, actor, client_id, exercise_id):
         if c.exercise.id == pick:
-            if not c.allowed and c.reason.startswith(CONTRAINDICATION):
+            if c.safety_block:
                 raise SafetyBlock(
                     f"swap: {c.exercise.name} is not allowed for this client ({c.reason})"
                 )

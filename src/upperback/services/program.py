@@ -10,7 +10,7 @@ from upperback.feedback import apply_overrides, next_session
 from upperback.knowledge.loader import exercise_library
 from upperback.knowledge.loading_rules import loading_rules
 from upperback.loading import generate_program
-from upperback.loading.eligibility import CONTRAINDICATION, conditions, exclusion_reason
+from upperback.loading.eligibility import conditions, exclusion_reason
 from upperback.model.adaptation import Action, Adaptation, Override
 from upperback.model.program import Program, SessionPlan
 from upperback.services.access import Actor, audit, client_for, require_clinician
@@ -62,13 +62,9 @@ def plan_program(
             )
         previous = records.current_program(client_id)
         version = previous.version + 1 if previous else 1
-        program = generate_program(
-            profile,
-            intake,
-            start_date=start_date,
-            seed=seed,
-            overrides=records.overrides(client_id),
-            version=version,
+        program = apply_overrides(
+            generate_program(profile, intake, start_date=start_date, seed=seed, version=version),
+            records.overrides(client_id),
         )
         Writer(s).add_program(client_id, program)
         audit(s, actor, "program.plan", client_id)
@@ -205,5 +201,7 @@ def _check_replacement_allowed(records: Records, client_id: int, exercise_id: st
         dislikes=(),
         rules=loading_rules(),
     )
-    if reason is not None and reason.startswith(CONTRAINDICATION):
-        raise SafetyBlock(f"value: {exercise_id} is contraindicated for this client ({reason})")
+    if reason is not None and reason.is_safety_block:
+        raise SafetyBlock(
+            f"value: {exercise_id} is contraindicated for this client ({reason.reason})"
+        )

@@ -15,6 +15,7 @@ from upperback.model.profile import DeficitProfile
 from upperback.model.program import Program
 from upperback.model.session import SessionLog
 from upperback.outcomes import client_flags, program_adherence, summarize
+from upperback.outcomes.flags import Flags
 from upperback.services.access import Actor, client_for
 from upperback.services.database import Database
 from upperback.store.mapping import client_from_row
@@ -85,19 +86,10 @@ def client_record(db: Database, actor: Actor, client_id: int, *, today: dt.date)
 
 
 @dataclass(frozen=True)
-class ClientFlags:
-    """One dashboard row: the client and what to look at first."""
+class ClientFlags(Flags):
+    """One dashboard row: the client and what to look at first (the outcomes' `Flags`)."""
 
     client: Client
-    referral: str | None
-    pain_flare: str | None
-    adherence: str | None
-    adherence_value: float | None
-    last_log: dt.date | None
-
-    @property
-    def any(self) -> bool:
-        return bool(self.referral or self.pain_flare or self.adherence)
 
 
 def dashboard(db: Database, actor: Actor, *, today: dt.date) -> list[ClientFlags]:
@@ -127,7 +119,5 @@ def dashboard(db: Database, actor: Actor, *, today: dt.date) -> list[ClientFlags
                 today=today,
                 rules=rules,
             )
-            out.append(
-                ClientFlags(c, f.referral, f.pain_flare, f.adherence, f.adherence_value, f.last_log)
-            )
+            out.append(ClientFlags(**vars(f), client=c))
     return out

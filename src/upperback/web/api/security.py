@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from upperback.services import audit as audit_service
 from upperback.services.client_data import export_client_data
@@ -16,22 +14,12 @@ from upperback.web.deps import CurrentActor, DbDep, OwnedClient
 router = APIRouter(prefix="/clients/{client_id}", tags=["audit"])
 
 
-class AuditEntryOut(BaseModel):
-    at: dt.datetime
-    actor: str
-    action: str
-    client_id: int | None
-    address: str | None
-    target: str | None
-    outcome: str | None
+@router.get("/audit", response_model=list[audit_service.AuditEntry])
+def audit(client: OwnedClient, db: DbDep, actor: CurrentActor) -> list[audit_service.AuditEntry]:
+    """Who read or wrote this client's record, when, from where (newest first, at most 1000).
 
-
-@router.get("/audit", response_model=list[AuditEntryOut])
-def audit(client: OwnedClient, db: DbDep, actor: CurrentActor) -> list[AuditEntryOut]:
-    """Who read or wrote this client's record, when, from where (newest first, at most 1000)."""
-    return [
-        AuditEntryOut(**vars(e)) for e in audit_service.entries_for_client(db, actor, client.id)
-    ]
+    The response model is the service's own entry (FastAPI validates dataclasses)."""
+    return audit_service.entries_for_client(db, actor, client.id)
 
 
 @router.get("/audit.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})

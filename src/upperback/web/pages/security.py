@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from upperback.errors import UpperbackError
 from upperback.services import audit as audit_service
-from upperback.services import auth_sessions, second_factor
+from upperback.services import auth_sessions, fhir, second_factor
 from upperback.services.accounts import Account, client_logins, set_disabled
 from upperback.services.client_data import export_client_data
 from upperback.web.deps import MAX_ID, DbDep, PageAccount, PageActor, PageClient
@@ -113,6 +113,16 @@ def my_data(db: DbDep, actor: PageActor) -> Response:
     if actor.client_id is None:
         return RedirectResponse("/account", status_code=303)
     return _json_download(export_client_data(db, actor, actor.client_id), "my-upperback-data.json")
+
+
+@router.get("/account/my-record.fhir.json")
+def my_fhir_record(db: DbDep, actor: PageActor) -> Response:
+    """The same copy as a FHIR R4 Bundle, for another clinic's or hospital's system."""
+    if actor.client_id is None:
+        return RedirectResponse("/account", status_code=303)
+    return _json_download(
+        fhir.export_fhir(db, actor, actor.client_id), "my-upperback-record.fhir.json"
+    )
 
 
 @router.get("/clients/{client_id}/data.json")
