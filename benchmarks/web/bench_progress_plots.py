@@ -8,6 +8,8 @@ Seeds the demo client into a temporary SQLite file, logs in through the form and
   fetches, cold (cache cleared) and warm (same data, cached);
 - GET /report.html cold and warm.
 Usage: python benchmarks/web/bench_progress_plots.py [k]
+Measured 2026-11-30 on the shared, loaded 2-core machine (best of 3): before 5662 ms;
+after: HTML 35 ms, with 6 images cold 1316 ms / warm 427 ms; report.html 1648 / 29 ms.
 """
 
 from __future__ import annotations
