@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,16 +32,25 @@ def _csv(names: tuple[str, ...]) -> bytes:
     return buf.getvalue().encode()
 
 
-@pytest.fixture
-def page(tmp_path: Path) -> Iterator[tuple[TestClient, str, int]]:
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """The demo database seeded once per module; each test works on its own copy."""
     from upperback.services.database import Database
     from upperback.services.seed import seed_demo
-    from upperback.web import create_app
 
-    path = tmp_path / "review.sqlite3"
+    path = tmp_path_factory.mktemp("review-seed") / "template.sqlite3"
     db = Database.open(path)
     info = seed_demo(db, today=dt.date(2026, 3, 2))
     db.close()
+    return path, info.client_id
+
+
+@pytest.fixture
+def page(tmp_path: Path, seeded: tuple[Path, int]) -> Iterator[tuple[TestClient, str, int]]:
+    from upperback.web import create_app
+
+    path = tmp_path / "review.sqlite3"
+    shutil.copy(seeded[0], path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         app = create_app(str(path), secret_key="test-secret-key-0123456789abcdef")
@@ -60,7 +70,7 @@ def page(tmp_path: Path) -> Iterator[tuple[TestClient, str, int]]:
     assert r.status_code == 303
     token = CSRF.search(client.get("/").text)
     assert token
-    yield client, token.group(1), int(info.client_id)
+    yield client, token.group(1), int(seeded[1])
     app.state.db.close()
 
 

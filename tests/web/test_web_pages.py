@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from web_helpers import World, csrf_of, page_login
@@ -64,7 +66,11 @@ def test_dashboard_flags_and_method_pages_render(app: FastAPI, world: World) -> 
         assert r.status_code == 200, sub
         assert 'name="viewport"' in r.text or sub == "/home-program"
     prog = pages.get(f"/clients/{world.a_client}/progress").text
-    assert prog.count("data:image/png;base64,") >= 4
+    srcs = re.findall(r'<img alt="[^"]*" src="([^"]+)"', prog)
+    assert len(srcs) >= 4 and all("/progress/plots/" in u for u in srcs)
+    for u in (srcs[0], srcs[0].replace("&amp;", "&") + "&narrow=true"):
+        img = pages.get(u)
+        assert img.status_code == 200 and img.content.startswith(b"\x89PNG"), u
 
 
 def test_security_headers_on_pages(app: FastAPI) -> None:

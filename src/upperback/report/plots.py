@@ -3,7 +3,10 @@ adherence, sEMG ratios and onset delays over time, as PNG or SVG bytes."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -188,12 +191,57 @@ def _figure(title: str, narrow: bool = False) -> tuple[Figure, object]:
     return fig, ax
 
 
+# Drawn plots keyed by a digest of exactly what they show: a page, the HTML and the PDF
+# report of an unchanged record reuse the bytes instead of redrawing (matplotlib layout
+# and rasterising cost ~0.1-0.4 s a plot). Bounded LRU; ~30-80 kB an entry. [design]
+_CACHE_MAX = 256
+_cache: OrderedDict[str, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def plot_version(data: ReportData, key: str) -> str:
+    """A digest of what one plot draws: its points, the client's sex (norm band), the week.
+
+    Equal digests mean equal pictures, so it serves as a cache key and an ETag.
+    """
+    if key == "adherence":
+        shown: object = weekly_adherence(data)
+    else:
+        shown = sorted(
+            (m, [(p.date.isoformat(), p.value, p.unit) for p in pts])
+            for m, pts in _selected(data.progress.series, PLOT_GROUPS[key]).items()
+        )
+    text = repr((key, str(data.client.sex), shown))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def plot(data: ReportData, key: str, fmt: str = "png", *, narrow: bool = False) -> bytes:
-    """One plot as PNG or SVG bytes; an empty plot says there is no data yet."""
+    """One plot as PNG or SVG bytes; an empty plot says there is no data yet (cached)."""
     if key not in PLOT_GROUPS:
         raise InvalidInput(f"plot: {key!r} is not one of {', '.join(PLOT_GROUPS)}")
     if fmt not in ("png", "svg"):
         raise InvalidInput(f"format: {fmt!r} is not png or svg")
+    cache_key = f"{plot_version(data, key)}:{fmt}:{int(narrow)}"
+    with _cache_lock:
+        hit = _cache.get(cache_key)
+        if hit is not None:
+            _cache.move_to_end(cache_key)
+            return hit
+    out = _draw(data, key, fmt, narrow=narrow)
+    with _cache_lock:
+        _cache[cache_key] = out
+        while len(_cache) > _CACHE_MAX:
+            _cache.popitem(last=False)
+    return out
+
+
+def clear_plot_cache() -> None:
+    """Forget every drawn plot (benchmarks time the cold draw with it)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def _draw(data: ReportData, key: str, fmt: str, *, narrow: bool) -> bytes:
     group = PLOT_GROUPS[key]
     fig, ax_obj = _figure(
         group.title + (f" ({group.invert_note})" if group.invert_note else ""), narrow

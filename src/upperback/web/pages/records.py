@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from typing import Annotated
 
@@ -14,7 +13,7 @@ from upperback.errors import UpperbackError
 from upperback.knowledge.tests_catalog import battery
 from upperback.report.html import referral_letter_html, report_csp
 from upperback.report.pdf import referral_letter_pdf
-from upperback.report.plots import measure_label
+from upperback.report.plots import measure_label, plot_version
 from upperback.services import photos
 from upperback.services.program import adaptations_by_version
 from upperback.services.referral import referral_data
@@ -30,12 +29,10 @@ router = APIRouter(prefix="/clients/{client_id}")
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
     data = report.collect(db, actor, client.id, today=dt.date.today())
+    # Each plot is its own image request (the browser fetches only the desktop or the
+    # phone version it shows, in parallel, after the page); `v` changes with the data.
     plots = [
-        (
-            report.PLOT_GROUPS[k].title,
-            base64.b64encode(report.plot(data, k, "png")).decode(),
-            base64.b64encode(report.plot(data, k, "png", narrow=True)).decode(),
-        )
+        (k, report.PLOT_GROUPS[k].title, plot_version(data, k))
         for k in report.plots_available(data)
     ]
     return render(
@@ -46,6 +43,22 @@ def progress_page(request: Request, db: DbDep, actor: PageActor, client: PageCli
         plots=plots,
         active="progress",
         label=measure_label,
+    )
+
+
+@router.get("/progress/plots/{name}.png")
+def progress_plot(
+    request: Request, db: DbDep, actor: PageActor, client: PageClient, name: str,
+    narrow: bool = False,
+) -> Response:  # fmt: skip
+    """One progress plot as PNG (desktop, or narrow and taller for a phone); cached drawing."""
+    if name not in report.PLOT_GROUPS:
+        return Response("plot: no such plot", status_code=404, media_type="text/plain")
+    data = report.collect(db, actor, client.id, today=dt.date.today())
+    return Response(
+        report.plot(data, name, "png", narrow=narrow),
+        media_type="image/png",
+        headers={"Cache-Control": "private, no-store"},
     )
 
 
