@@ -39,7 +39,7 @@ contracts: install-dev
 	$(BIN)/lint-imports --no-cache
 
 pytest: install-dev
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --dist worksteal
 
 # One tier at a time (markers applied by folder in tests/conftest.py).
 test-unit: install-dev
