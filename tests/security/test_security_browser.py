@@ -86,7 +86,10 @@ def test_security_pages_in_the_browser(app: FastAPI, world: World) -> None:
             page.fill("input[name=password]", "demo-client")
             page.click("button[type=submit]")
             page.goto(base + "/account")
-            assert page.locator("a[download]").count() == 1
+            # the client's own copies: all their data (JSON) and their record for another
+            # clinic's system (FHIR)
+            hrefs = [a.get_attribute("href") for a in page.locator("a[download]").all()]
+            assert hrefs == ["/account/my-data.json", "/account/my-record.fhir.json"]
             assert "authenticator" not in page.inner_text("main")
             assert "token" not in page.inner_text("main").lower()
             assert _no_sideways_scroll(page)
