@@ -150,6 +150,19 @@ def _easy(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> bool:
     return min(rir) >= r.easy_min_rir and not _reps_missed(ctx, ex_id, p)
 
 
+def _effort_words(ctx: Ctx, ex_id: str, rpe: float, target: float) -> str:
+    """How an easy session was judged, in the units the client logged it.
+
+    Sets logged as reps in reserve are easy by RIR (RIR 4 reads as RPE 6), so quoting
+    "RPE 6 vs target 4" beside a progression would read as inverted logic.
+    """
+    sets = ctx.sets_by_ex[ex_id]
+    rir = [s.rir for s in sets if s.rir is not None and s.rpe is None]
+    if rir and len(rir) == len(sets) and rpe > target - ctx.rules.effort.progress_margin:
+        return f"every set complete with {min(rir):g}+ reps in reserve (target RPE {target:g})"
+    return f"RPE {rpe:.1f} vs target {target:g} (-{target - rpe:.1f})"
+
+
 def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
     r = ctx.rules.effort
     ex = ctx.library.by_id[ex_id]
@@ -188,7 +201,8 @@ def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
         return None
     points = max(target - rpe, r.progress_margin)
     if ctx.goal_of(ctx.plan) == Goal.motor_control:
-        rung = _harder_rung(ctx, ex_id, f"RPE {rpe:.1f} vs target {target:g}, pain {pain:g}/10")
+        easy = _effort_words(ctx, ex_id, rpe, target)
+        rung = _harder_rung(ctx, ex_id, f"{easy}, pain {pain:g}/10")
         if rung is not None:
             return rung
     top = range_top(ex, ctx.goal_of(ctx.plan))
@@ -201,7 +215,7 @@ def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
     )
     current = p.hold_s if p.hold_s is not None else p.reps
     at_top = top is not None and current is not None and current >= top
-    why = f"RPE {rpe:.1f} vs target {target:g} (-{points:.1f}), pain {pain:g}/10"
+    why = f"{_effort_words(ctx, ex_id, rpe, target)}, pain {pain:g}/10"
     if not (exceeded or at_top):
         steps = max(1, min(r.max_progress_steps, round(points)))
 
