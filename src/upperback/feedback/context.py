@@ -99,6 +99,7 @@ class Ctx:
     sets_by_ex: dict[str, list[SetLog]] = field(default_factory=dict)
     blocked: list[str] = field(default_factory=list)  # why progression is blocked this time
     changed: set[str] = field(default_factory=set)  # exercises already changed by a rule
+    rungs_taken: set[str] = field(default_factory=set)  # swap targets chosen in this log
 
     @property
     def plan(self) -> SessionPlan:

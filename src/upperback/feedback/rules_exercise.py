@@ -83,12 +83,20 @@ def _harder_rung(ctx: Ctx, ex_id: str, why: str) -> Op | None:
     ex = ctx.library.by_id[ex_id]
     phase = next((ph for ph in ctx.rules.phases if ph.goal == ctx.goal_of(ctx.plan)), None)
     top = phase.level_range[1] if phase is not None else 5
+    # A rung the session already has (or another exercise moves to in this log) would put
+    # the same exercise in the session twice.
+    present = {p.exercise_id for p in ctx.plan.prescriptions} | ctx.rungs_taken
     nxt = next(
-        (c for c in ex.progressions if ctx.allowed(c) and ctx.library.by_id[c].level <= top),
+        (
+            c
+            for c in ex.progressions
+            if ctx.allowed(c) and ctx.library.by_id[c].level <= top and c not in present
+        ),
         None,
     )
     if nxt is None or not ctx.may_swap(ex_id):
         return None
+    ctx.rungs_taken.add(nxt)
     new = ctx.library.by_id[nxt]
 
     def harder(q: Prescription, plan: SessionPlan) -> Prescription:
