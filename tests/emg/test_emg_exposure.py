@@ -155,3 +155,18 @@ def test_cli_exposure_reads_edf_in_chunks(tmp_path: object) -> None:
     assert (d / "x.png").read_bytes()[:4] == b"\x89PNG"
     bad = CliRunner().invoke(emg_app, ["exposure", str(d / "day.edf"), "--mvc", str(d / "no.csv")])
     assert bad.exit_code == 2 and bad.output.strip() == "error: no.csv: file not found"
+
+
+def test_chunked_edf_analysis_reads_the_same_file_layout(tmp_path: object) -> None:
+    """The chunked analysis and the exposure share one EDF chunk reader (edf_chunks)."""
+    from pathlib import Path
+
+    from upperback.emg.offline.chunked import analyze_edf_chunked
+
+    path = Path(str(tmp_path)) / "day.edf"
+    rec, _mvc = _desk_day(3, 2, rest_breaks=False)
+    _write_edf(path, rec)
+    result = analyze_edf_chunked(path, chunk_s=30)
+    assert list(result.channels) == ["UT_R", "UT_L"]
+    assert result.fs == rec.fs
+    assert result.source.endswith("day.edf")

@@ -222,28 +222,11 @@ def exposure_of_edf(
     path: str | Path, mvc: Recording, *, chunk_s: float = 60.0, mains: str = "auto"
 ) -> ExposureResult:
     """Exposure of an EDF/BDF file read ``chunk_s`` at a time (after a crash-safe probe)."""
-    from upperback.emg.readers._common import display
-    from upperback.emg.readers.edf import edf_layout, open_edf
-    from upperback.emg.readers.isolated import probe_isolated
+    from upperback.emg.readers.edf_chunks import edf_chunks
 
-    p = Path(path)
-    probe_isolated("edf-probe", p)
-    reader = open_edf(p)
-    try:
-        idx, fs, labels, _units = edf_layout(reader, display(p))
-        n = min(int(reader.getNSamples()[i]) for i in idx)  # type: ignore[attr-defined]
-
-        def read(start: int, stop: int) -> FloatArray:
-            out = np.empty((len(idx), stop - start))
-            for r, i in enumerate(idx):
-                out[r] = reader.readSignal(i, start, stop - start)  # type: ignore[attr-defined]
-            return out
-
-        chans = tuple(labels)
+    with edf_chunks(path) as f:
         return analyze_exposure(
-            read, n_samples=n, fs=fs, channels=chans,
-            mvc_rms=mvc_for_channels(chans, None, mvc, mains=mains), chunk_s=chunk_s,
-            mains=mains, source=display(p),
+            f.read, n_samples=f.n_samples, fs=f.fs, channels=f.channels,
+            mvc_rms=mvc_for_channels(f.channels, None, mvc, mains=mains), chunk_s=chunk_s,
+            mains=mains, source=f.source,
         )  # fmt: skip
-    finally:
-        reader.close()  # type: ignore[attr-defined]

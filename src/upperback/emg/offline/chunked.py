@@ -67,32 +67,16 @@ def analyze_edf_chunked(
     path: str | Path, *, chunk_s: float = 60.0, mains: str = "auto"
 ) -> EmgAnalysis:
     """Analyse an EDF/BDF file in bounded memory (reads ``chunk_s`` at a time)."""
-    from upperback.emg.readers._common import display
-    from upperback.emg.readers.edf import edf_layout, open_edf
-    from upperback.emg.readers.isolated import probe_isolated
+    from upperback.emg.readers.edf_chunks import edf_chunks
 
-    p = Path(path)
-    probe_isolated("edf-probe", p)  # a damaged file fails in a child, not here
-    reader = open_edf(p)
-    try:
-        idx, fs, labels, units = edf_layout(reader, display(p))
-        n = min(int(reader.getNSamples()[i]) for i in idx)  # type: ignore[attr-defined]
-
-        def read(start: int, stop: int) -> FloatArray:
-            out = np.empty((len(idx), stop - start))
-            for r, i in enumerate(idx):
-                out[r] = reader.readSignal(i, start, stop - start)  # type: ignore[attr-defined]
-            return out
-
+    with edf_chunks(path) as f:
         return analyze_chunked(
-            read,
-            n_samples=n,
-            fs=fs,
-            channels=tuple(labels),
-            units=tuple(units),
+            f.read,
+            n_samples=f.n_samples,
+            fs=f.fs,
+            channels=f.channels,
+            units=f.units,
             chunk_s=chunk_s,
             mains=mains,
-            source=display(p),
+            source=f.source,
         )
-    finally:
-        reader.close()  # type: ignore[attr-defined]
