@@ -22,6 +22,8 @@ def screening(console: Console, result: ScreeningResult) -> None:
             console.print(escape(f"  - [{hit.domain}] {hit.label}: {hit.action} ({hit.evidence})"))
     else:
         console.print("[green]screening clear[/]: no red flag reported")
+    for hit in result.precautions:
+        console.print(escape(f"  precaution - {hit.label}: {hit.action} ({hit.evidence})"))
     if result.yellow_flags:
         console.print(
             "yellow flags (adapt dosing and education): " + ", ".join(result.yellow_flags)

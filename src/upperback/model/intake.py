@@ -169,6 +169,11 @@ class ScreeningResult(Frozen):
     outcome: str = Field(pattern="^(clear|refer)$")
     urgency: Urgency
     hits: list[FlagHit] = Field(default_factory=list)
+    precautions: list[FlagHit] = Field(
+        default_factory=list,
+        description="Positive precautions (e.g. anticoagulants): the program may start; the "
+        "clinician adapts techniques and watches for the named signs.",
+    )
     yellow_flags: list[str] = Field(default_factory=list)
     not_asked: list[str] = Field(
         default_factory=list, description="Screening items recorded as not asked."
