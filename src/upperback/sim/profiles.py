@@ -43,14 +43,31 @@ _KIND_LINK: dict[FindingCode, tuple[FindingKind, str]] = {
     FindingCode.disability: (FindingKind.disability, "neck"),
 }
 
+# What a clinician would have measured for each finding. Virtual clients carry these as
+# their assessment figures so that reasons built from a profile read like real ones: no
+# simulation wording may reach a reason text a clinician reads (the report is labelled).
 _EVIDENCE: dict[FindingCode, str] = {
     FindingCode.lt_underactive: "UT/LT 3.1",
+    FindingCode.mt_underactive: "UT/MT 2.4",
+    FindingCode.sa_underactive: "UT/SA 1.4",
     FindingCode.ut_dominant: "UT/LT 3.1",
+    FindingCode.scm_dominant: "SCM palpable at 24 mmHg on the CCFT",
+    FindingCode.lt_onset_delayed: "LT onset 45 ms after deltoid",
+    FindingCode.sa_onset_delayed: "SA onset 40 ms after deltoid",
     FindingCode.dnf_endurance_low: "DNF endurance 18 s",
     FindingCode.dnf_control_low: "CCF 22 mmHg",
-    FindingCode.sa_underactive: "UT/SA 1.4",
+    FindingCode.forward_head: "craniovertebral angle 44 deg",
     FindingCode.thoracic_rotation_limited: "thoracic rotation 28 deg",
+    FindingCode.shoulder_flexion_limited: "shoulder flexion 150 deg",
+    FindingCode.shoulder_rotation_limited: "shoulder internal rotation 45 deg",
+    FindingCode.scapular_dyskinesis: "scapular dyskinesis test rated obvious",
+    FindingCode.scapular_endurance_low: "prone T hold 22 s",
+    FindingCode.strength_asymmetry: "lower trapezius HHD 18 % below the other side",
+    FindingCode.ckc_stability_low: "CKCUEST 14 touches",
+    FindingCode.pain: "NPRS 6/10",
+    FindingCode.disability: "NDI 30 %",
 }
+_SOURCE = "assessment entered for a virtual client"
 
 
 def make_profile(
@@ -71,8 +88,8 @@ def make_profile(
                 link=link,
                 severity=sev,
                 statement=f"{code.value.replace('_', ' ')}",
-                evidence=_EVIDENCE.get(code, "simulated"),
-                source="simulation input",
+                evidence=_EVIDENCE[code],
+                source=_SOURCE,
             )
         )
     return DeficitProfile(
