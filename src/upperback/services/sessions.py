@@ -30,12 +30,22 @@ class LogOutcome:
 
 
 def _validate_against_program(log: SessionLogIn, planned: SessionPlan | None) -> None:
+    """Every logged set names a known exercise prescribed in that very session: a log for
+    anything else would let the engine adapt an exercise the client was never given."""
     library = exercise_library()
     for i, s in enumerate(log.sets):
         if s.exercise_id not in library.by_id:
             raise InvalidInput(f"sets[{i}].exercise_id: unknown exercise id {s.exercise_id!r}")
     if planned is None:
         raise InvalidInput(f"week/index: the program has no session {log.week}.{log.index}")
+    prescribed = {p.exercise_id for p in planned.prescriptions}
+    for i, s in enumerate(log.sets):
+        if s.exercise_id not in prescribed:
+            name = library.by_id[s.exercise_id].name
+            raise InvalidInput(
+                f"sets[{i}].exercise_id: {name} ({s.exercise_id}) is not prescribed in session "
+                f"{log.week}.{log.index}"
+            )
 
 
 def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -> LogOutcome:
