@@ -9,17 +9,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from upperback.assessment._checks import fmt
-from upperback.knowledge.tests_catalog import FindingRule, IrritabilityRule, Trigger, battery
+from upperback.assessment.irritability import derive_irritability
+from upperback.knowledge.tests_catalog import FindingRule, Trigger, battery
 from upperback.model.assessment import ScoredAssessment, ScoredResult
 from upperback.model.common import Sex, Side
+from upperback.model.intake import Intake
 from upperback.model.profile import DeficitProfile, Finding, Irritability, Severity
 
 
-def build_profile(scored: ScoredAssessment, *, sex: Sex) -> DeficitProfile:
+def build_profile(
+    scored: ScoredAssessment,
+    *,
+    sex: Sex,
+    intake: Intake | None = None,
+    irritability: Irritability | None = None,
+) -> DeficitProfile:
     """Evaluate every finding rule on the scored results; rank priorities for loading.
 
     Sex-specific norms were already applied when scoring; `sex` is kept so the profile
-    can be rebuilt from stored results with the same signature.
+    can be rebuilt from stored results with the same signature. Irritability comes from the
+    pain rating and the intake's pain behaviour, unless the clinician set it.
     """
     del sex  # norms are sex-specific inside the scored results
     cat = battery()
@@ -27,11 +36,18 @@ def build_profile(scored: ScoredAssessment, *, sex: Sex) -> DeficitProfile:
     raw = [f for rule in cat.findings for f in _evaluate(rule, scored.results)]
     findings = _merge(raw)
     findings.sort(key=lambda f: (-_weight(f, priority), f.code.value, _side_key(f.side)))
+    level, why = derive_irritability(
+        cat.irritability,
+        pain_now=_max_score(scored.results, cat.irritability.test),
+        intake=intake,
+        clinician=irritability,
+    )
     return DeficitProfile(
         assessment_date=scored.date,
         findings=findings,
         priorities=_rank(findings, priority),
-        irritability=_irritability(cat.irritability, scored.results),
+        irritability=level,
+        irritability_reason=why,
         pain_now=_max_score(scored.results, cat.irritability.test),
         ndi_percent=_first_score(scored.results, "ndi"),
     )
@@ -157,15 +173,3 @@ def _max_score(results: list[ScoredResult], test_id: str) -> float | None:
 
 def _first_score(results: list[ScoredResult], test_id: str) -> float | None:
     return next((r.score for r in results if r.test_id == test_id), None)
-
-
-def _irritability(rule: IrritabilityRule, results: list[ScoredResult]) -> Irritability:
-    """Irritability from the highest pain rating (rule of thumb, see tests.yaml) [U]."""
-    pain = _max_score(results, rule.test)
-    if pain is None:
-        return Irritability.low
-    level = Irritability.low
-    for at, lvl in sorted(rule.steps, key=lambda s: s[0]):
-        if pain >= at:
-            level = lvl
-    return level

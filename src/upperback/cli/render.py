@@ -73,6 +73,8 @@ def profile(console: Console, prof: DeficitProfile) -> None:
     console.print(
         f"[bold]Deficit profile[/] ({prof.assessment_date}), irritability {prof.irritability.value}"
     )
+    if prof.irritability_reason:
+        console.print(escape(f"  irritability: {prof.irritability_reason}"))
     for rank, code in enumerate(prof.priorities, 1):
         found = sorted(
             (f for f in prof.findings if f.code == code), key=lambda f: -f.severity.weight

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from upperback.assessment.irritability import derive_irritability
+from upperback.knowledge.tests_catalog import battery
 from upperback.model.common import Equipment, Muscle, WorkPosture
 from upperback.model.intake import Intake
 from upperback.model.profile import (
@@ -73,11 +75,14 @@ _SOURCE = "assessment entered for a virtual client"
 def make_profile(
     findings: Mapping[FindingCode, Severity],
     *,
-    irritability: Irritability = Irritability.low,
+    irritability: Irritability | None = Irritability.low,
     pain_now: float | None = None,
     day: dt.date = dt.date(2025, 1, 1),
+    intake: Intake | None = None,
 ) -> DeficitProfile:
-    """A profile with the given findings, priorities in the given order."""
+    """A profile with the given findings, priorities in the given order. An explicit
+    `irritability` is taken as the clinician's setting; None derives it from `pain_now`
+    and the intake's pain behaviour, as an assessment does."""
     out = []
     for code, sev in findings.items():
         kind, link = _KIND_LINK[code]
@@ -92,11 +97,15 @@ def make_profile(
                 source=_SOURCE,
             )
         )
+    level, why = derive_irritability(
+        battery().irritability, pain_now=pain_now, intake=intake, clinician=irritability
+    )
     return DeficitProfile(
         assessment_date=day,
         findings=out,
         priorities=[c.value for c in findings],
-        irritability=irritability,
+        irritability=level,
+        irritability_reason=why,
         pain_now=pain_now,
     )
 
