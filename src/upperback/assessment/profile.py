@@ -33,7 +33,7 @@ def build_profile(
     del sex  # norms are sex-specific inside the scored results
     cat = battery()
     priority = {rule.code.value: rule.priority for rule in cat.findings}
-    raw = [f for rule in cat.findings for f in _evaluate(rule, scored.results)]
+    raw = [f for rule in cat.findings for f in _sided(rule, list(_evaluate(rule, scored.results)))]
     findings = _merge(raw)
     findings.sort(key=lambda f: (-_weight(f, priority), f.code.value, _side_key(f.side)))
     level, why = derive_irritability(
@@ -95,6 +95,37 @@ def _evaluate(rule: FindingRule, results: list[ScoredResult]) -> Iterator[Findin
                 source=_source(trig),
                 uncertainty=trig.uncertainty,
             )
+
+
+_SIDE_WORDS = {Side.left: "left", Side.right: "right"}
+
+
+def _sided(rule: FindingRule, found: list[Finding]) -> list[Finding]:
+    """For a `merge_sides` rule, one finding naming the side(s): the worse side's statement
+    with "(left and right)" when both sides are positive, every side's evidence kept."""
+    if not rule.merge_sides or not found:
+        return found
+    sides = sorted({f.side for f in found if f.side is not None}, key=lambda sd: sd.value)
+    best = max(found, key=lambda f: f.severity.weight)
+    named = " and ".join(_SIDE_WORDS[sd] for sd in sorted(sides, key=lambda sd: sd != Side.left))
+    statement = best.statement
+    marks = [f" ({sd.value})" for sd in (Side.left, Side.right) if f" ({sd.value})" in statement]
+    if marks:  # the side where the template put it: "obvious scapular dyskinesis, left and right"
+        statement = statement.replace(marks[0], f", {named}" if named else "", 1)
+        for mark in marks[1:]:
+            statement = statement.replace(mark, "")
+    elif named:
+        statement = f"{statement}, {named}"
+    return [
+        best.model_copy(
+            update={
+                "side": Side.both if len(sides) == 2 else (sides[0] if sides else None),
+                "statement": statement,
+                "evidence": " | ".join(dict.fromkeys(f.evidence for f in found)),
+                "source": "; ".join(dict.fromkeys(f.source for f in found)),
+            }
+        )
+    ]
 
 
 def _source(trig: Trigger) -> str:

@@ -256,6 +256,11 @@ class FindingRule(Frozen):
     priority: float = Field(gt=0, le=10, description="Loading priority weight of this deficit.")
     triggers: list[Trigger] = Field(min_length=1)
     note: str = ""
+    merge_sides: bool = Field(
+        default=False,
+        description="Left and right give one finding naming the side(s) (e.g. bilateral "
+        "scapular dyskinesis), not one per side.",
+    )
 
 
 class IrritabilityRule(Frozen):
