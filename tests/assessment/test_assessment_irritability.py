@@ -42,13 +42,13 @@ def test_irritability_is_the_median_of_the_criteria_known(
     assert p.irritability_reason.startswith("derived from pain ")
     if settle is not None:
         assert f"settles in {settle} min" in p.irritability_reason
-    assert p.irritability_reason.endswith(f"= {level.value}")
+    assert p.irritability_reason.endswith(f"the higher of two [design]: {level.value}")
 
 
 def test_the_assessment_pain_rating_beats_the_intake_one(score) -> None:
     intake = _intake(pain_now=2, rest_or_night_pain="none")
     p = build_profile(score({"test_id": "nprs", "value": 8}), sex=Sex.male, intake=intake)
-    assert "pain 8/10 -> high" in p.irritability_reason and p.irritability == Irritability.high
+    assert "pain 8/10 (high)" in p.irritability_reason and p.irritability == Irritability.high
 
 
 def test_the_clinician_sets_it_and_the_reason_keeps_what_the_data_said(score) -> None:

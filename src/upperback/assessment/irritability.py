@@ -48,7 +48,7 @@ def derive_irritability(
                 f"settles in {intake.settle_minutes} min",
             )
         )
-    criteria = "; ".join(f"{why} -> {lvl.value}" for lvl, why in parts)
+    criteria = ", ".join(f"{why} ({lvl.value})" for lvl, why in parts)
     if clinician is not None:
         derived = f" (derived would be {_median(parts).value}: {criteria})" if parts else ""
         return clinician, f"set by the clinician{derived}"
@@ -58,7 +58,7 @@ def derive_irritability(
             "no pain level, rest pain or settling time recorded: low by default",
         )
     level = _median(parts)
-    return level, f"derived from {criteria}: {rule.combine_source or 'median'} = {level.value}"
+    return level, f"derived from {criteria}; {rule.combine_source or 'median'}: {level.value}"
 
 
 def _median(parts: list[tuple[Irritability, str]]) -> Irritability:
