@@ -40,6 +40,7 @@ class LoadingType(StrEnum):
     mobility = "mobility"
     breathing = "breathing"
     integration = "integration"  # whole-chain: carries, rotational patterns
+    plyometric = "plyometric"  # speed rung: rapid stretch-shortening work (late phase only)
 
 
 class RatioClass(StrEnum):

@@ -123,7 +123,12 @@ def build_slots(profile: DeficitProfile, intake: Intake, rules: LoadingRules) ->
 
 
 def _matches(slot: Slot, ex: Exercise) -> bool:
+    """Targets and loading types fit the slot. A deficit slot needs the exercise's primary
+    (first) target: a plank that also lists the lower trapezius is serratus work, and
+    does not answer a lower-trapezius deficit [design]."""
     if slot.targets and not any(t in ex.targets for t in slot.targets):
+        return False
+    if slot.finding is not None and slot.targets and ex.targets[0] not in slot.targets:
         return False
     return not (slot.loading_types and not any(t in ex.loading_types for t in slot.loading_types))
 
@@ -198,11 +203,14 @@ def pick_for_phase(
             if ex.id not in used
         ]
         if not ranked and floor > 1:  # nothing at or above the rung reached: stay near it
-            ranked = [
+            below = [
                 (k, ex)
-                for k, ex in rank_candidates(slot, phase, pool, tiebreak, floor - 1)
+                for k, ex in rank_candidates(slot, phase, pool, tiebreak, 1)
                 if ex.id not in used
             ]
+            # the highest rung left (the one reached, or just under it) keeps the slot
+            # answered in every phase (an invariant for the top priority)
+            ranked = sorted(below, key=lambda kv: (-kv[1].level, kv[0]))
         top = 0
         for _ in range(slot.count):
             if not ranked:
