@@ -218,10 +218,14 @@ class LoadPlan:
         self.rules = rules
         self.entered = dict(entered)
         self.reached: dict[str, Start] = {}
+        self.band_by_slot: dict[str, int] = {}
 
-    def start(self, ex: Exercise) -> Start:
+    def start(self, ex: Exercise, slot: str) -> Start:
         if ex.id in self.reached:
             return self.reached[ex.id]
+        if ex.load_mode == LoadMode.band and slot in self.band_by_slot:
+            # another band drill for the same deficit: the colour the client has reached
+            return None, self.band_by_slot[slot]
         for prev_id, load in self.reached.items():
             prev = self.library.by_id[prev_id]
             same_kit = ex.load_mode != LoadMode.kg or bool(set(prev.equipment) & set(ex.equipment))
@@ -235,11 +239,16 @@ class LoadPlan:
             return snap_start(ex, self.entered[ex.id], self.rules)
         return starting_load(ex, self.rules)
 
-    def plan_phase(self, starts: Mapping[str, Start]) -> None:
+    def plan_phase(self, starts: Mapping[str, Start], slots: Mapping[str, str]) -> None:
         """Record what each exercise of the phase plans to reach by the phase's end."""
         steps = self.rules.phase_progression.load_steps_per_phase
         for ex_id, start in starts.items():
-            self.reached[ex_id] = step_start(self.library.by_id[ex_id], start, steps, self.rules)
+            ex = self.library.by_id[ex_id]
+            reach = step_start(ex, start, steps, self.rules)
+            self.reached[ex_id] = reach
+            if ex.load_mode == LoadMode.band and reach[1] is not None:
+                key = slots[ex_id]
+                self.band_by_slot[key] = max(self.band_by_slot.get(key, 1), reach[1])
 
 
 def reassessments(
@@ -300,11 +309,13 @@ def generate_program(
         picks = pick_for_phase(slots, phase, eligible, tiebreak, reached)
         layout = layout_sessions(picks, phase, intake, rules)
         starts: dict[str, Start] = {}
+        slot_of: dict[str, str] = {}
         for pick in picks:
             for ex in (pick.primary, pick.alternate):
                 if ex is not None:
-                    starts[ex.id] = loads.start(ex)
-        loads.plan_phase(starts)
+                    starts[ex.id] = loads.start(ex, pick.slot.key)
+                    slot_of[ex.id] = pick.slot.key
+        loads.plan_phase(starts, slot_of)
         scheduled: dict[str, None] = {}
         build_index = -1
         for week in ws:
