@@ -140,6 +140,10 @@ class Exercise(Frozen):
         description="Working time of one set, both sides when per_side; rest excluded.",
     )
     per_side: bool = False
+    pressure_stages: tuple[int, int] | None = Field(
+        default=None,
+        description="Pressure-biofeedback stages (mmHg) this drill covers; advanced by criterion.",
+    )
     source: str = Field(min_length=3, description="Evidence for selecting this exercise.")
     evidence: Evidence
     uncertainty: str = ""

@@ -202,6 +202,24 @@ def assessed_starts(
     return out
 
 
+def criterion_gated(
+    pool: Sequence[Exercise], entered: Mapping[str, float], rules: LoadingRules
+) -> list[Exercise]:
+    """The pool without pressure-cuff stages the client has not reached: a later stage
+    (26-30 mmHg) comes only from the logs (all 10 x 10-s holds done at the level before it),
+    never from the calendar; or from the assessment when the test reached it (Jull 2008 [K])."""
+    pp = rules.phase_progression
+    out = []
+    for ex in pool:
+        stages = ex.pressure_stages
+        if stages is not None and stages[0] > pp.pressure_first_mmhg:
+            level = entered.get(ex.id)
+            if level is None or pp.mmhg(int(level)) < stages[0]:
+                continue
+        out.append(ex)
+    return out
+
+
 class LoadPlan:
     """The load each exercise starts a phase at, carried across phases.
 
@@ -293,6 +311,8 @@ def generate_program(
     lib = library if library is not None else exercise_library()
     rules = rules if rules is not None else loading_rules()
     eligible, excluded = split_library(lib, profile, intake, rules)
+    entered = {**assessed_starts(profile, lib, rules), **(start_loads or {})}
+    eligible = criterion_gated(eligible, entered, rules)
     rng = random.Random(seed)
     tiebreak = {ex.id: rng.random() for ex in eligible}
     slots = build_slots(profile, intake, rules)
@@ -303,7 +323,7 @@ def generate_program(
     sessions: list[SessionPlan] = []
     scheduled_by_phase: list[list[str]] = []
     reached: dict[str, int] = {}
-    loads = LoadPlan(lib, rules, {**assessed_starts(profile, lib, rules), **(start_loads or {})})
+    loads = LoadPlan(lib, rules, entered)
     education = {e.week: e.id for e in rules.graded_exposure.education} if graded else {}
     for phase, ws in phase_weeks(rules, weeks):
         picks = pick_for_phase(slots, phase, eligible, tiebreak, reached)
