@@ -293,6 +293,7 @@ class LoadingRules(Frozen):
     acwr: AcwrRules
     selection: list[SelectionRule] = Field(min_length=1)
     warmup: SelectionRule
+    overhead_speed: SelectionRule | None = None
     integration: list[PostureRule] = Field(default_factory=list)
     hypertension_cue: str
     high_irritability_rpe_delta: float = Field(le=0, ge=-3)

@@ -66,17 +66,22 @@ def layout_sessions(
     budget = intake.minutes_per_session * 60.0
     order = {id(p): n for n, p in enumerate(picks)}
     top = next((p for p in picks if p.slot.finding is not None), None)
-    # Core: the top priority, the warm-up, then the first pick of each other slot (a
-    # second exercise for the same deficit waits until every deficit has its first).
+    # Core: the top priority, the first pick of every other deficit, the late speed rung,
+    # the warm-up, then the first pick of each other slot (a second exercise for the same
+    # deficit waits until every deficit has its first).
     firsts: list[Pick] = []
     seen: set[str] = set()
     for p in picks:
         if p.slot.key not in seen:
             seen.add(p.slot.key)
             firsts.append(p)
-    core = firsts[: 1 + rules.session.core_slots]
-    if top is not None:
-        core = [top] + [p for p in core if p is not top]
+    every = [p for p in picks if p.slot.every_session]
+    deficits = [p for p in firsts if p.slot.finding is not None]
+    ordered = [top] if top is not None else []
+    for p in deficits + every + firsts:
+        if p not in ordered:
+            ordered.append(p)
+    core = ordered[: 1 + rules.session.core_slots + len(every)]
     rest = [p for p in picks if p not in core]
     layout: list[list[Pick]] = []
     for i in range(intake.sessions_per_week):
@@ -294,11 +299,15 @@ def generate_program(
     clearance: Clearance | None = None,
     rules: LoadingRules | None = None,
     start_loads: Mapping[str, float] | None = None,
+    reached_loads: Mapping[str, float] | None = None,
+    reached_by_week: int = 1,
 ) -> Program:
     """A `weeks`-long program answering the profile within the intake's constraints.
 
     `start_loads` maps exercise ids to a clinician-entered (or, on a re-plan, logged) load
     in kg or a band / pressure level; it wins over the assessment and the rules' default.
+    `reached_loads` are loads the client actually reached (logs) by `reached_by_week`: the
+    phase holding that week starts each of those exercises there, not at the original plan.
     Clinician overrides are not applied here: callers compose
     `apply_overrides(generate_program(...), overrides)` (loading never imports feedback).
     Raises SafetyBlock when `screening` refers the client and no `clearance` is given.
@@ -326,6 +335,15 @@ def generate_program(
     loads = LoadPlan(lib, rules, entered)
     education = {e.week: e.id for e in rules.graded_exposure.education} if graded else {}
     for phase, ws in phase_weeks(rules, weeks):
+        if reached_loads and ws[-1] >= reached_by_week:
+            loads.reached.update(
+                {
+                    k: snap_start(lib.by_id[k], v, rules)
+                    for k, v in reached_loads.items()
+                    if k in lib.by_id
+                }
+            )
+            reached_loads = None
         picks = pick_for_phase(slots, phase, eligible, tiebreak, reached)
         layout = layout_sessions(picks, phase, intake, rules)
         starts: dict[str, Start] = {}

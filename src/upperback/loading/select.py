@@ -13,7 +13,7 @@ ties give an alternating variant for week-to-week variability.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from upperback.knowledge.loading_rules import LoadingRules, PhaseDef, SelectionRule
 from upperback.knowledge.schema import Exercise, LoadingType, RatioClass
@@ -37,6 +37,7 @@ class Slot:
     evidence: str
     finding: Finding | None = None
     integration_only: bool = False
+    every_session: bool = False  # placed in every session of a phase it has an exercise in
 
     def reason(self) -> str:
         if self.finding is not None:
@@ -100,10 +101,16 @@ def build_slots(profile: DeficitProfile, intake: Intake, rules: LoadingRules) ->
                         rule, None, 1, f"general upper-back resilience ({rule.label} not measured)"
                     )
                 )
-    if intake.overhead_demand == OverheadDemand.high and "sa_underactive" not in seen:
-        rule = rules.rule_for("sa_underactive")
+    if intake.overhead_demand == OverheadDemand.high:
+        rule = rules.rule_for("sa_underactive") if "sa_underactive" not in seen else None
         if rule is not None:  # overhead athletes: serratus work in every phase [K/design]
             slots.append(_slot(rule, None, 1, "serratus anterior for overhead sport demand"))
+        lt = rules.rule_for("lt_underactive") if "lt_underactive" not in seen else None
+        if lt is not None:  # and lower-trapezius upward rotation kept to the end [K/design]
+            slots.append(_slot(lt, None, 1, "lower trapezius for overhead sport demand"))
+        speed = rules.overhead_speed
+        if speed is not None:  # a late speed rung: gated to the last phase by its type
+            slots.append(replace(_slot(speed, None, speed.slots), every_session=True))
     posture = next((p for p in rules.integration if p.posture == intake.work_posture), None)
     if posture is not None:
         slots.append(
