@@ -13,7 +13,7 @@ from upperback.feedback.regress import (
     regress_ops,
 )
 from upperback.knowledge.schema import LoadingType, LoadMode
-from upperback.loading.dose import load_sizes
+from upperback.loading.dose import GAUGE_CUE, gauge_cue, load_sizes
 from upperback.model.adaptation import Action
 from upperback.model.common import Goal
 from upperback.model.program import Prescription, SessionPlan
@@ -185,6 +185,12 @@ def _good_run(ctx: Ctx, ex_id: str) -> bool:
     return True
 
 
+def _at_stage(q: Prescription, level: int, ctx: Ctx) -> Prescription:
+    """The drill at pressure `level`, its gauge cue naming the new mark."""
+    cues = [c for c in q.coaching_cues if not c.startswith(GAUGE_CUE.split("{")[0])]
+    return q.revised(level=level, coaching_cues=[gauge_cue(level, ctx.rules), *cues])
+
+
 def _pressure_criterion(ctx: Ctx, ex_id: str, p: Prescription) -> Op | None:
     """ccf.criterion: the pressure-cuff stage advances by 2 mmHg only when all 10 x 10-s
     holds at the stage were done with pain in the guide (Jull 2008 [K]); effort (RPE) does
@@ -217,9 +223,8 @@ def _pressure_criterion(ctx: Ctx, ex_id: str, p: Prescription) -> Op | None:
         new = ctx.library.by_id[nxt]
 
         def next_drill(q: Prescription, plan: SessionPlan) -> Prescription:
-            return swap(q, new, ctx.goal_of(plan), ctx.rules, f"criterion met ({why})").revised(
-                level=level
-            )
+            moved = swap(q, new, ctx.goal_of(plan), ctx.rules, f"criterion met ({why})")
+            return _at_stage(moved, level, ctx)
 
         return Op(
             "ccf.criterion",
@@ -236,7 +241,7 @@ def _pressure_criterion(ctx: Ctx, ex_id: str, p: Prescription) -> Op | None:
         Action.progress_load,
         ex_id,
         ctx.future(),
-        lambda q, _plan: q.revised(level=min(top, max(q.level or 1, level))),
+        lambda q, _plan: _at_stage(q, min(top, max(q.level or 1, level)), ctx),
         f"{why}: next stage {mmhg} mmHg",
         pp.source,
     )

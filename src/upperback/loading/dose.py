@@ -88,6 +88,14 @@ def snap_start(ex: Exercise, value: float, rules: LoadingRules) -> tuple[float |
     return starting_load(ex, rules)
 
 
+GAUGE_CUE = "Nod gently until the gauge shows {mmhg}, then keep it there for each hold"
+
+
+def gauge_cue(level: int, rules: LoadingRules) -> str:
+    """The pressure-cuff target in plain words (the number the client reads on the gauge)."""
+    return GAUGE_CUE.format(mmhg=rules.phase_progression.mmhg(level))
+
+
 def first_sets(ex: Exercise, phase: PhaseDef, rules: LoadingRules) -> int:
     """Sets in a build week: the range low, at least the goal's floor (endurance >= 2)."""
     d = ex.dosage[phase.goal]
@@ -144,6 +152,8 @@ def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: st
     cues = list(ex.coaching_cues)
     if ctx.graded_exposure and rules.graded_exposure.pacing_cue and not d.protocol:
         cues = [rules.graded_exposure.pacing_cue, *cues]
+    if ex.load_mode == LoadMode.pressure and level is not None:
+        cues = [gauge_cue(level, rules), *cues]
     breathing = ex.breathing_cue
     if ctx.hypertension:
         breathing = f"{breathing}. {rules.hypertension_cue}"
