@@ -8,7 +8,7 @@ from upperback.errors import InvalidInput, SafetyBlock
 from upperback.feedback.overrides import apply_overrides
 from upperback.knowledge.loader import ExerciseLibrary, exercise_library
 from upperback.knowledge.loading_rules import LoadingRules, loading_rules
-from upperback.loading.dose import honest_minutes
+from upperback.loading.dose import honest_minutes, starting_load
 from upperback.loading.generator import generate_program, modes_of
 from upperback.loading.load import enforce_weekly_cap
 from upperback.model.adaptation import Action, Adaptation, Override
@@ -19,18 +19,29 @@ from upperback.model.session import SessionLogIn
 
 
 def reached_loads(
-    program: Program, from_week: int, logs: Sequence[SessionLogIn] = ()
+    program: Program,
+    from_week: int,
+    logs: Sequence[SessionLogIn] = (),
+    library: ExerciseLibrary | None = None,
+    rules: LoadingRules | None = None,
 ) -> dict[str, float]:
     """Load (kg) or level each exercise had reached before `from_week`: the heaviest load
-    logged in a completed set, else the load the engine last planned from the logs (the
-    kept sessions carry every progression the logs earned)."""
+    logged in a completed set, else a load the engine raised from the logs (kept sessions
+    above the starting load). Exercises with neither keep the generator's planned steps."""
+    lib = library if library is not None else exercise_library()
+    rules = rules if rules is not None else loading_rules()
     out: dict[str, float] = {}
     for s in program.sessions:
         if s.week >= from_week:
             continue
         for p in s.prescriptions:
             value = p.load_kg if p.load_kg is not None else p.level
-            if value is not None:
+            ex = lib.by_id.get(p.exercise_id)
+            if value is None or ex is None:
+                continue
+            kg, level = starting_load(ex, rules)
+            default = kg if kg is not None else level
+            if default is None or value > default:  # the engine raised it from the logs
                 out[p.exercise_id] = float(value)
     logged: dict[str, float] = {}
     for log in logs:
@@ -76,7 +87,7 @@ def replan(
             weeks=program.weeks,
             version=program.version + 1,
             rules=rules,
-            reached_loads=reached_loads(program, from_week, logs),
+            reached_loads=reached_loads(program, from_week, logs, lib, rules),
             reached_by_week=from_week,
         ),
         overrides,
