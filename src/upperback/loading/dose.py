@@ -112,7 +112,8 @@ def phase_tempo(ex: Exercise, phase: PhaseDef) -> str:
         LoadingType.concentric_eccentric in ex.loading_types
         or LoadingType.eccentric_emphasis in ex.loading_types
     )
-    if phase.eccentric_s is None or not dynamic or parts[0] in ("0", "X"):
+    fast = ex.loading_types[0] == LoadingType.plyometric  # speed work stays fast
+    if phase.eccentric_s is None or not dynamic or fast or parts[0] in ("0", "X"):
         return ex.tempo
     parts[0] = str(max(int(parts[0]), phase.eccentric_s))
     return "-".join(parts)
