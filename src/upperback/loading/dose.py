@@ -5,7 +5,9 @@ start, endurance before bulk) and grow by the planned weekly step up to the rang
 undulation and deloads never take a dose below the range (in-range doses [design]);
 deload weeks drop a set and raise RIR (Rogerson 2024 [V]). Protocol doses (Jull
 craniocervical flexion 10 x 10 s) are never changed in volume. Loads start at, and step
-through, sizes real equipment has (loading_rules.yaml `starting_load.kg_sizes`).
+through, sizes real equipment has (loading_rules.yaml `starting_load.kg_sizes`); a phase
+starts an exercise where the previous phase planned to end (`phase_progression`), and
+pressure-cuff stages are never moved here (they advance by logged criterion only).
 """
 
 from __future__ import annotations
