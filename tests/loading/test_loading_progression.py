@@ -155,10 +155,14 @@ def _ccf_level(program: Program, week: int, index: int) -> int | None:
 
 def test_pressure_stage_moves_only_when_all_ten_holds_are_logged() -> None:
     profile = make_profile({FindingCode.dnf_control_low: Severity.severe})
-    intake = _intake(equipment=[Equipment.none, Equipment.mat, Equipment.pressure_biofeedback])
+    intake = _intake(
+        equipment=[Equipment.none, Equipment.mat, Equipment.chair, Equipment.pressure_biofeedback]
+    )
     program = generate_program(profile, intake, start_date=DAY, seed=1)
     levels = {_ccf_level(program, s.week, s.index) for s in program.sessions} - {None}
     assert levels == {1}  # the calendar never moves the stage
+    for _, ws in phase_weeks(RULES, 12):  # nor swaps the cuff drill for sitting CCF
+        assert any(_ccf_level(program, s.week, s.index) for s in program.sessions if s.week in ws)
     short = adapt(program, _log(program, 1, 1, holds=9), history=[], profile=profile)
     assert _ccf_level(short.program, 1, 2) == 1  # 9 of 10 holds, however easy: same mark
     done = adapt(program, _log(program, 1, 1), history=[], profile=profile)

@@ -222,6 +222,11 @@ class SelectionRule(Cited):
     exclude_targets: list[Muscle] = Field(default_factory=list)
     exclude_reason: str = ""
     slots: int = Field(default=1, ge=0, le=3)
+    prefer_equipment: list[Equipment] = Field(
+        default_factory=list,
+        description="Feedback tools that make the drill specific (e.g. the pressure cuff for "
+        "CCF control): exercises using them rank first when the client has them.",
+    )
 
     @model_validator(mode="after")
     def _selects_or_excludes(self) -> SelectionRule:

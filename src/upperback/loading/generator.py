@@ -332,6 +332,7 @@ def generate_program(
     sessions: list[SessionPlan] = []
     scheduled_by_phase: list[list[str]] = []
     reached: dict[str, int] = {}
+    held: dict[str, Exercise] = {}
     loads = LoadPlan(lib, rules, entered)
     education = {e.week: e.id for e in rules.graded_exposure.education} if graded else {}
     for phase, ws in phase_weeks(rules, weeks):
@@ -344,7 +345,7 @@ def generate_program(
                 }
             )
             reached_loads = None
-        picks = pick_for_phase(slots, phase, eligible, tiebreak, reached)
+        picks = pick_for_phase(slots, phase, eligible, tiebreak, reached, held)
         layout = layout_sessions(picks, phase, intake, rules)
         starts: dict[str, Start] = {}
         slot_of: dict[str, str] = {}

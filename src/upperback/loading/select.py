@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from upperback.knowledge.loading_rules import LoadingRules, PhaseDef, SelectionRule
-from upperback.knowledge.schema import Exercise, LoadingType, RatioClass
-from upperback.model.common import Muscle
+from upperback.knowledge.schema import Exercise, LoadingType, LoadMode, RatioClass
+from upperback.model.common import Equipment, Muscle
 from upperback.model.intake import Intake, OverheadDemand
 from upperback.model.profile import DeficitProfile, Finding
 
@@ -36,6 +36,7 @@ class Slot:
     source: str
     evidence: str
     finding: Finding | None = None
+    prefer_equipment: tuple[Equipment, ...] = ()
     integration_only: bool = False
     every_session: bool = False  # placed in every session of a phase it has an exercise in
 
@@ -70,6 +71,7 @@ def _slot(
         source=rule.source,
         evidence=rule.evidence.value,
         finding=finding,
+        prefer_equipment=tuple(rule.prefer_equipment),
     )
 
 
@@ -171,8 +173,10 @@ def rank_candidates(
         if not qualifies(slot, phase, ex, min_level):
             continue
         distance = 0 if lo <= ex.level <= hi else min(abs(ex.level - lo), abs(ex.level - hi))
+        specific = any(e in ex.equipment for e in slot.prefer_equipment)
         key = (
             float(distance),
+            0.0 if specific or not slot.prefer_equipment else 1.0,
             float(_CLASS_RANK[ex.ratio_class] if ex.ratio_class else 0),
             0.0 if signature in ex.loading_types else 1.0,
             float(ex.level),
@@ -189,20 +193,33 @@ def pick_for_phase(
     pool: Sequence[Exercise],
     tiebreak: dict[str, float],
     reached: dict[str, int] | None = None,
+    held: dict[str, Exercise] | None = None,
 ) -> list[Pick]:
     """Exercises for every slot of one phase, each exercise used once.
 
     `reached` maps slot key to the highest rung the previous phase used: the ladder
     continues from there (the same rung again when nothing higher qualifies). It is
-    updated in place for the next phase.
+    updated in place for the next phase. `held` maps slot key to a criterion-gated drill
+    (load mode pressure) an earlier phase chose: it keeps its slot (updated in place).
     """
     integration_phase = LoadingType.integration in phase.loading_types
     reached = reached if reached is not None else {}
+    held = held if held is not None else {}
     used: set[str] = set()
     picks: list[Pick] = []
     for slot in slots:
         if slot.integration_only and not integration_phase:
             continue
+        kept = held.get(slot.key)
+        held_here = 0
+        if kept is not None and kept.id not in used and qualifies(slot, phase, kept):
+            # a criterion-gated drill (pressure-cuff stages) is not moved by the calendar:
+            # it stays until the logs move it (Jull 2008 [K])
+            used.add(kept.id)
+            picks.append(Pick(slot, kept, None))
+            held_here = 1
+            if slot.count == 1:
+                continue
         floor = reached.get(slot.key, 1)
         ranked = [
             (k, ex)
@@ -219,7 +236,7 @@ def pick_for_phase(
             # answered in every phase (an invariant for the top priority)
             ranked = sorted(below, key=lambda kv: (-kv[1].level, kv[0]))
         top = 0
-        for _ in range(slot.count):
+        for _ in range(slot.count - held_here):
             if not ranked:
                 break
             key, primary = ranked.pop(0)
@@ -227,12 +244,14 @@ def pick_for_phase(
             top = max(top, primary.level)
             alternate = None
             for i, (k2, ex2) in enumerate(ranked):
-                if k2[:4] == key[:4] and ex2.load_mode == primary.load_mode:
+                if k2[:5] == key[:5] and ex2.load_mode == primary.load_mode:
                     alternate = ex2
                     used.add(ex2.id)
                     ranked.pop(i)
                     break
             picks.append(Pick(slot, primary, alternate))
+            if primary.load_mode == LoadMode.pressure:
+                held.setdefault(slot.key, primary)
         if top:
             reached[slot.key] = max(reached.get(slot.key, 1), top)
     return picks
