@@ -196,11 +196,12 @@ def assessed_starts(
     for f in profile.findings:
         if f.code != FindingCode.dnf_control_low:
             continue
-        m = re.search(r"(\d{2})\s*mmHg", f.evidence)
+        m = re.search(r"(\d+(?:\.\d+)?)\s*mmHg", f.evidence)  # the score comes first
         if m is None:
             continue
         pp = rules.phase_progression
-        level = 1 + (int(m.group(1)) - pp.pressure_first_mmhg) // pp.pressure_step_mmhg
+        reached = int(float(m.group(1)))
+        level = 1 + (reached - pp.pressure_first_mmhg) // pp.pressure_step_mmhg
         for ex in library:
             if ex.load_mode == LoadMode.pressure:
                 out[ex.id] = float(max(1, level))
@@ -217,10 +218,12 @@ def criterion_gated(
     out = []
     for ex in pool:
         stages = ex.pressure_stages
+        level = entered.get(ex.id)
         if stages is not None and stages[0] > pp.pressure_first_mmhg:
-            level = entered.get(ex.id)
             if level is None or pp.mmhg(int(level)) < stages[0]:
                 continue
+        if stages is not None and level is not None and pp.mmhg(int(level)) > stages[1]:
+            continue  # already past this drill's stages
         out.append(ex)
     return out
 
