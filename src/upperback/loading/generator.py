@@ -219,11 +219,12 @@ def criterion_gated(
     for ex in pool:
         stages = ex.pressure_stages
         level = entered.get(ex.id)
-        if stages is not None and stages[0] > pp.pressure_first_mmhg:
-            if level is None or pp.mmhg(int(level)) < stages[0]:
-                continue
-        if stages is not None and level is not None and pp.mmhg(int(level)) > stages[1]:
-            continue  # already past this drill's stages
+        if stages is None:
+            out.append(ex)
+            continue
+        mmhg = pp.mmhg(int(level)) if level is not None else pp.pressure_first_mmhg
+        if mmhg < stages[0] or mmhg > stages[1]:
+            continue  # a stage not reached yet, or one the client is already past
         out.append(ex)
     return out
 
