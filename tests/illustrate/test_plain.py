@@ -16,8 +16,10 @@ from upperback.illustrate.plain import (
     plain_effort,
     plain_language,
     plain_name,
+    plain_rx_dose,
     plain_tempo,
 )
+from upperback.model.program import Prescription
 from upperback.knowledge.loader import exercise_library
 
 LIB = exercise_library().by_id
@@ -70,3 +72,19 @@ def test_glossary_explains_effort_tempo_and_holds() -> None:
 def test_bad_plain_language_file_is_one_line() -> None:
     with pytest.raises(InvalidInput, match="glossary"):
         parse_plain({"names": {}, "changes": {}, "glossary": []})
+
+
+def _rx(exercise_id: str, level: int | None, load_kg: float | None = None) -> Prescription:
+    return Prescription(
+        exercise_id=exercise_id, name="x", sets=10, reps=None, hold_s=10, tempo="0-10-0-0",
+        rest_s=10, rpe_target=3, breathing_cue="breathe", rationale="r", level=level,
+        load_kg=load_kg,
+    )  # fmt: skip
+
+
+def test_a_pressure_cuff_dose_names_the_mark_on_the_gauge_not_a_stage() -> None:
+    cuff = plain_rx_dose(_rx("ccf_pbu_22_24", level=2))
+    assert cuff == "10 holds of 10 seconds, with the pressure gauge at 24"
+    assert "level" not in cuff
+    band = next(e.id for e in LIB.values() if e.load_mode.value == "band")
+    assert plain_rx_dose(_rx(band, level=2)).endswith("level 2")

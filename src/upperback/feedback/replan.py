@@ -104,16 +104,21 @@ def replan(
     new_ids = {p.exercise_id for s in sessions if s.week >= from_week for p in s.prescriptions}
     first = next((s for s in sessions if s.week >= from_week), None)
     added, dropped = sorted(new_ids - old_ids), sorted(old_ids - new_ids)
+    answers = (
+        f"priorities {', '.join(profile.priorities)}"
+        if profile.priorities
+        else "no deficit to prioritise (general resilience work)"
+    )
     reason = (
-        f"reassessment on {profile.assessment_date}: weeks {from_week}-{program.weeks} re-planned from "
-        f"priorities {', '.join(profile.priorities) or 'none'}"
+        f"reassessment on {profile.assessment_date}: weeks {from_week}-{program.weeks} "
+        f"re-planned to answer {answers}"
     )
     adaptation = Adaptation(
         rule_id="reassessment.replan",
         action=Action.replan,
         reason=reason,
-        before="; ".join(dropped) or "unchanged selection",
-        after="; ".join(added) or "unchanged selection",
+        before="; ".join(dropped) or "nothing dropped",
+        after="; ".join(added) or "same exercises",
         date=profile.assessment_date,
         from_week=first.week if first else from_week,
         from_index=first.index if first else 1,

@@ -11,9 +11,9 @@ from upperback.illustrate import exercise_phases, figure_animated, figure_still
 from upperback.illustrate.library import MOBILITY_TYPES
 from upperback.illustrate.plain import (
     client_text,
-    plain_dose,
     plain_effort,
     plain_name,
+    plain_rx_dose,
     plain_tempo,
 )
 from upperback.knowledge.loader import exercise_library
@@ -68,7 +68,7 @@ def card(position: int, rx: Prescription, *, animated: bool = True) -> Card:
     return Card(
         position=position,
         name=name,
-        dose=plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side, rx.load_kg, rx.level),
+        dose=plain_rx_dose(rx),
         tempo=plain_tempo(rx.tempo, mobility),
         effort=plain_effort(rx.rpe_target),
         rest_s=rx.rest_s,
