@@ -19,8 +19,8 @@ from upperback.illustrate.plain import (
     plain_rx_dose,
     plain_tempo,
 )
-from upperback.model.program import Prescription
 from upperback.knowledge.loader import exercise_library
+from upperback.model.program import Prescription
 
 LIB = exercise_library().by_id
 CLINICAL = re.compile(r"\b(?:ER|IR|UT|LT|MT|SA|RPE|RIR|CKC|PBU|CCF|DNF|deg)\b|\d{4}|\[|_")
@@ -57,7 +57,8 @@ def test_doses_tempo_and_effort_in_words() -> None:
     assert plain_dose(3, 10, None, True, 2.0) == "3 sets of 10 (each side), 2 kg"
     assert plain_dose(8, None, 10) == "8 holds of 10 seconds"
     assert plain_tempo("3-1-2-0", mobility=False) == (
-        "Move over 2 s, return slowly over 3 s, pause 1 s.")
+        "Move over 2 s, return slowly over 3 s, pause 1 s."
+    )
     assert plain_tempo("6-2-4-0", mobility=True).startswith("Breathe out and move into")
     assert plain_effort(7) == "Effort about 7 out of 10 (about 3 more left in you)"
     assert plain_effort(10).endswith("(none left)")

@@ -57,8 +57,14 @@ def _n(x: float) -> str:
     return f"{x:g}"
 
 
-def plain_dose(sets: int, reps: int | None, hold_s: int | None, per_side: bool = False,
-               load_kg: float | None = None, level: int | None = None) -> str:
+def plain_dose(
+    sets: int,
+    reps: int | None,
+    hold_s: int | None,
+    per_side: bool = False,
+    load_kg: float | None = None,
+    level: int | None = None,
+) -> str:
     """E.g. '3 sets of 10 (each side), 2 kg' or '5 holds of 10 seconds'."""
     if reps is not None:
         work = f"{sets} set{'s' if sets != 1 else ''} of {reps}"
@@ -123,8 +129,6 @@ def client_text(text: str) -> str:
 
 def plain_change(rule_id: str, exercise_id: str | None) -> str:
     """One or two sentences a client understands for an adaptation."""
-    template = plain_language().changes.get(
-        rule_id, "Your plan was adjusted after this session."
-    )
+    template = plain_language().changes.get(rule_id, "Your plan was adjusted after this session.")
     name = plain_name(exercise_id, "This exercise") if exercise_id else "This exercise"
     return template.format(exercise=name)
