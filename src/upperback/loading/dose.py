@@ -13,8 +13,11 @@ pressure-cuff stages are never moved here (they advance by logged criterion only
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from upperback.errors import InvalidInput
+from upperback.knowledge.loader import ExerciseLibrary
 from upperback.knowledge.loading_rules import DayPattern, LoadingRules, PhaseDef
 from upperback.knowledge.schema import Exercise, LoadingType, LoadMode
 from upperback.model.common import Equipment
@@ -88,6 +91,40 @@ def snap_start(ex: Exercise, value: float, rules: LoadingRules) -> tuple[float |
         top = rules.starting_load.max_level.get(ex.load_mode, 5)
         return None, max(1, min(top, int(value)))
     return starting_load(ex, rules)
+
+
+MAX_ENTERED_STARTS = 40
+
+
+def entered_starts(
+    raw: Mapping[str, float], library: ExerciseLibrary, rules: LoadingRules
+) -> dict[str, float]:
+    """A clinician's starting loads checked against the library: a known exercise with an
+    external load (dumbbell-type kg, band or pressure-cuff level) and a value its equipment
+    has; the first problem raises one line naming the entry."""
+    if len(raw) > MAX_ENTERED_STARTS:
+        raise InvalidInput(f"start_loads: at most {MAX_ENTERED_STARTS} entries ({len(raw)} given)")
+    out: dict[str, float] = {}
+    for ex_id, value in raw.items():
+        where = f"start_loads.{ex_id}"
+        ex = library.by_id.get(ex_id)
+        if ex is None:
+            raise InvalidInput(f"{where}: no exercise with this id in the library")
+        if ex.load_mode not in (LoadMode.kg, LoadMode.band, LoadMode.pressure):
+            raise InvalidInput(f"{where}: {ex.name} has no external load to start at")
+        if not math.isfinite(value) or value <= 0:
+            raise InvalidInput(f"{where}: {value:g} must be a positive number")
+        if ex.load_mode == LoadMode.kg:
+            sizes = load_sizes(ex, rules)
+            if sizes and not any(abs(value - size) < 1e-9 for size in sizes):
+                listed = ", ".join(f"{size:g}" for size in sizes)
+                raise InvalidInput(f"{where}: {value:g} kg is not a size it comes in ({listed} kg)")
+        else:
+            top = rules.starting_load.max_level.get(ex.load_mode, 5)
+            if value != int(value) or not 1 <= value <= top:
+                raise InvalidInput(f"{where}: {value:g} is not a level from 1 to {top}")
+        out[ex_id] = float(value)
+    return out
 
 
 GAUGE_CUE = "Nod gently until the gauge shows {mmhg}, then keep it there for each hold"
