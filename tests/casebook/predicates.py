@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -11,6 +12,7 @@ from upperback.knowledge.loader import exercise_library
 from upperback.knowledge.loading_rules import loading_rules
 from upperback.loading.dose import load_sizes, seconds_needed
 from upperback.loading.eligibility import conditions, is_contraindicated
+from upperback.loading.load import load_index
 from upperback.loading.phases import phase_weeks
 from upperback.model.adaptation import Action
 from upperback.model.common import Equipment, Muscle
@@ -428,3 +430,50 @@ def fearful_progresses_slower(c: Case) -> bool:
     mine = [sum(a.action in PROGRESS_ACTIONS for a in batch) for batch in c.adaptations]
     theirs = [sum(a.action in PROGRESS_ACTIONS for a in batch) for batch in twin.adaptations]
     return bool(mine) and mine[0] == 0 and theirs[0] > 0 and sum(mine) < sum(theirs)
+
+
+def _weekly_peaks(c: Case, ws: list[int]) -> dict[str, dict[int, object]]:
+    """exercise -> build week -> its heaviest prescription that week (protocol doses out)."""
+    goal = _phase(ws[0]).goal
+    out: dict[str, dict[int, object]] = {}
+    for s in _prog(c).sessions:
+        if s.week not in ws or s.kind.value != "build":
+            continue
+        for q in s.prescriptions:
+            ex = LIB.by_id[q.exercise_id]
+            if ex.dosage[goal].protocol:
+                continue
+            weeks = out.setdefault(q.exercise_id, {})
+            old = weeks.get(s.week)
+            if old is None or load_index(q, ex.load_mode, RULES) > load_index(
+                old,
+                ex.load_mode,
+                RULES,  # type: ignore[arg-type]
+            ):
+                weeks[s.week] = q
+    return out
+
+
+def _at_top(q, goal) -> bool:  # type: ignore[no-untyped-def]
+    d = LIB.by_id[q.exercise_id].dosage[goal]
+    reps_top = d.reps is None or q.reps >= d.reps[1]
+    hold_top = d.hold_s is None or (q.hold_s >= d.hold_s[1] and q.sets >= d.sets[1])
+    return reps_top and hold_top
+
+
+@predicate
+def rises_week_by_week(c: Case) -> bool:
+    """Inside every phase, an exercise's heaviest dose rises from one build week it appears
+    in to the next (+1 rep, +1 s or one more hold, or a real equipment step), unless it
+    already sits at the top of its range: no phase is flat for three weeks."""
+    for _, ws in phase_weeks(RULES, 12):
+        goal = _phase(ws[0]).goal
+        for ex_id, weeks in _weekly_peaks(c, ws).items():
+            mode = LIB.by_id[ex_id].load_mode
+            seq = [weeks[w] for w in sorted(weeks)]
+            for a, b in itertools.pairwise(seq):
+                if load_index(b, mode, RULES) <= load_index(a, mode, RULES) and not _at_top(
+                    a, goal
+                ):  # type: ignore[arg-type]
+                    return False
+    return True

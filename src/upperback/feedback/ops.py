@@ -126,6 +126,8 @@ def swap(p: Prescription, new: Exercise, goal: Goal, rules: LoadingRules, why: s
         hold = d.hold_s[0]
     return p.revised(
         **{
+            # a hold series counts each hold as a set: the new rung keeps sets in its range
+            "sets": p.sets if d.protocol else max(d.sets[0], min(d.sets[1], p.sets)),
             "exercise_id": new.id,
             "name": new.name,
             "reps": reps,

@@ -82,6 +82,20 @@ class SessionRules(Cited):
     planned_weekly_step: float = Field(
         gt=0, le=0.2, description="Planned reps/hold growth per build week."
     )
+    min_weekly_step: int = Field(
+        default=1,
+        ge=0,
+        le=3,
+        description="Smallest planned rise per build week inside a phase: repetitions per set "
+        "or seconds per hold, so that rounding never flattens a phase [design].",
+    )
+    speed_level_step: int = Field(
+        default=1,
+        ge=0,
+        le=2,
+        description="Speed (plyometric) work with a band keeps its repetitions and rises this "
+        "many band levels per build week of a phase [design].",
+    )
     variant_alternation: bool = True
 
 
@@ -270,6 +284,13 @@ class GradedExposure(Cited):
     fabq_pa_at_least: int = Field(ge=0, le=24, description="FABQ physical-activity score.")
     rpe_delta: float = Field(le=0, ge=-3)
     step_factor: float = Field(gt=0, le=1, description="Planned weekly growth multiplied by this.")
+    min_weekly_step: int = Field(
+        default=1,
+        ge=0,
+        le=3,
+        description="Smallest planned rise per build week under graded exposure (+1 repetition "
+        "or +1 s hold): growth on a fixed schedule that halving never rounds away [design].",
+    )
     good_sessions_to_progress: int = Field(default=1, ge=1, le=5)
     pacing_cue: str = ""
     education: list[ScheduledEducation] = Field(default_factory=list)

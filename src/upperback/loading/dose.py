@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from upperback.errors import InvalidInput
 from upperback.knowledge.loader import ExerciseLibrary
@@ -144,6 +144,19 @@ def first_sets(ex: Exercise, phase: PhaseDef, rules: LoadingRules) -> int:
     return max(d.sets[0], min(floor, d.sets[1]))
 
 
+def series_sets(
+    ex: Exercise, phase: PhaseDef, rules: LoadingRules, build_index: int, graded: bool = False
+) -> int:
+    """Sets in a build week: a hold series of fixed-length holds (e.g. 5-10 x 10 s, each hold
+    a set) rises by one hold a week inside its range [design]; other work keeps its sets."""
+    d = ex.dosage[phase.goal]
+    sets = first_sets(ex, phase, rules)
+    if d.hold_s is not None and d.hold_s[0] == d.hold_s[1] and not d.protocol:
+        step = rules.graded_exposure.min_weekly_step if graded else rules.session.min_weekly_step
+        sets = min(d.sets[1], sets + step * build_index)
+    return sets
+
+
 def phase_tempo(ex: Exercise, phase: PhaseDef) -> str:
     """The library tempo with the phase's eccentric seconds for dynamic work."""
     parts = ex.tempo.split("-")
@@ -158,15 +171,65 @@ def phase_tempo(ex: Exercise, phase: PhaseDef) -> str:
     return "-".join(parts)
 
 
-def _grow(low: int, high: int, ctx: DoseContext, rules: LoadingRules) -> int:
+def _weekly_min_step(ctx: DoseContext, rules: LoadingRules) -> int:
+    if ctx.graded_exposure:
+        return rules.graded_exposure.min_weekly_step
+    return rules.session.min_weekly_step
+
+
+def planned_units(low: int, ctx: DoseContext, rules: LoadingRules) -> int:
+    """Repetitions per set (or seconds per hold) planned for this build week of the phase
+    on the volume day, before the range top is applied: the percentage step, but never less
+    than `min_weekly_step` units per build week (so rounding and graded exposure's halving
+    never flatten a phase; a fixed, time-contingent schedule, Lindstrom 1992 [K])."""
     step = rules.session.planned_weekly_step
     if ctx.graded_exposure:
         step *= rules.graded_exposure.step_factor
-    growth = (1.0 + step) ** ctx.build_index
-    value = low * growth * ctx.pattern.reps_factor
+    min_step = _weekly_min_step(ctx, rules)
+    grown = low * (1.0 + step) ** ctx.build_index
+    return max(low, math.floor(grown + 1e-9), low + min_step * ctx.build_index)
+
+
+def _shape(units: int, low: int, high: int, ctx: DoseContext, rules: LoadingRules) -> int:
+    """The planned units shaped by the day's pattern and a lighter week, kept in range."""
+    value = math.floor(units * ctx.pattern.reps_factor + 1e-9)
     if ctx.deload:
-        value *= rules.deload.reps_factor
-    return max(low, min(high, math.floor(value + 1e-9)))
+        value = math.floor(value * rules.deload.reps_factor + 1e-9)
+    else:  # a lighter day still carries the week's planned rise over the range low
+        value = max(value, min(units, low + _weekly_min_step(ctx, rules) * ctx.build_index))
+    return max(low, min(high, value))
+
+
+def _grow(low: int, high: int, ctx: DoseContext, rules: LoadingRules) -> int:
+    return _shape(planned_units(low, ctx, rules), low, high, ctx, rules)
+
+
+def _double_progression(
+    ex: Exercise,
+    low: int,
+    high: int,
+    start: tuple[float | None, int | None],
+    ctx: DoseContext,
+    rules: LoadingRules,
+) -> tuple[int, tuple[float | None, int | None]]:
+    """Units and load for this week: units climb the range by the planned step; past the
+    range top the load takes the next real equipment step (next dumbbell, next band colour)
+    and units restart at the range low (double progression, ACSM 2009 [K]). Exercises with
+    no equipment step stay at the range top. Speed work with a band keeps its repetitions
+    and rises a band level per build week (speed quality before volume [design])."""
+    if ex.loading_types[0] == LoadingType.plyometric and ex.load_mode == LoadMode.band:
+        steps = rules.session.speed_level_step * ctx.build_index
+        same_reps = replace(ctx, build_index=0)
+        return _shape(low, low, high, same_reps, rules), step_start(ex, start, steps, rules)
+    units = planned_units(low, ctx, rules)
+    if units > high and ex.load_mode in (LoadMode.kg, LoadMode.band):
+        span = high - low + 1
+        steps = (units - low) // span
+        stepped = step_start(ex, start, steps, rules)
+        if stepped != start:
+            units = low + (units - low) % span
+            start = stepped
+    return _shape(units, low, high, ctx, rules), start
 
 
 def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: str) -> Prescription:
@@ -176,11 +239,18 @@ def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: st
     if d.protocol:
         hold = d.hold_s[0] if d.hold_s is not None else None
         reps = d.reps[0] if d.reps is not None else None
+    sets = series_sets(ex, ctx.phase, rules, ctx.build_index, ctx.graded_exposure)
     if ctx.deload and not d.protocol:
         sets = max(1, sets + rules.deload.sets_delta)
+    load_kg, level = ctx.start if ctx.start is not None else starting_load(ex, rules)
     if not d.protocol:
-        reps = _grow(d.reps[0], d.reps[1], ctx, rules) if d.reps is not None else None
-        hold = _grow(d.hold_s[0], d.hold_s[1], ctx, rules) if d.hold_s is not None else None
+        reps = hold = None
+        if d.reps is not None:
+            reps, (load_kg, level) = _double_progression(
+                ex, d.reps[0], d.reps[1], (load_kg, level), ctx, rules
+            )
+        if d.hold_s is not None:
+            hold = _grow(d.hold_s[0], d.hold_s[1], ctx, rules)
     rpe = d.rpe + ctx.pattern.rpe_offset
     if ctx.deload:
         rpe += rules.deload.rpe_delta
@@ -188,7 +258,6 @@ def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: st
         rpe += rules.high_irritability_rpe_delta
     if ctx.graded_exposure:
         rpe += rules.graded_exposure.rpe_delta
-    load_kg, level = ctx.start if ctx.start is not None else starting_load(ex, rules)
     cues = list(ex.coaching_cues)
     if ctx.graded_exposure and rules.graded_exposure.pacing_cue and not d.protocol:
         cues = [rules.graded_exposure.pacing_cue, *cues]

@@ -19,10 +19,10 @@ from upperback.knowledge.loading_rules import LoadingRules, PhaseDef, loading_ru
 from upperback.knowledge.schema import Exercise, LoadMode
 from upperback.loading.dose import (
     DoseContext,
-    first_sets,
     honest_minutes,
     prescribe,
     seconds_needed,
+    series_sets,
     snap_start,
     starting_load,
     step_start,
@@ -46,16 +46,22 @@ def mode_lookup(library: ExerciseLibrary, exercise_id: str) -> LoadMode:
     return library.by_id[exercise_id].load_mode
 
 
-def _pick_seconds(pick: Pick, phase: PhaseDef, rules: LoadingRules) -> float:
+def _pick_seconds(pick: Pick, phase: PhaseDef, rules: LoadingRules, build_weeks: int) -> float:
+    """Time of a pick at the most sets the phase plans for it (its last build week)."""
     options = [pick.primary] + ([pick.alternate] if pick.alternate is not None else [])
+    last = max(build_weeks - 1, 0)
     return max(
-        seconds_needed(ex, first_sets(ex, phase, rules), ex.dosage[phase.goal].rest_s, rules)
+        seconds_needed(ex, series_sets(ex, phase, rules, last), ex.dosage[phase.goal].rest_s, rules)
         for ex in options
     )
 
 
 def layout_sessions(
-    picks: Sequence[Pick], phase: PhaseDef, intake: Intake, rules: LoadingRules
+    picks: Sequence[Pick],
+    phase: PhaseDef,
+    intake: Intake,
+    rules: LoadingRules,
+    build_weeks: int = 1,
 ) -> list[list[Pick]]:
     """Which picks go into each session of the week, within the minutes allowed.
 
@@ -89,7 +95,7 @@ def layout_sessions(
         used = 0.0
         rotated = rest[i % len(rest) :] + rest[: i % len(rest)] if rest else []
         for pick in core + rotated:
-            need = _pick_seconds(pick, phase, rules)
+            need = _pick_seconds(pick, phase, rules, build_weeks)
             if len(chosen) < rules.session.max_exercises and used + need <= budget:
                 chosen.append(pick)
                 used += need
@@ -350,7 +356,9 @@ def generate_program(
             )
             reached_loads = None
         picks = pick_for_phase(slots, phase, eligible, tiebreak, reached, held)
-        layout = layout_sessions(picks, phase, intake, rules)
+        layout = layout_sessions(
+            picks, phase, intake, rules, sum(1 for w in ws if w not in deloads)
+        )
         starts: dict[str, Start] = {}
         slot_of: dict[str, str] = {}
         for pick in picks:

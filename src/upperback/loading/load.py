@@ -7,8 +7,8 @@ load, or 1 + factor x (level - 1) for bands, pressure stages and bodyweight leve
 The cap (loading_rules.yaml `weekly_cap`, 10 % [design, U]) bounds week-over-week growth of
 each exercise's session dose: no exposure in a week may exceed the heaviest exposure of the
 same exercise in the most recent earlier build week by more than 10 %, or by one unit of work
-(one repetition, or one second of each hold) where 10 % is less than that, so that tiny doses
-can still grow. Comparing session doses (not weekly sums) keeps a one-session reduction or an
+(one repetition in every set, one second of each hold, or one band level at the same volume)
+where 10 % is less than that, so that the planned weekly step always passes. Comparing session doses (not weekly sums) keeps a one-session reduction or an
 exercise swapped into more sessions from cascading into later weeks.
 
 The cap bounds growth inside a phase. The first week of a phase starts a new block after a
@@ -30,6 +30,8 @@ from upperback.knowledge.schema import LoadMode
 from upperback.model.program import Prescription, SessionPlan, WeekKind
 
 _EPS = 1e-9
+_RESHRINK = 4
+HOLD_SERIES_MIN = 5  # a hold series counts each hold as a set (library convention)
 _KEEP_SETS_FRACTION = 0.8  # trim reps/hold by up to 20 % before dropping a set [design]
 
 
@@ -70,18 +72,38 @@ def load_index(p: Prescription, mode: LoadMode, rules: LoadingRules) -> float:
 
 
 def unit_index(p: Prescription, mode: LoadMode, rules: LoadingRules) -> float:
-    """Index of one unit of work (one repetition, or one second of each hold) in one set."""
+    """Index of the smallest planned step: one more repetition (or one more second of each
+    hold) in every set, or, for level-graded equipment (bands, bodyweight levers), one level
+    up at the same volume, whichever is larger. The cap always lets this step through, so
+    the planned weekly rise inside a phase is never erased [design]."""
     unit = (
         float(p.reps or 1)
         if p.hold_s is not None
         else tempo_seconds(p.tempo, rules.weekly_cap.explosive_s)
     )
-    return unit * intensity(p, mode, rules)
+    one_more = p.sets * unit * intensity(p, mode, rules)
+    factor = rules.weekly_cap.level_factor.get(mode, 0.0) if mode == LoadMode.band else 0.0
+    one_level = p.sets * units_per_set(p, rules) * factor if p.level is not None else 0.0
+    # a hold series (5-10 holds of a fixed length) rises by one more hold
+    one_hold = (
+        units_per_set(p, rules) * intensity(p, mode, rules)
+        if p.hold_s is not None and p.sets >= HOLD_SERIES_MIN
+        else 0.0
+    )
+    return max(one_more, one_level, one_hold)
 
 
-def allowed_load(ref: float, grace: float, rules: LoadingRules) -> float:
-    """Highest weekly load allowed after a reference week of `ref`."""
-    return max(ref * (1.0 + rules.weekly_cap.max_increase), ref + grace)
+def allowed_load(ref: float, grace: float, rules: LoadingRules, weeks: int = 1) -> float:
+    """Highest load allowed `weeks` build weeks after a reference week of `ref` (an
+    exercise that alternates with its variant is compared with two weeks before)."""
+    n = max(1, weeks)
+    return max(ref * (1.0 + rules.weekly_cap.max_increase) ** n, ref + n * grace)
+
+
+def build_weeks_between(sessions: Sequence[SessionPlan]) -> Callable[[int, int], int]:
+    """(earlier, later) week -> build weeks after `earlier` up to and including `later`."""
+    build = sorted({s.week for s in sessions if s.kind == WeekKind.build})
+    return lambda a, b: sum(1 for w in build if a < w <= b)
 
 
 ModeOf = Callable[[str], LoadMode]
@@ -129,8 +151,9 @@ def cap_violations(
     for s in sessions:
         by_week.setdefault(s.week, []).extend(s.prescriptions)
     out: list[tuple[str, int, float]] = []
-    ref: dict[str, float] = {}
+    ref: dict[str, tuple[float, int]] = {}
     resets = block_starts(sessions)
+    elapsed = build_weeks_between(sessions)
     for w in sorted(by_week):
         if w in resets:
             ref.clear()
@@ -140,11 +163,13 @@ def cap_violations(
                 continue
             mode = mode_of(ex)
             load = load_index(p, mode, rules)
-            if load > allowed_load(ref[ex], unit_index(p, mode, rules), rules) + tolerance:
-                out.append((ex, w, load / ref[ex] - 1 if ref[ex] else float("inf")))
+            base, since = ref[ex]
+            grace = unit_index(p, mode, rules)
+            if load > allowed_load(base, grace, rules, elapsed(since, w)) + tolerance:
+                out.append((ex, w, load / base - 1 if base else float("inf")))
         if kinds[w] == WeekKind.build:
             for ex in {p.exercise_id for p in by_week[w]}:
-                ref[ex] = peaks[ex][w]
+                ref[ex] = (peaks[ex][w], w)
     return out
 
 
@@ -206,10 +231,12 @@ def enforce_weekly_cap(
     ratio = 1.0 + rules.weekly_cap.max_increase
     cuts: dict[tuple[str, int], CapCut] = {}
     ref: dict[str, float] = {}
+    ref_week: dict[str, int] = {}
     week_positions: dict[int, list[int]] = {}
     for pos, s in enumerate(out):
         week_positions.setdefault(s.week, []).append(pos)
     resets = block_starts(out)
+    elapsed = build_weeks_between(out)
     for week in sorted(week_positions):
         if week in resets:
             ref.clear()
@@ -228,9 +255,18 @@ def enforce_weekly_cap(
                     and load > limit * ratio + 1e-6
                     and ex not in skip
                 ):
-                    allowed = allowed_load(limit, unit_index(p, mode, rules), rules)
+                    weeks = elapsed(ref_week[ex], week)
+                    allowed = allowed_load(limit, unit_index(p, mode, rules), rules, weeks)
                     if load > allowed + 1e-6:
                         q = shrink(p, allowed / load, mode, rules)
+                        for _ in range(_RESHRINK):  # the allowance shrinks with the dose
+                            q_allowed = allowed_load(
+                                limit, unit_index(q, mode, rules), rules, weeks
+                            )
+                            q_load = load_index(q, mode, rules)
+                            if q_load <= q_allowed + 1e-6:
+                                break
+                            q = shrink(q, q_allowed / q_load, mode, rules)
                         changed = changed if changed is not None else list(plan.prescriptions)
                         changed[j] = q
                         new_load = load_index(q, mode, rules)
@@ -245,4 +281,5 @@ def enforce_weekly_cap(
                 out[pos] = plan.model_copy(update={"prescriptions": changed})
         if out[week_positions[week][0]].kind == WeekKind.build:
             ref.update(peak)
+            ref_week.update({ex: week for ex in peak})
     return out, list(cuts.values())
