@@ -477,3 +477,23 @@ def rises_week_by_week(c: Case) -> bool:
                 ):  # type: ignore[arg-type]
                     return False
     return True
+
+
+@predicate
+def endurance_dose_in_zone(c: Case) -> bool:
+    """The endurance phase gives what its reason states (2-3 x 12-20): every repetition
+    dose of strengthening work in its build weeks has at least 12 repetitions."""
+    endurance = next(ws for ph, ws in phase_weeks(RULES, 12) if ph.goal.value == "endurance")
+    for s in _prog(c).sessions:
+        if s.week not in endurance or s.kind.value != "build":
+            continue
+        for q in s.prescriptions:
+            first = LIB.by_id[q.exercise_id].loading_types[0].value
+            if first in ("mobility", "breathing", "plyometric") or q.reps is None:
+                continue
+            if q.hold_s is None and q.reps < ENDURANCE_MIN_REPS:
+                return False
+    return True
+
+
+ENDURANCE_MIN_REPS = 12  # the phase reason's endurance zone, 2-3 x 12-20 (DOMAIN 4.1)

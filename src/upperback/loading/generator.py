@@ -155,7 +155,8 @@ def _program_rationale(
         taught = ", ".join(f"week {e.week} {e.id}" for e in ge.education if e.week <= weeks)
         lines.append(
             f"Graded exposure ({'; '.join(graded)}): RPE {ge.rpe_delta:+g}, planned growth "
-            f"x{ge.step_factor:g} on a fixed schedule, progression only after "
+            f"x{ge.step_factor:g} but at least +{ge.min_weekly_step} rep or "
+            f"+{ge.min_weekly_step} s a week on a fixed schedule, progression only after "
             f"{ge.good_sessions_to_progress} good sessions in a row, paced quotas (time-, not "
             f"pain-contingent), education {taught} ({ge.source} [{ge.evidence.value}])"
         )
