@@ -497,3 +497,22 @@ def endurance_dose_in_zone(c: Case) -> bool:
 
 
 ENDURANCE_MIN_REPS = 12  # the phase reason's endurance zone, 2-3 x 12-20 (DOMAIN 4.1)
+
+
+@predicate
+def lower_trapezius_arm_raised_late(c: Case) -> bool:
+    """A lower-trapezius priority gets LT work with the arm raised (prone Y, wall slide with
+    lift-off) in every week of the last phase, not only a depression drill."""
+    if not any(f.code.value in ("lt_underactive", "lt_onset_delayed") for f in c.profile.findings):
+        return True
+    last = phase_weeks(RULES, 12)[-1][1]
+    for week in last:
+        if not any(
+            LIB.by_id[q.exercise_id].arm_raised
+            and Muscle.lower_trapezius in LIB.by_id[q.exercise_id].targets
+            for s in _prog(c).sessions
+            if s.week == week
+            for q in s.prescriptions
+        ):
+            return False
+    return True

@@ -241,6 +241,12 @@ class SelectionRule(Cited):
         description="Feedback tools that make the drill specific (e.g. the pressure cuff for "
         "CCF control): exercises using them rank first when the client has them.",
     )
+    late_arm_raised: bool = Field(
+        default=False,
+        description="In the last (integration) phase, exercises worked with the arm raised "
+        "rank first and `late_ratio_classes` may fill the slot.",
+    )
+    late_ratio_classes: list[RatioClass] | None = None
 
     @model_validator(mode="after")
     def _selects_or_excludes(self) -> SelectionRule:

@@ -140,6 +140,11 @@ class Exercise(Frozen):
         description="Working time of one set, both sides when per_side; rest excluded.",
     )
     per_side: bool = False
+    arm_raised: bool = Field(
+        default=False,
+        description="Worked with the arm raised above about 120 deg (prone Y, wall slide with "
+        "lift-off): lower-trapezius upward rotation late in a program.",
+    )
     pressure_stages: tuple[int, int] | None = Field(
         default=None,
         description="Pressure-biofeedback stages (mmHg) this drill covers; advanced by criterion.",

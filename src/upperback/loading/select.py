@@ -39,6 +39,8 @@ class Slot:
     prefer_equipment: tuple[Equipment, ...] = ()
     integration_only: bool = False
     every_session: bool = False  # placed in every session of a phase it has an exercise in
+    late_arm_raised: bool = False  # last phase: arm-raised work first, late classes allowed
+    late_ratio_classes: tuple[RatioClass, ...] | None = None
 
     def reason(self) -> str:
         if self.finding is not None:
@@ -72,6 +74,8 @@ def _slot(
         evidence=rule.evidence.value,
         finding=finding,
         prefer_equipment=tuple(rule.prefer_equipment),
+        late_arm_raised=rule.late_arm_raised,
+        late_ratio_classes=tuple(rule.late_ratio_classes) if rule.late_ratio_classes else None,
     )
 
 
@@ -142,17 +146,25 @@ def _matches(slot: Slot, ex: Exercise) -> bool:
     return not (slot.loading_types and not any(t in ex.loading_types for t in slot.loading_types))
 
 
+def _late(slot: Slot, phase: PhaseDef) -> bool:
+    """The slot asks for arm-raised work and this is the last (integration) phase."""
+    return slot.late_arm_raised and LoadingType.integration in phase.loading_types
+
+
 def qualifies(slot: Slot, phase: PhaseDef, ex: Exercise, min_level: int = 1) -> bool:
     """Whether `ex` may fill `slot` in `phase` (primary type, class, rung range)."""
     if not _matches(slot, ex) or ex.loading_types[0] not in phase.loading_types:
         return False
+    wanted = slot.ratio_classes
+    if _late(slot, phase) and slot.late_ratio_classes is not None:
+        wanted = slot.late_ratio_classes
     if ex.ratio_class is None:
-        if slot.ratio_classes is not None:
+        if wanted is not None:
             return False  # unknown ratio never fills a class-A (or B) slot
     else:
         classes = set(phase.ratio_classes)
-        if slot.ratio_classes is not None:
-            classes = classes & set(slot.ratio_classes) or set(slot.ratio_classes)
+        if wanted is not None:
+            classes = classes & set(wanted) or set(wanted)
         if ex.ratio_class not in classes:
             return False
     return min_level <= ex.level <= phase.level_range[1]
@@ -174,7 +186,9 @@ def rank_candidates(
             continue
         distance = 0 if lo <= ex.level <= hi else min(abs(ex.level - lo), abs(ex.level - hi))
         specific = any(e in ex.equipment for e in slot.prefer_equipment)
+        late_first = 0.0 if not _late(slot, phase) or ex.arm_raised else 1.0
         key = (
+            late_first,
             float(distance),
             0.0 if specific or not slot.prefer_equipment else 1.0,
             float(_CLASS_RANK[ex.ratio_class] if ex.ratio_class else 0),
@@ -244,7 +258,7 @@ def pick_for_phase(
             top = max(top, primary.level)
             alternate = None
             for i, (k2, ex2) in enumerate(ranked):
-                if k2[:5] == key[:5] and ex2.load_mode == primary.load_mode:
+                if k2[:6] == key[:6] and ex2.load_mode == primary.load_mode:
                     alternate = ex2
                     used.add(ex2.id)
                     ranked.pop(i)
