@@ -516,3 +516,32 @@ def lower_trapezius_arm_raised_late(c: Case) -> bool:
         ):
             return False
     return True
+
+
+@predicate
+def isometric_holds_first(c: Case) -> bool:
+    """Phase 1's reason says 'isometric holds first': where the top priority's ladder has an
+    isometric rung the client can do, weeks 1-4 give that deficit at least one hold."""
+    rule = _top_rule(c)
+    if rule is None or not rule.targets:
+        return True
+    first_ws = phase_weeks(RULES, 12)[0][1]
+    kit = set(c.intake.equipment)
+    active = conditions(c.profile, c.intake)
+    has_rung = any(
+        ex.targets[0] in rule.targets
+        and ex.loading_types[0].value == "isometric"
+        and ex.level <= _phase(1).level_range[1]
+        and set(ex.equipment) <= kit
+        and not is_contraindicated(ex, active, RULES)
+        and not ex.dosage[_phase(1).goal].protocol
+        for ex in LIB
+    )
+    if not has_rung:
+        return True
+    return any(
+        q.rationale.startswith(rule.label) and q.hold_s is not None
+        for s in _prog(c).sessions
+        if s.week in first_ws
+        for q in s.prescriptions
+    )
