@@ -545,3 +545,56 @@ def isometric_holds_first(c: Case) -> bool:
         if s.week in first_ws
         for q in s.prescriptions
     )
+
+
+@predicate
+def easier_bodyweight_not_harder(c: Case) -> bool:
+    """A bodyweight drill whose first dose in a phase is smaller (sets x reps x tempo) than
+    its last dose in the phase before does not get a higher effort target."""
+    last: dict[tuple[str, int], tuple[float, float]] = {}
+    first: dict[tuple[str, int], tuple[float, float]] = {}
+    for s in _prog(c).sessions:
+        if s.kind.value != "build" or s.index != 1:
+            continue
+        for q in s.prescriptions:
+            ex = LIB.by_id[q.exercise_id]
+            if ex.load_mode.value != "bodyweight" or q.reps is None or q.hold_s is not None:
+                continue
+            dose = (load_index(q, ex.load_mode, RULES), q.rpe_target)
+            key = (q.exercise_id, _phase_of(s.week))
+            first.setdefault(key, dose)
+            last[key] = dose
+    for (ex_id, ph), (volume, rpe) in first.items():
+        before = last.get((ex_id, ph - 1))
+        if before is not None and volume < before[0] and rpe > before[1]:
+            return False
+    return True
+
+
+@predicate
+def speed_band_rises_late(c: Case) -> bool:
+    """The band speed rung climbs a band level each build week of the last phase."""
+    last = phase_weeks(RULES, 12)[-1][1]
+    levels: dict[int, int] = {}
+    for s in _prog(c).sessions:
+        if s.week in last and s.kind.value == "build":
+            for q in s.prescriptions:
+                if _plyometric(q.exercise_id) and q.level is not None:
+                    levels[s.week] = max(levels.get(s.week, 0), q.level)
+    seq = [levels[w] for w in sorted(levels)]
+    return len(seq) >= 2 and all(b > a for a, b in itertools.pairwise(seq))
+
+
+@predicate
+def athlete_serratus_rung_late(c: Case) -> bool:
+    """A young overhead athlete without irritability gets a full push-up plus level rung
+    (level 4+) for serratus late, not only the knee push-up plus."""
+    last = phase_weeks(RULES, 12)[-1][1]
+    return any(
+        LIB.by_id[q.exercise_id].targets[0] == Muscle.serratus_anterior
+        and LIB.by_id[q.exercise_id].level >= 4
+        and not _plyometric(q.exercise_id)
+        for s in _prog(c).sessions
+        if s.week in last
+        for q in s.prescriptions
+    )

@@ -34,6 +34,7 @@ class DoseContext:
     hypertension: bool
     graded_exposure: bool = False
     start: tuple[float | None, int | None] | None = None  # load carried from an earlier phase
+    carried_rpe: float | None = None  # target effort of the same bodyweight drill last phase
 
 
 def loaded_item(ex: Exercise, rules: LoadingRules) -> Equipment | None:
@@ -251,7 +252,12 @@ def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: st
             )
         if d.hold_s is not None:
             hold = _grow(d.hold_s[0], d.hold_s[1], ctx, rules)
-    rpe = d.rpe + ctx.pattern.rpe_offset
+    base_rpe = d.rpe
+    if ctx.carried_rpe is not None and ex.load_mode == LoadMode.bodyweight:
+        # a bodyweight drill carried into a phase with fewer repetitions and a shorter
+        # eccentric is not harder: its effort target does not rise [design]
+        base_rpe = min(base_rpe, ctx.carried_rpe)
+    rpe = base_rpe + ctx.pattern.rpe_offset
     if ctx.deload:
         rpe += rules.deload.rpe_delta
     if ctx.high_irritability:

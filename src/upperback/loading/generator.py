@@ -31,7 +31,8 @@ from upperback.loading.eligibility import conditions, split_library
 from upperback.loading.load import enforce_weekly_cap
 from upperback.loading.phases import deload_weeks, model_phases, phase_weeks
 from upperback.loading.select import Pick, build_slots, ordered_findings, pick_for_phase
-from upperback.model.intake import Clearance, Intake, ScreeningResult
+from upperback.model.common import Goal
+from upperback.model.intake import Clearance, Intake, OverheadDemand, ScreeningResult
 from upperback.model.profile import DeficitProfile, FindingCode, Irritability
 from upperback.model.program import Program, Reassessment, SessionPlan, WeekKind
 
@@ -103,6 +104,12 @@ def layout_sessions(
             chosen.append(top if top is not None else picks[0])
         layout.append(sorted(chosen, key=lambda p: order[id(p)]))
     return layout
+
+
+def _fewer_reps(ex: Exercise, before: Goal, phase: PhaseDef) -> bool:
+    """The phase doses this drill with fewer repetitions than the phase before it did."""
+    old, new = ex.dosage[before].reps, ex.dosage[phase.goal].reps
+    return old is not None and new is not None and new[0] < old[0]
 
 
 def _rationale(pick: Pick, ex: Exercise, phase: PhaseDef) -> str:
@@ -340,11 +347,17 @@ def generate_program(
     active = conditions(profile, intake)
     graded_why = graded_exposure_reasons(intake, rules)
     graded = bool(graded_why)
+    athlete = (
+        intake.overhead_demand == OverheadDemand.high
+        and profile.irritability != Irritability.high
+        and not graded
+    )
     sessions: list[SessionPlan] = []
     scheduled_by_phase: list[list[str]] = []
     reached: dict[str, int] = {}
     held: dict[str, Exercise] = {}
     loads = LoadPlan(lib, rules, entered)
+    carried_goal: dict[str, Goal] = {}  # exercise -> goal of the last phase that dosed it
     education = {e.week: e.id for e in rules.graded_exposure.education} if graded else {}
     for phase, ws in phase_weeks(rules, weeks):
         if reached_loads and ws[-1] >= reached_by_week:
@@ -356,7 +369,7 @@ def generate_program(
                 }
             )
             reached_loads = None
-        picks = pick_for_phase(slots, phase, eligible, tiebreak, reached, held)
+        picks = pick_for_phase(slots, phase, eligible, tiebreak, reached, held, athlete)
         layout = layout_sessions(
             picks, phase, intake, rules, sum(1 for w in ws if w not in deloads)
         )
@@ -390,6 +403,8 @@ def generate_program(
                 for pick in chosen:
                     ex = pick.exercise_for(week, rules.session.variant_alternation)
                     dose = ctx if ex.id not in starts else replace(ctx, start=starts[ex.id])
+                    if ex.id in carried_goal and _fewer_reps(ex, carried_goal[ex.id], phase):
+                        dose = replace(dose, carried_rpe=ex.dosage[carried_goal[ex.id]].rpe)
                     p = prescribe(ex, dose, rules, _rationale(pick, ex, phase))
                     prescriptions.append(p)
                     scheduled[ex.id] = None
@@ -407,6 +422,7 @@ def generate_program(
                     )
                 )
         scheduled_by_phase.append(list(scheduled))
+        carried_goal.update({ex_id: phase.goal for ex_id in scheduled})
     sessions, _ = enforce_weekly_cap(sessions, modes_of(lib), rules)
     sessions = honest_minutes(sessions, lib.by_id, rules)
     return Program(

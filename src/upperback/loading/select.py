@@ -176,9 +176,13 @@ def rank_candidates(
     pool: Sequence[Exercise],
     tiebreak: dict[str, float],
     min_level: int = 1,
+    athlete: bool = False,
 ) -> list[tuple[tuple[float, ...], Exercise]]:
-    """Candidates for one slot in one phase, best first, with their ranking keys."""
+    """Candidates for one slot in one phase, best first, with their ranking keys. A trained
+    overhead athlete with no irritability or fear limit starts the last phase one rung above
+    its range low (full push-up plus rather than knee push-up plus) [design]."""
     lo, hi = phase.level_range
+    aim = lo + 1 if athlete and LoadingType.integration in phase.loading_types else lo
     signature = phase.loading_types[0]
     ranked: list[tuple[tuple[float, ...], Exercise]] = []
     for ex in pool:
@@ -187,13 +191,21 @@ def rank_candidates(
         distance = 0 if lo <= ex.level <= hi else min(abs(ex.level - lo), abs(ex.level - hi))
         specific = any(e in ex.equipment for e in slot.prefer_equipment)
         late_first = 0.0 if not _late(slot, phase) or ex.arm_raised else 1.0
+        # speed work fills the speed slot; other slots take it only when nothing else fits
+        speed_elsewhere = (
+            1.0
+            if ex.loading_types[0] == LoadingType.plyometric
+            and LoadingType.plyometric not in slot.loading_types
+            else 0.0
+        )
         key = (
+            speed_elsewhere,
             late_first,
             float(distance),
             0.0 if specific or not slot.prefer_equipment else 1.0,
             float(_CLASS_RANK[ex.ratio_class] if ex.ratio_class else 0),
             0.0 if signature in ex.loading_types else 1.0,
-            float(ex.level),
+            float(abs(ex.level - aim)),
             tiebreak.get(ex.id, 0.0),
         )
         ranked.append((key, ex))
@@ -208,6 +220,7 @@ def pick_for_phase(
     tiebreak: dict[str, float],
     reached: dict[str, int] | None = None,
     held: dict[str, Exercise] | None = None,
+    athlete: bool = False,
 ) -> list[Pick]:
     """Exercises for every slot of one phase, each exercise used once.
 
@@ -237,7 +250,7 @@ def pick_for_phase(
         floor = reached.get(slot.key, 1)
         ranked = [
             (k, ex)
-            for k, ex in rank_candidates(slot, phase, pool, tiebreak, floor)
+            for k, ex in rank_candidates(slot, phase, pool, tiebreak, floor, athlete)
             if ex.id not in used
         ]
         if not ranked and floor > 1:  # nothing at or above the rung reached: stay near it
@@ -258,7 +271,7 @@ def pick_for_phase(
             top = max(top, primary.level)
             alternate = None
             for i, (k2, ex2) in enumerate(ranked):
-                if k2[:6] == key[:6] and ex2.load_mode == primary.load_mode:
+                if k2[:7] == key[:7] and ex2.load_mode == primary.load_mode:
                     alternate = ex2
                     used.add(ex2.id)
                     ranked.pop(i)
