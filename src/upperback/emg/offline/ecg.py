@@ -147,11 +147,17 @@ def build_template(filtered: FloatArray, beats: np.ndarray, *, fs: float) -> Ecg
 def subtract(filtered: FloatArray, beats: np.ndarray, tmpl: EcgTemplate) -> FloatArray:
     """``filtered`` (1-D) with the template removed at every beat (in place; returned)."""
     m = tmpl.template.size
+    t = tmpl.template
+    tt = float(t @ t)
     for p in beats:
         a = p + tmpl.lo
         s0, s1 = max(0, a), min(filtered.size, a + m)
         if s1 > s0:
-            filtered[s0:s1] -= tmpl.template[s0 - a : s1 - a]
+            part = t[s0 - a : s1 - a]
+            # Beat-to-beat amplitude (respiration, posture): least-squares gain, bounded so
+            # that sEMG under the beat cannot inflate it.
+            g = float(filtered[s0:s1] @ part) / tt if s1 - s0 == m and tt > 0 else 1.0
+            filtered[s0:s1] -= min(max(g, 0.5), 1.5) * part
     return filtered
 
 

@@ -200,7 +200,7 @@ class FilterPlan:
         desc = [
             (
                 f"zero-phase Butterworth band-pass (sosfiltfilt, order {order} per side each "
-                f"way), {lo:g}-{hi:g} Hz, chunks overlapped by 1 s"
+                f"way), {lo:g}-{hi:g} Hz, chunks overlapped by 1 s; notches (if any) forward only"
                 if zero_phase
                 else f"causal Butterworth band-pass order {order} per side, {lo:g}-{hi:g} Hz "
                 f"(SOS, state carried across chunks)"
@@ -223,7 +223,11 @@ class FilterPlan:
                     low,
                     hi,
                     tuple(notch_list),
-                    0.0 if zero_phase else envelope_delay_s(sos, fs=fs),
+                    envelope_delay_s(notch_sos, fs=fs)
+                    if zero_phase and notch_list
+                    else 0.0
+                    if zero_phase
+                    else envelope_delay_s(sos, fs=fs),
                 )
             )
         if ecg:
@@ -376,6 +380,13 @@ class ZeroPhaseFilter:
         for g in self.plan.groups:
             idx = list(g.channels)
             e = ext if self._single else ext[idx]
-            y = signal.sosfiltfilt(g.sos, e, axis=-1, padtype=None)
+            k = len(g.notches_hz)
+            bp, notch = (g.sos[:-k], g.sos[-k:]) if k else (g.sos, g.sos[:0])
+            y = signal.sosfiltfilt(bp, e, axis=-1, padtype=None)
+            if k:
+                # Notches run forward only: a notch filtered both ways rings before every
+                # burst onset (its 2 Hz band has a 0.16 s time constant), which moved onsets
+                # 175 ms early at 20 dB SNR; forward only, the ringing stays inside the burst.
+                y, _ = apply_sos(notch, y, None)
             out.append((idx, np.asarray(y[:, pre : y.shape[1] - post], dtype=np.float64)))
         return out
