@@ -114,6 +114,9 @@ def test_upload_stores_exposure_and_shows_finding_plot_and_client_plan(
     m = re.search(r'id="exposure-finding">(.*?)</p>', html, re.S)
     assert m and "scarce_muscular_rest" in m.group(1) and "Nordander" in m.group(1)
     assert 'id="exposure-microbreak"' in html and "every 20 minutes" in html
+    assess = clin.get(f"/clients/{cid}/assessment").text
+    m = re.search(r'<p class="note" id="exposure-finding">(.*?)</p>', assess, re.S)
+    assert m and "little muscular rest" in m.group(1) and "every 20 min" in m.group(1)
     actions = _audit_actions(path)
     assert "emg.exposure" in actions and "emg.exposure.read" in actions
     # The client's plan: micro-breaks in plain words, no ids, tags or sources.
