@@ -398,4 +398,3 @@ def test_an_easy_session_logged_in_reps_in_reserve_is_explained_in_those_units(
     assert progress and {a.exercise_id for a in progress} == {p.exercise_id}
     for a in progress:
         assert "5+ reps in reserve" in a.reason and "RPE" not in a.reason.split("(target")[0]
-

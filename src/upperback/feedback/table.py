@@ -23,7 +23,7 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
     RuleInfo(
         "pain.flare_regress",
         "pain during a set > max(pain.during_max 5/10, session start or usual pain + pain.during_tolerance 2.1 = NPRS MDC)",
-        "regresses the painful exercise (ladder rung down, else -25 % volume and one load step), never below the minimum effective dose; after pain.alert_after_flares flares in pain.alert_window sessions, or at the minimum effective dose, holds and raises pain.clinician_alert",
+        "regresses the painful exercise (ladder rung down, else -25 % volume and one load step), never below the minimum effective dose; after pain.alert_after_flares flares in pain.alert_window sessions, or at the minimum effective dose, holds and raises a clinician alert (alert.flares_persist; alert.min_dose_floor after alerts.floor_flares_to_alert painful sessions at that dose), one open alert per cause and exercise for alerts.quiet_days (a repeat is held as alert.still_open)",
         "pain",
     ),
     RuleInfo(

@@ -255,6 +255,25 @@ class Reassessment(Cited):
     battery: list[str] = Field(min_length=1)
 
 
+class AlertRules(Cited):
+    """When a clinician alert is raised, and how long it stays open (no repeat)."""
+
+    quiet_days: int = Field(
+        ge=1,
+        le=90,
+        description="An alert of the same cause and exercise is not raised again "
+        "within this many days unless a clinician changed that exercise since.",
+    )
+    floor_flares_to_alert: int = Field(
+        ge=1,
+        le=10,
+        description="Painful sessions of one exercise already at the minimum "
+        "effective dose (within pain.alert_window) before the floor alert is raised; fewer "
+        "hold the dose quietly.",
+    )
+    flares_persist: str = Field(min_length=3, description="What 'a flare pattern' means.")
+
+
 class LoadingRules(Frozen):
     version: int = Field(ge=1)
     phases: list[PhaseDef] = Field(min_length=1)
@@ -276,6 +295,7 @@ class LoadingRules(Frozen):
     high_irritability_rpe_delta: float = Field(le=0, ge=-3)
     graded_exposure: GradedExposure
     reassessment: Reassessment
+    alerts: AlertRules
 
     @model_validator(mode="after")
     def _phases_cover(self) -> LoadingRules:

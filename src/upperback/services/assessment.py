@@ -47,7 +47,12 @@ def record_assessment(
             body_mass_kg=client.body_mass_kg,
             previous=records.previous_results(client_id),
         )
-        profile = build_profile(scored, sex=client.sex)
+        profile = build_profile(
+            scored,
+            sex=client.sex,
+            intake=records.latest_intake(client_id),
+            irritability=doc.irritability,
+        )
         assessment_id = writer.add_assessment(client_id, doc, scored, profile)
         writer.add_outcomes(client_id, assessment_points(scored), origin="assessment")
         replanned = _replan(records, writer, client_id, profile)
