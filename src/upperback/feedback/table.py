@@ -93,6 +93,12 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
         "effort",
     ),
     RuleInfo(
+        "ccf.criterion",
+        "a pressure-cuff drill logged with every prescribed hold (10 x 10 s) at its stage and pain <= max(2, start)",
+        "next stage +phase_progression.pressure_step_mmhg (2 mmHg, 22 -> 30), then the next pressure drill; effort (RPE) never moves it",
+        "phase_progression",
+    ),
+    RuleInfo(
         "load.weekly_cap",
         "a later week would grow an exercise's load index > weekly_cap.max_increase",
         "cuts reps/sets of that week to the cap",

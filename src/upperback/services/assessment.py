@@ -72,7 +72,8 @@ def _replan(
     intake = records.latest_intake(client_id)
     if program is None or intake is None or referral_gate(records, client_id) is not None:
         return []
-    upcoming = next_session(program, records.plan_logs(client_id, program))
+    logs = records.plan_logs(client_id, program)
+    upcoming = next_session(program, logs)
     if upcoming is None:
         return []
     new_program, adaptations = replan(
@@ -82,6 +83,7 @@ def _replan(
         from_week=upcoming.week,
         seed=program.seed,
         overrides=records.overrides(client_id),
+        logs=logs,
     )
     if not adaptations:
         return []

@@ -157,9 +157,11 @@ class Guard:
 
     def _unauthenticated(self, path: str) -> tuple[int, bytes, dict[str, str]]:
         if path.startswith("/api/"):
-            return 401, _message(path, "not authenticated: log in first"), {
-                "WWW-Authenticate": "Bearer"
-            }
+            return (
+                401,
+                _message(path, "not authenticated: log in first"),
+                {"WWW-Authenticate": "Bearer"},
+            )
         return 303, b"", {"location": f"/login?next={quote(path)}"}
 
     def _same_origin(self, scope: Scope) -> bool:
