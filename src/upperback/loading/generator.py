@@ -112,11 +112,22 @@ def _fewer_reps(ex: Exercise, before: Goal, phase: PhaseDef) -> bool:
     return old is not None and new is not None and new[0] < old[0]
 
 
-def _rationale(pick: Pick, ex: Exercise, phase: PhaseDef) -> str:
+def _rationale(
+    pick: Pick,
+    ex: Exercise,
+    phase: PhaseDef,
+    start: tuple[float | None, int | None] | None,
+    rules: LoadingRules,
+) -> str:
     cls = f", ratio class {ex.ratio_class.value}" if ex.ratio_class is not None else ""
     variant = " (alternating variant for variability)" if ex is pick.alternate else ""
+    stage = ""
+    if ex.load_mode == LoadMode.pressure:
+        # the clinician reads the stage rule, not a number that looks frozen (Jull 2008 [K])
+        level = start[1] if start is not None and start[1] is not None else 1
+        stage = f", stage set by criterion (starts at {rules.phase_progression.mmhg(level)} mmHg)"
     return (
-        f"{pick.slot.reason()}: {ex.name}{cls}, {ex.source} [{ex.evidence.value}]{variant}; "
+        f"{pick.slot.reason()}{stage}: {ex.name}{cls}, {ex.source} [{ex.evidence.value}]{variant}; "
         f"{phase.name.lower()} (selection: {pick.slot.source} [{pick.slot.evidence}])"
     )
 
@@ -405,7 +416,8 @@ def generate_program(
                     dose = ctx if ex.id not in starts else replace(ctx, start=starts[ex.id])
                     if ex.id in carried_goal and _fewer_reps(ex, carried_goal[ex.id], phase):
                         dose = replace(dose, carried_rpe=ex.dosage[carried_goal[ex.id]].rpe)
-                    p = prescribe(ex, dose, rules, _rationale(pick, ex, phase))
+                    why = _rationale(pick, ex, phase, starts.get(ex.id), rules)
+                    p = prescribe(ex, dose, rules, why)
                     prescriptions.append(p)
                     scheduled[ex.id] = None
                     seconds += seconds_needed(ex, p.sets, p.rest_s, rules)

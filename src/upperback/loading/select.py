@@ -104,7 +104,10 @@ def build_slots(profile: DeficitProfile, intake: Intake, rules: LoadingRules) ->
             if rule is not None:
                 slots.append(
                     _slot(
-                        rule, None, 1, f"general upper-back resilience ({rule.label} not measured)"
+                        rule,
+                        None,
+                        1,
+                        f"general resilience - {rule.label.removesuffix(' low')} (not tested)",
                     )
                 )
     if intake.overhead_demand == OverheadDemand.high:
