@@ -33,3 +33,12 @@ def test_pressure_cuff_stage_is_set_by_criterion() -> None:
     reasons = _reasons({F.dnf_control_low: Severity.severe}, kit)
     cuff = [r for r in reasons if r.startswith("craniocervical flexion control low")]
     assert cuff and all("stage set by criterion (starts at 22 mmHg)" in r for r in cuff)
+
+
+def test_neck_flexor_endurance_has_a_retest_target() -> None:
+    intake = Intake.model_validate({"date": dt.date(2025, 1, 1), "equipment": [Equipment.mat]})
+    p = generate_program(
+        make_profile({F.dnf_endurance_low: Severity.moderate}), intake, start_date=START, seed=1
+    )
+    line = next(r for r in p.rationale if r.startswith("Retest deep neck flexor endurance low"))
+    assert "18.8 s" in line and "15.7 s" in line and "Domenech 2011" in line

@@ -247,6 +247,11 @@ class SelectionRule(Cited):
         "rank first and `late_ratio_classes` may fill the slot.",
     )
     late_ratio_classes: list[RatioClass] | None = None
+    retest_target: str = Field(
+        default="",
+        description="What the reassessment retests for this finding and the target the "
+        "clinician reads in the program reasons (with its source and tag).",
+    )
 
     @model_validator(mode="after")
     def _selects_or_excludes(self) -> SelectionRule:

@@ -153,6 +153,10 @@ def _program_rationale(
             f"Weeks {ws[0]}-{ws[-1]}: {ph.name} ({ph.goal.value}): {ph.emphasis}. "
             f"Exercises: {chosen}. Source: {ph.source} [{ph.evidence.value}]"
         )
+    for f in findings:
+        rule = rules.rule_for(str(f.code))
+        if rule is not None and rule.retest_target:
+            lines.append(f"Retest {rule.label} ({f.evidence}): {rule.retest_target}")
     if deloads:
         lines.append(
             f"Lighter weeks {', '.join(str(w) for w in sorted(deloads))} with reassessment: "
