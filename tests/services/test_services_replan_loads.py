@@ -69,5 +69,8 @@ def test_reassessment_restarts_the_next_phase_at_the_logged_load(world: World) -
 
     for unit, value in logged.items():
         assert ahead(before, unit) < value, f"planned {unit} already reaches the logged one"
-        # the next phase starts where the client got to, not at the planned step
-        assert ahead(after, unit) >= value, f"{unit}: re-planned below the logged {value:g}"
+        # the next phase starts where the client got to, not at the planned step (when the
+        # re-planned phase still has work in that unit: late lower-trapezius work with the
+        # arm raised may be bodyweight only)
+        if ahead(after, unit) > 0:
+            assert ahead(after, unit) >= value, f"{unit}: re-planned below the logged {value:g}"
