@@ -28,9 +28,9 @@ from upperback.store.mapping import (
     adaptation_from_row,
     client_from_row,
     load_session_logs,
-    override_from_row,
     scored_from_row,
 )
+from upperback.store.program_cache import PROGRAMS
 from upperback.store.tables import (
     AccountRow,
     AdaptationRow,
@@ -150,15 +150,31 @@ class Records:
         Any referral without a clearance governs, whatever came after it: a later clear intake
         (or a client's own form) does not cancel a referral. Otherwise the newest screening.
         """
-        open_rows = self.uncleared_referrals(client_id)
-        if open_rows:
-            return ScreeningResult.model_validate(open_rows[0].screening), None
-        row = self.latest_intake_row(client_id)
+        # Column queries, newest row only: this runs on every log and every "next" view.
+        cleared = select(ClearanceRow.intake_id).where(ClearanceRow.client_id == client_id)
+        open_screening = self.session.scalars(
+            select(IntakeRow.screening)
+            .where(
+                IntakeRow.client_id == client_id,
+                IntakeRow.outcome == "refer",
+                IntakeRow.id.not_in(cleared),
+            )
+            .order_by(IntakeRow.id.desc())
+            .limit(1)
+        ).first()
+        if open_screening is not None:
+            return ScreeningResult.model_validate(open_screening), None
+        row = self.session.execute(
+            select(IntakeRow.id, IntakeRow.screening)
+            .where(IntakeRow.client_id == client_id)
+            .order_by(IntakeRow.id.desc())
+            .limit(1)
+        ).first()
         if row is None:
             return None, None
         screening = ScreeningResult.model_validate(row.screening)
-        cl = self.session.scalars(
-            select(ClearanceRow)
+        cl = self.session.execute(
+            select(ClearanceRow.date, ClearanceRow.note)
             .where(ClearanceRow.intake_id == row.id)
             .order_by(ClearanceRow.id.desc())
             .limit(1)
@@ -183,19 +199,40 @@ class Records:
         return [r for a in self.assessments(client_id) for r in a.results]
 
     def latest_profile(self, client_id: int) -> DeficitProfile | None:
-        row = self.session.scalars(
-            select(AssessmentRow)
+        profile = self.session.scalars(
+            select(AssessmentRow.profile)  # the profile column only: this runs on every log
             .where(AssessmentRow.client_id == client_id)
             .order_by(AssessmentRow.date.desc(), AssessmentRow.id.desc())
+            .limit(1)
         ).first()
-        if row is None or row.profile is None:
-            return None
-        return DeficitProfile.model_validate(row.profile)
+        return DeficitProfile.model_validate(profile) if profile is not None else None
 
     # --- program ------------------------------------------------------------------------
     def current_program(self, client_id: int) -> Program | None:
-        doc = self.program_document(client_id)
-        return Program.model_validate(doc) if doc is not None else None
+        """The newest version: one small query for which version that is, then the validated
+        program from this process's cache (store.program_cache) or, the first time, from
+        the stored snapshot and patches (validated once, then kept)."""
+        head = self.session.execute(
+            select(ProgramRow.id, ProgramRow.version, ProgramRow.created)
+            .where(ProgramRow.client_id == client_id)
+            .order_by(ProgramRow.version.desc())
+            .limit(1)
+        ).first()
+        if head is None:
+            return None
+        key = (self._url(), head.id, head.version, head.created)
+        program = PROGRAMS.get(key)
+        if program is not None:
+            return program
+        doc = self.program_document(client_id, upto=head.version)
+        if doc is None:  # pragma: no cover - a version row always has a snapshot below it
+            return None
+        program = Program.model_validate(doc)
+        PROGRAMS.put(key, program, doc)
+        return program
+
+    def _url(self) -> str:
+        return str(self.session.get_bind().engine.url)
 
     def program_document(self, client_id: int, *, upto: int | None = None) -> dict[str, Any] | None:
         """A version's document (the latest by default): the nearest snapshot at or below it
@@ -219,12 +256,13 @@ class Records:
         return versions.materialise(snap.document, (p for p in patches if p is not None))
 
     def overrides(self, client_id: int) -> list[Override]:
-        rows = self.session.scalars(
-            select(OverrideRow)
+        o = OverrideRow
+        rows = self.session.execute(
+            select(o.exercise_id, o.field, o.value, o.reason, o.date)
             .where(OverrideRow.client_id == client_id, OverrideRow.revoked_at.is_(None))
             .order_by(OverrideRow.id)  # revoked overrides (migration 0004) no longer apply
         )
-        return [override_from_row(r) for r in rows]
+        return [Override.model_validate(dict(r._mapping)) for r in rows]
 
     def adaptations(
         self, client_id: int, *, version: int | None = None
