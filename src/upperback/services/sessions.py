@@ -43,8 +43,8 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
     with db.uow(write=True) as uow:
         s = uow.session
         records, writer = Records(s), Writer(s)
+        writer.lock_client(client_id)  # first: loads the row client_for checks (one query)
         client_for(s, actor, client_id)
-        writer.lock_client(client_id)
         program = require_program(records, client_id)
         blocked = referral_gate(records, client_id)
         if blocked is not None:

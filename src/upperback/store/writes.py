@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,10 @@ from upperback.store.tables import (
     SetLogRow,
     TestResultRow,
 )
+
+# Plain tables for core executemany inserts on the logging path.
+_SETS: Table = SetLogRow.__table__  # type: ignore[assignment]
+_OUTCOMES: Table = OutcomeRow.__table__  # type: ignore[assignment]
 
 
 class Writer:
@@ -158,9 +162,8 @@ class Writer:
         """Serialise this client's writers (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
         writers are serialised by BEGIN IMMEDIATE already), so two workers logging two
         sessions of one client cannot both make version N + 1."""
-        self.session.execute(
-            select(ClientRow.id).where(ClientRow.id == client_id).with_for_update()
-        )
+        # the ORM row, so that `client_for` right after finds it without another query
+        self.session.get(ClientRow, client_id, with_for_update=True)
 
     def add_adaptations(
         self, client_id: int, version: int, log_id: int | None, adaptations: Iterable[Adaptation]
@@ -206,8 +209,8 @@ class Writer:
             raise Conflict(
                 f"week/index: session {log.week}.{log.index} was already logged"
             ) from None
-        if log.sets:
-            self.session.execute(insert(SetLogRow), set_rows(log_id, log))
+        if log.sets:  # one core executemany (not the ORM's bulk path)
+            self.session.connection().execute(insert(_SETS), set_rows(log_id, log))
         return log_id
 
     def add_outcomes(self, client_id: int, points: Iterable[OutcomePoint], origin: str) -> None:
@@ -216,8 +219,8 @@ class Writer:
              "unit": p.unit, "origin": origin}
             for p in points
         ]  # fmt: skip
-        if rows:  # one executemany, no ORM objects (every log adds a few)
-            self.session.execute(insert(OutcomeRow), rows)
+        if rows:  # one core executemany, no ORM objects (every log adds a few)
+            self.session.connection().execute(insert(_OUTCOMES), rows)
 
     def replace_outcomes(
         self, client_id: int, day: dt.date, points: Iterable[OutcomePoint], origin: str
