@@ -10,8 +10,12 @@ Checks: every accepted log is in the database (0 lost), no (client, plan, week, 
 stored twice (0 duplicated). The PostgreSQL server is a throw-away cluster from the
 package's binaries (tests/pg_server.py), durable (fsync on), like SQLite's file.
 
+Reported per run: achieved logs/s, p50/p99 of the logging POSTs, errors, lost and
+duplicated writes, and the load average (1 min) before and after: on a shared machine the
+latencies measure the neighbours as much as the server.
+
 Usage: python benchmarks/scale/bench_scale_logging.py [--clients 100] [--sessions 4]
-       [--rate 20] [--configs sqlite:1,postgresql:1,postgresql:2,postgresql:4]
+       [--rate 20] [--configs sqlite:1,postgresql:1,postgresql:2,postgresql:4] [--json out]
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import platform
 import shutil
@@ -111,7 +116,7 @@ def run_config(
     kind: str, workers: int, url: str, ids: list[int], n: int, rate: float
 ) -> dict[str, Any]:
     proc, base = start_server(url, workers)
-    result: dict[str, Any] = {"config": f"{kind} x{workers}"}
+    result: dict[str, Any] = {"config": f"{kind} x{workers}", "load_before": os.getloadavg()[0]}
     try:
         # warm-up, not measured: the first log in each worker imports and compiles a lot
         asyncio.run(run_load(base, ids[-2 * workers :], 1, 0.0, **LOAD))
@@ -135,6 +140,7 @@ def run_config(
     accepted = result["burst"]["accepted"] | result["paced"]["accepted"]
     result["lost"] = len(accepted - keys)
     result["duplicated"] = duplicated
+    result["load_after"] = os.getloadavg()[0]
     return result
 
 
@@ -144,6 +150,7 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=4)
     ap.add_argument("--rate", type=float, default=20.0)
     ap.add_argument("--configs", default="sqlite:1,postgresql:1,postgresql:2,postgresql:4")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args()
     configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
     import pg_server
@@ -180,7 +187,7 @@ def main() -> int:
             res = run_config(kind, workers, url, ids, args.sessions, args.rate)
             results.append(res)
             b, p = res["burst"], res["paced"]
-            print(f"{res['config']:<14} burst {b['rate']:6.1f} logs/s p50 {b['p50']:6.1f} ms p99 {b['p99']:7.1f} ms | "
+            print(f"{res['config']:<14} (load {res['load_before']:.1f}->{res['load_after']:.1f}) burst {b['rate']:6.1f} logs/s p50 {b['p50']:6.1f} ms p99 {b['p99']:7.1f} ms | "
                   f"paced {p['rate']:5.1f} logs/s p50 {p['p50']:6.1f} p99 {p['p99']:7.1f} ms | errors {b['errors'] + p['errors']} "
                   f"lost {res['lost']} duplicated {res['duplicated']} | same log twice: {res['dup_ok']} one stored, {res['dup_bad']} not",
                   flush=True)  # fmt: skip
@@ -202,6 +209,16 @@ def main() -> int:
         )
     ok = all(r["lost"] == 0 and r["duplicated"] == 0 and r["dup_bad"] == 0 for r in results)
     print(f"0 lost, 0 duplicated, one copy of each double send: {'met' if ok else 'NOT met'}")
+    if args.json:
+        for r in results:
+            for label in ("burst", "paced"):
+                r[label].pop("accepted", None)
+        summary = {
+            "clients": args.clients, "sessions": args.sessions, "rate": args.rate,
+            "runs": results, "all_writes_ok": ok,
+            "pg2_over_pg1": pg2["burst"]["rate"] / pg1["burst"]["rate"] if pg1 and pg2 else None,
+        }  # fmt: skip
+        args.json.write_text(json.dumps(summary, indent=2, default=str))
     return 0 if ok else 1
 
 
