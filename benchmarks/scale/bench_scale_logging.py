@@ -70,6 +70,25 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("server did not start")
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server process and its worker processes."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
 async def duplicates(base: str, ids: list[int]) -> tuple[int, int]:
     """(clients whose double send stored one log, clients where it did not)."""
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
@@ -121,9 +140,14 @@ def run_config(
         # warm-up, not measured: the first log in each worker imports and compiles a lot
         asyncio.run(run_load(base, ids[-2 * workers :], 1, 0.0, **LOAD))
         for label, r in (("burst", 0.0), ("paced", rate)):
+            cpu0 = server_cpu(proc.pid)
             out = asyncio.run(run_load(base, ids, n, r, **LOAD))
+            cpu = server_cpu(proc.pid) - cpu0
             lat = [x * 1000 for x in out["latency"]]
             result[label] = {
+                # web server processes' CPU per logged session (its GET /next included):
+                # robust on a loaded machine, unlike the latencies
+                "server_cpu_ms_per_log": 1000 * cpu / max(1, len(lat)),
                 "n": len(lat),
                 "p50": statistics.median(lat) if lat else float("nan"),
                 "p99": pct(lat, 0.99) if lat else float("nan"),
@@ -187,7 +211,7 @@ def main() -> int:
             res = run_config(kind, workers, url, ids, args.sessions, args.rate)
             results.append(res)
             b, p = res["burst"], res["paced"]
-            print(f"{res['config']:<14} (load {res['load_before']:.1f}->{res['load_after']:.1f}) burst {b['rate']:6.1f} logs/s p50 {b['p50']:6.1f} ms p99 {b['p99']:7.1f} ms | "
+            print(f"{res['config']:<14} (load {res['load_before']:.1f}->{res['load_after']:.1f}) burst {b['rate']:6.1f} logs/s p50 {b['p50']:6.1f} ms p99 {b['p99']:7.1f} ms (server CPU {b['server_cpu_ms_per_log']:.1f} ms/log) | "
                   f"paced {p['rate']:5.1f} logs/s p50 {p['p50']:6.1f} p99 {p['p99']:7.1f} ms | errors {b['errors'] + p['errors']} "
                   f"lost {res['lost']} duplicated {res['duplicated']} | same log twice: {res['dup_ok']} one stored, {res['dup_bad']} not",
                   flush=True)  # fmt: skip

@@ -65,7 +65,8 @@ def table(results: dict[str, Any]) -> list[str]:
     lg = results.get("logging", {}).get("figures") or {}
     for r in lg.get("runs", []):
         b, p = r["burst"], r["paced"]
-        out.append(f"{r['config']:<16} burst {b['rate']:5.1f} logs/s p99 {b['p99']:7.0f} ms | paced "
+        cpu = b.get("server_cpu_ms_per_log", float("nan"))
+        out.append(f"{r['config']:<16} burst {b['rate']:5.1f} logs/s p99 {b['p99']:7.0f} ms, server CPU {cpu:4.1f} ms/log | paced "
                    f"{p['rate']:4.1f} logs/s p50 {p['p50']:5.0f} p99 {p['p99']:6.0f} ms (target < 100) | "
                    f"lost {r['lost']} dup {r['duplicated']} | load {r['load_before']:.1f}")  # fmt: skip
     if lg.get("pg2_over_pg1") is not None:
