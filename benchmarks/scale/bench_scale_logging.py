@@ -44,7 +44,9 @@ from bench_logging import prepare  # noqa: E402
 from server_load import bench_headers, build_log, free_port, pct, run_load, stop  # noqa: E402
 
 SECRET = "bench-secret-key-0123456789abcdef"
-# fresh connections (workers take turns), long waits under PostgreSQL x4 bursts
+# Fresh connections (workers take turns; a kept-alive one may be closed by the server
+# between a client's requests). Costly for the load generator, whose CPU per log is
+# reported beside the server's. Long timeouts for PostgreSQL x4 bursts.
 LOAD: dict[str, Any] = {"timeout": 120, "keepalive": False}
 
 
@@ -140,14 +142,16 @@ def run_config(
         # warm-up, not measured: the first log in each worker imports and compiles a lot
         asyncio.run(run_load(base, ids[-2 * workers :], 1, 0.0, **LOAD))
         for label, r in (("burst", 0.0), ("paced", rate)):
-            cpu0 = server_cpu(proc.pid)
+            cpu0, mine0 = server_cpu(proc.pid), time.process_time()
             out = asyncio.run(run_load(base, ids, n, r, **LOAD))
-            cpu = server_cpu(proc.pid) - cpu0
+            cpu, mine = server_cpu(proc.pid) - cpu0, time.process_time() - mine0
             lat = [x * 1000 for x in out["latency"]]
             result[label] = {
                 # web server processes' CPU per logged session (its GET /next included):
                 # robust on a loaded machine, unlike the latencies
                 "server_cpu_ms_per_log": 1000 * cpu / max(1, len(lat)),
+                # the load generator's own CPU (on 2 cores it competes with the server)
+                "client_cpu_ms_per_log": 1000 * mine / max(1, len(lat)),
                 "n": len(lat),
                 "p50": statistics.median(lat) if lat else float("nan"),
                 "p99": pct(lat, 0.99) if lat else float("nan"),
@@ -211,7 +215,7 @@ def main() -> int:
             res = run_config(kind, workers, url, ids, args.sessions, args.rate)
             results.append(res)
             b, p = res["burst"], res["paced"]
-            print(f"{res['config']:<14} (load {res['load_before']:.1f}->{res['load_after']:.1f}) burst {b['rate']:6.1f} logs/s p50 {b['p50']:6.1f} ms p99 {b['p99']:7.1f} ms (server CPU {b['server_cpu_ms_per_log']:.1f} ms/log) | "
+            print(f"{res['config']:<14} (load {res['load_before']:.1f}->{res['load_after']:.1f}) burst {b['rate']:6.1f} logs/s p50 {b['p50']:6.1f} ms p99 {b['p99']:7.1f} ms (CPU/log server {b['server_cpu_ms_per_log']:.1f} ms, load generator {b['client_cpu_ms_per_log']:.1f} ms) | "
                   f"paced {p['rate']:5.1f} logs/s p50 {p['p50']:6.1f} p99 {p['p99']:7.1f} ms | errors {b['errors'] + p['errors']} "
                   f"lost {res['lost']} duplicated {res['duplicated']} | same log twice: {res['dup_ok']} one stored, {res['dup_bad']} not",
                   flush=True)  # fmt: skip

@@ -57,6 +57,7 @@ class Writer:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._locked: ClientRow | None = None
 
     def add_clinician(self, name: str, email: str | None) -> ClinicianRow:
         row = ClinicianRow(name=name, email=email)
@@ -162,8 +163,9 @@ class Writer:
         """Serialise this client's writers (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
         writers are serialised by BEGIN IMMEDIATE already), so two workers logging two
         sessions of one client cannot both make version N + 1."""
-        # the ORM row, so that `client_for` right after finds it without another query
-        self.session.get(ClientRow, client_id, with_for_update=True)
+        # The ORM row, kept referenced (the session's identity map holds rows weakly), so
+        # that `client_for` right after finds it without another query.
+        self._locked = self.session.get(ClientRow, client_id, with_for_update=True)
 
     def add_adaptations(
         self, client_id: int, version: int, log_id: int | None, adaptations: Iterable[Adaptation]
