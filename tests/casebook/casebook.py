@@ -127,3 +127,24 @@ def live(case: Case) -> None:
         case.program_before = program  # type: ignore[attr-defined]
         program = result.program
     case.lived = program
+
+
+def twin_without_fear(case: Case) -> Case:
+    """The same client, intake and logs with no yellow flags and no fear-avoidance scores."""
+    from upperback.loading import generate_program
+
+    intake = case.intake.model_copy(update={"yellow_flags": {}, "tsk11": None, "fabq_pa": None})
+    twin = Case(
+        name=case.name + " (no fear)",
+        age=case.age,
+        intake=intake,
+        profile=case.profile,
+        screening=case.screening,
+        logs=case.logs,
+        expect=[],
+    )
+    twin.program = generate_program(
+        case.profile, intake, start_date=START, seed=7, screening=case.screening
+    )
+    live(twin)
+    return twin

@@ -276,3 +276,155 @@ def integration_late(c: Case) -> bool:
         if s.week in last
         for q in s.prescriptions
     )
+
+
+def _phase_of(week: int) -> int:
+    return next(i for i, (_, ws) in enumerate(phase_weeks(RULES, 12)) if week in ws)
+
+
+def _first_load(c: Case) -> dict[tuple[str, int], float]:
+    """(exercise, phase) -> load (kg or level) of its first build-week dose in that phase."""
+    out: dict[tuple[str, int], float] = {}
+    for s in _prog(c).sessions:
+        if s.kind.value != "build":
+            continue
+        for q in s.prescriptions:
+            value = q.load_kg if q.load_kg is not None else q.level
+            if value is not None and LIB.by_id[q.exercise_id].load_mode.value in ("kg", "band"):
+                out.setdefault((q.exercise_id, _phase_of(s.week)), value)
+    return out
+
+
+@predicate
+def loads_rise_across_phases(c: Case) -> bool:
+    """A kg or band exercise that continues into the next phase starts it heavier (one
+    equipment step), unless it already sits at the top size."""
+    first = _first_load(c)
+    for (ex_id, ph), value in first.items():
+        before = first.get((ex_id, ph - 1))
+        if before is None:
+            continue
+        top = RULES.starting_load.max_level.get(LIB.by_id[ex_id].load_mode, 99)
+        sizes = load_sizes(LIB.by_id[ex_id], RULES)
+        at_top = before >= (sizes[-1] if sizes else top)
+        if value <= before and not at_top:
+            return False
+    return True
+
+
+def _top_rule(c: Case):  # type: ignore[no-untyped-def]
+    first = next(iter(c.profile.findings), None)
+    rule = RULES.rule_for(str(first.code)) if first is not None else None
+    return None if rule is None or rule.slots == 0 else rule
+
+
+@predicate
+def top_priority_every_phase(c: Case) -> bool:
+    """The top-priority deficit is answered in every phase by an exercise whose primary
+    target is the deficit's muscle (a plank listing LT second does not count)."""
+    rule = _top_rule(c)
+    if rule is None:
+        return True
+    for _, ws in phase_weeks(RULES, 12):
+        if not any(
+            q.rationale.startswith(rule.label)
+            and (not rule.targets or LIB.by_id[q.exercise_id].targets[0] in rule.targets)
+            for s in _prog(c).sessions
+            if s.week in ws
+            for q in s.prescriptions
+        ):
+            return False
+    return True
+
+
+@predicate
+def endurance_two_sets(c: Case) -> bool:
+    """Endurance-phase build weeks dose >= 2 sets (protocol doses stay at protocol)."""
+    endurance = next(ws for ph, ws in phase_weeks(RULES, 12) if ph.goal.value == "endurance")
+    for s in _prog(c).sessions:
+        if s.week not in endurance or s.kind.value != "build":
+            continue
+        for q in s.prescriptions:
+            d = LIB.by_id[q.exercise_id].dosage[_phase(s.week).goal]
+            if not d.protocol and q.sets < min(2, d.sets[1]):
+                return False
+    return True
+
+
+def _plyometric(ex_id: str) -> bool:
+    return LIB.by_id[ex_id].loading_types[0].value == "plyometric"
+
+
+@predicate
+def speed_rung_late_only(c: Case) -> bool:
+    """Overhead athlete: a speed (plyometric) rung in the last phase, never earlier."""
+    last = phase_weeks(RULES, 12)[-1][1]
+    weeks = {
+        s.week for s in _prog(c).sessions for q in s.prescriptions if _plyometric(q.exercise_id)
+    }
+    return bool(weeks) and weeks <= set(last)
+
+
+@predicate
+def lower_trapezius_late(c: Case) -> bool:
+    """Lower-trapezius work (primary target) stays in weeks 9-12."""
+    last = phase_weeks(RULES, 12)[-1][1]
+    return any(
+        LIB.by_id[q.exercise_id].targets[0] == Muscle.lower_trapezius
+        for s in _prog(c).sessions
+        if s.week in last
+        for q in s.prescriptions
+    )
+
+
+@predicate
+def ccf_stage_by_criterion(c: Case) -> bool:
+    """The pressure-cuff stage never climbs by calendar in the plan; each logged session
+    with all 10 holds done raises it one stage (2 mmHg) for the sessions that follow."""
+
+    def levels(p: Program) -> list[int]:
+        return [
+            q.level or 0
+            for s in p.sessions
+            for q in s.prescriptions
+            if LIB.by_id[q.exercise_id].load_mode.value == "pressure"
+        ]
+
+    planned = levels(_prog(c))
+    if not planned or len(set(planned)) != 1:
+        return False
+    if c.lived is None:
+        return True
+    last = c.lived.sessions[-1]
+    after = [
+        q.level or 0
+        for q in last.prescriptions
+        if LIB.by_id[q.exercise_id].load_mode.value == "pressure"
+    ]
+    # every logged session completed all 10 holds: one stage (2 mmHg) per session
+    return bool(after) and all(lv == planned[0] + len(c.adaptations) for lv in after)
+
+
+@predicate
+def graded_exposure_scheduled(c: Case) -> bool:
+    """Fear avoidance: education in the sessions, a pacing cue, the reason for the clinician."""
+    p = _prog(c)
+    taught = [e for s in p.sessions for e in s.education]
+    paced = any(
+        RULES.graded_exposure.pacing_cue in q.coaching_cues
+        for s in p.sessions
+        for q in s.prescriptions
+    )
+    why = any(line.startswith("Graded exposure (") for line in p.rationale)
+    return p.graded_exposure and bool(taught) and paced and why
+
+
+@predicate
+def fearful_progresses_slower(c: Case) -> bool:
+    """The same client without fear-avoidance flags progresses sooner after the same logs."""
+    from casebook import twin_without_fear
+
+    twin = twin_without_fear(c)
+    mine = [sum(a.action in PROGRESS_ACTIONS for a in batch) for batch in c.adaptations]
+    theirs = [sum(a.action in PROGRESS_ACTIONS for a in batch) for batch in twin.adaptations]
+    return bool(mine) and mine[0] == 0 and theirs[0] > 0 and sum(mine) < sum(theirs)

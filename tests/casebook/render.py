@@ -58,6 +58,8 @@ def render_case(c: Case) -> list[str]:
         for p in s.prescriptions:
             why = p.rationale.split(":")[0]
             lines.append(f"- {describe(p)} - *{why}*")
+        if s.education:
+            lines.append(f"- Education this session: {', '.join(s.education)}")
         lines.append("")
     if c.adaptations:
         lines.append(f"After three '{c.logs}' sessions in week 1:")

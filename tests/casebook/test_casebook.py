@@ -27,7 +27,6 @@ def test_case_meets_its_expectations(case: Case) -> None:
     assert not failed, f"{case.name}: {', '.join(failed)}"
 
 
-
 @pytest.mark.parametrize(
     "case", [c for c in CASES if c.adaptations], ids=lambda c: c.name.split(",")[0]
 )

@@ -133,6 +133,7 @@ def test_invariants_hold_over_10000_random_logs(lib: ExerciseLibrary) -> None:
         frozen = {o.exercise_id for o in overrides}
         check_program(program, lib, active, frozen)
         logs: list[SessionLogIn] = []
+        raised: list[Adaptation] = []
         day = day0
         while (plan := next_session(program, logs)) is not None:
             day = max(day, program.session_date(plan.week, plan.index)) + dt.timedelta(
@@ -141,9 +142,17 @@ def test_invariants_hold_over_10000_random_logs(lib: ExerciseLibrary) -> None:
             log = random_log(rng, program, plan.week, plan.index, day, flare_p, red_flag_p)
             before = program
             result = adapt(
-                program, log, history=logs, overrides=overrides, profile=profile, library=lib
+                program,
+                log,
+                history=logs,
+                overrides=overrides,
+                profile=profile,
+                library=lib,
+                earlier_alerts=raised,
             )
             total[0] += 1
+            assert_one_open_alert_per_cause(result.adaptations, raised)
+            raised += [a for a in result.adaptations if a.action == Action.clinician_alert]
             program = result.program
             check_program(program, lib, active, frozen)
             if not result.stopped:
@@ -185,6 +194,26 @@ def test_invariants_hold_over_10000_random_logs(lib: ExerciseLibrary) -> None:
 
     run()
     assert total[0] >= MIN_LOGS, f"only {total[0]} logs exercised"
+
+
+def assert_one_open_alert_per_cause(
+    adaptations: list[Adaptation], raised: list[Adaptation]
+) -> None:
+    """No alert repeats one of the same cause and exercise within the quiet period (no
+    overrides after the first in these runs but the frozen one, dated before any alert);
+    a repeat is turned into a hold that names the open alert."""
+    quiet = RULES.alerts.quiet_days
+    for a in adaptations:
+        same = [
+            r
+            for r in raised
+            if (r.rule_id, r.exercise_id) == (a.rule_id, a.exercise_id)
+            and 0 <= (a.date - r.date).days < quiet
+        ]
+        if a.action == Action.clinician_alert:
+            assert not same, (a.rule_id, a.exercise_id, a.date, [r.date for r in same])
+        if a.rule_id == "alert.still_open":
+            assert "still open" in a.reason and a.action == Action.hold
 
 
 def assert_no_rise(before: Program, after: Program, lib: ExerciseLibrary) -> None:
@@ -263,8 +292,10 @@ def assert_min_effective_or_alert(
 ) -> None:
     """A pain, readiness or re-entry cut never leaves a dose in the coming week below the
     minimum effective dose (range-low reps or hold) that was at or above it, unless a
-    clinician is alerted."""
-    if any(a.action == Action.clinician_alert for a in adaptations):
+    clinician is alerted (now, or by an alert of the same cause still open)."""
+    if any(
+        a.action == Action.clinician_alert or a.rule_id == "alert.still_open" for a in adaptations
+    ):
         return
     cutters = {
         a.exercise_id for a in adaptations if a.action in CUTS and a.rule_id != "load.weekly_cap"

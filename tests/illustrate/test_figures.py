@@ -66,18 +66,19 @@ def test_key_poses_move_and_keep_segment_lengths(ex_id: str) -> None:
     r = pose_library().figures[ex_id]
     ph = exercise_phases(LIB[ex_id])
     fr, _ = frames(r, ph)
-    moved = max(
-        float(np.linalg.norm(f[k] - fr[0][k])) for f in fr for k in fr[0] if k != "pelvis"
-    )
+    moved = max(float(np.linalg.norm(f[k] - fr[0][k])) for f in fr for k in fr[0] if k != "pelvis")
     assert moved > 0.005, "start and end poses are identical"
     for f in fr:
         for s in ("r", "l"):
-            assert math.isclose(float(np.linalg.norm(f[f"elbow_{s}"] - f[f"shoulder_{s}"])),
-                                UPPER_ARM, abs_tol=1e-6)
-            assert math.isclose(float(np.linalg.norm(f[f"wrist_{s}"] - f[f"elbow_{s}"])),
-                                FOREARM, abs_tol=1e-6)
-            assert math.isclose(float(np.linalg.norm(f[f"knee_{s}"] - f[f"hip_{s}"])),
-                                THIGH, abs_tol=1e-6)
+            assert math.isclose(
+                float(np.linalg.norm(f[f"elbow_{s}"] - f[f"shoulder_{s}"])), UPPER_ARM, abs_tol=1e-6
+            )
+            assert math.isclose(
+                float(np.linalg.norm(f[f"wrist_{s}"] - f[f"elbow_{s}"])), FOREARM, abs_tol=1e-6
+            )
+            assert math.isclose(
+                float(np.linalg.norm(f[f"knee_{s}"] - f[f"hip_{s}"])), THIGH, abs_tol=1e-6
+            )
         # Nothing sinks through the floor (ankle height of slack for a flexed foot).
         assert min(float(v[1]) for v in f.values()) > -0.045
 
@@ -115,8 +116,9 @@ def test_animation_phases_equal_the_tempo(ex_id: str) -> None:
         vals = anim.get("values", "").split(";")
         on = next(i for i, v in enumerate(vals) if v == "1")
         end = kt[on + 1] if on + 1 < len(kt) else 1.0
-        assert (end - kt[on]) * sum(digits) == pytest.approx(float(t.get("data-seconds", "0")),
-                                                              abs=0.01)
+        assert (end - kt[on]) * sum(digits) == pytest.approx(
+            float(t.get("data-seconds", "0")), abs=0.01
+        )
 
 
 def test_prescribed_tempo_and_hold_drive_the_cycle() -> None:
@@ -132,7 +134,9 @@ def test_prescribed_tempo_and_hold_drive_the_cycle() -> None:
 def test_mobility_phases_follow_the_breathing_convention() -> None:
     ph = phases("6-2-4-0", mobility=True)
     assert [(p.frm, p.to, p.seconds, p.breath.value) for p in ph] == [
-        ("start", "end", 6, "out"), ("end", "end", 2, "hold"), ("end", "start", 4, "in")
+        ("start", "end", 6, "out"),
+        ("end", "end", 2, "hold"),
+        ("end", "start", 4, "in"),
     ]
     assert tempo_digits("X-0-2-0")[0] == 1.0
     with pytest.raises(ValueError, match="four parts"):
@@ -148,10 +152,18 @@ def test_still_frames_differ_between_start_and_end() -> None:
 
 
 def test_bad_pose_data_is_one_line_naming_the_entry() -> None:
-    base = {"limits": [{"joint": "elbow", "low": 0, "high": 150, "source": "AAOS", "evidence": "K"}]}
+    base = {
+        "limits": [{"joint": "elbow", "low": 0, "high": 150, "source": "AAOS", "evidence": "K"}]
+    }
     with pytest.raises(InvalidInput, match=r"figures.0.poses.start.*unknown joint angle.*wrist_r"):
-        parse_library({**base, "figures": [
-            {"id": "x", "position": "standing", "poses": {"start": {"wrist_r": 3}}}]})
+        parse_library(
+            {
+                **base,
+                "figures": [
+                    {"id": "x", "position": "standing", "poses": {"start": {"wrist_r": 3}}}
+                ],
+            }
+        )
     with pytest.raises(InvalidInput, match="like 'nope'"):
         parse_library({**base, "figures": [{"id": "x", "like": "nope"}]})
     with pytest.raises(InvalidInput, match="position"):

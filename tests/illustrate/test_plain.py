@@ -16,9 +16,11 @@ from upperback.illustrate.plain import (
     plain_effort,
     plain_language,
     plain_name,
+    plain_rx_dose,
     plain_tempo,
 )
 from upperback.knowledge.loader import exercise_library
+from upperback.model.program import Prescription
 
 LIB = exercise_library().by_id
 CLINICAL = re.compile(r"\b(?:ER|IR|UT|LT|MT|SA|RPE|RIR|CKC|PBU|CCF|DNF|deg)\b|\d{4}|\[|_")
@@ -55,7 +57,8 @@ def test_doses_tempo_and_effort_in_words() -> None:
     assert plain_dose(3, 10, None, True, 2.0) == "3 sets of 10 (each side), 2 kg"
     assert plain_dose(8, None, 10) == "8 holds of 10 seconds"
     assert plain_tempo("3-1-2-0", mobility=False) == (
-        "Move over 2 s, return slowly over 3 s, pause 1 s.")
+        "Move over 2 s, return slowly over 3 s, pause 1 s."
+    )
     assert plain_tempo("6-2-4-0", mobility=True).startswith("Breathe out and move into")
     assert plain_effort(7) == "Effort about 7 out of 10 (about 3 more left in you)"
     assert plain_effort(10).endswith("(none left)")
@@ -70,3 +73,19 @@ def test_glossary_explains_effort_tempo_and_holds() -> None:
 def test_bad_plain_language_file_is_one_line() -> None:
     with pytest.raises(InvalidInput, match="glossary"):
         parse_plain({"names": {}, "changes": {}, "glossary": []})
+
+
+def _rx(exercise_id: str, level: int | None, load_kg: float | None = None) -> Prescription:
+    return Prescription(
+        exercise_id=exercise_id, name="x", sets=10, reps=None, hold_s=10, tempo="0-10-0-0",
+        rest_s=10, rpe_target=3, breathing_cue="breathe", rationale="r", level=level,
+        load_kg=load_kg,
+    )  # fmt: skip
+
+
+def test_a_pressure_cuff_dose_names_the_mark_on_the_gauge_not_a_stage() -> None:
+    cuff = plain_rx_dose(_rx("ccf_pbu_22_24", level=2))
+    assert cuff == "10 holds of 10 seconds, with the pressure gauge at 24"
+    assert "level" not in cuff
+    band = next(e.id for e in LIB.values() if e.load_mode.value == "band")
+    assert plain_rx_dose(_rx(band, level=2)).endswith("level 2")

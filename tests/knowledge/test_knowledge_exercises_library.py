@@ -349,10 +349,7 @@ def test_four_exercises_are_classed_from_their_own_figures() -> None:
         ex = lib.by_id[ex_id]
         ut = [f.pct_mvic for f in ex.emg if f.muscle == Muscle.upper_trapezius and f.pct_mvic]
         worst = max(
-            u / f.pct_mvic
-            for u in ut
-            for f in ex.emg
-            if f.muscle in ex.targets and f.pct_mvic
+            u / f.pct_mvic for u in ut for f in ex.emg if f.muscle in ex.targets and f.pct_mvic
         )
         assert worst > 1.0 and ex.ratio_class is not None and ex.ratio_class.value == "C"
     for ex_id in ("prone_y_eccentric", "scaption_eccentric_lowering"):

@@ -26,7 +26,6 @@ IFOMPT_ITEMS = [
     ("dysphagia", Urgency.emergency, "IFOMPT"),
     ("drop_attacks", Urgency.emergency, "IFOMPT"),
     ("vascular_risk_factors", Urgency.routine, "IFOMPT"),
-    ("anticoagulants", Urgency.routine, "IFOMPT"),
     ("meningism", Urgency.emergency, "IFOMPT"),
     ("giant_cell_arteritis", Urgency.urgent, "IFOMPT"),
     ("unilateral_limb_weakness_or_numbness", Urgency.emergency, "IFOMPT"),
@@ -130,16 +129,19 @@ def test_a_clinician_exam_item_not_asked_blocks_until_a_clearance_says_why(
     result = screen_intake(make_intake(red_flags={item_id: "not_asked"}), age=30)
     assert result.not_asked == [item_id]
     assert result.outcome == "refer"
-    [hit] = [h for h in result.hits if h.flag_id == "not_asked"]
-    assert hit.label.startswith("Clinician examination not done")
+    [hit] = [h for h in result.hits if h.flag_id == f"not_asked:{item_id}"]
+    assert hit.label.endswith("not examined") and "Positive" not in hit.label
+    assert hit.action == "examine or record why before programming"
     allowed, reason = program_allowed(result, None)
-    assert not allowed and "not done" in reason
+    assert not allowed and "not examined" in reason
     assert program_allowed(result, CLEARANCE)[0]
 
 
 def test_a_client_question_not_asked_also_blocks(make_intake: Callable[..., Intake]) -> None:
     result = screen_intake(make_intake(red_flags={"meningism": "not_asked"}), age=30)
-    assert result.hits[0].label.startswith("Screening questions not asked")
+    assert [h.label for h in result.hits] == [
+        "Meningism (neck stiffness with fever, photophobia or headache on flexion) not asked"
+    ]
     assert not program_allowed(result, None)[0]
 
 

@@ -45,3 +45,16 @@ def test_only_the_adaptive_arm_fires_rules_and_it_fires_many(report: SimulationR
 
 def test_adaptation_lowers_flares_against_the_fixed_program(report: SimulationReport) -> None:
     assert report.adaptive.flares_per_client.mean < report.fixed.flares_per_client.mean
+
+
+def test_alerts_per_client_counts_raised_alerts_not_repeats(report: SimulationReport) -> None:
+    """The figure the alert policy is judged by: raised alerts (alert.* causes) per client;
+    repeats held while an alert is open (alert.still_open) are not alerts."""
+    raised = sum(
+        v
+        for k, v in report.adaptive.rule_firings.items()
+        if k.startswith("alert.") and k != "alert.still_open"
+    )
+    assert report.adaptive.clinician_alerts_per_client == raised / report.adaptive.clients
+    assert report.fixed.clinician_alerts_per_client == 0
+    assert "clinician alerts per client" in render_report(report)

@@ -57,11 +57,19 @@ def session_data(client: TestClient) -> dict[str, Any]:
 
 
 def full_draft(data: dict[str, Any], pain: float = 1, effort: float = 5) -> dict[str, Any]:
-    sets = [{"ex": i, "set": k, "lost_form": False}
-            for i, e in enumerate(data["exercises"]) for k in range(1, e["sets"] + 1)]
+    sets = [
+        {"ex": i, "set": k, "lost_form": False}
+        for i, e in enumerate(data["exercises"])
+        for k in range(1, e["sets"] + 1)
+    ]
     ratings = [{"ex": i, "pain": pain, "effort": effort} for i in range(len(data["exercises"]))]
-    return {"week": data["week"], "index": data["index"], "sets": sets, "ratings": ratings,
-            "position": {"ex": len(data["exercises"]) - 1, "set": 1, "stage": 2}}
+    return {
+        "week": data["week"],
+        "index": data["index"],
+        "sets": sets,
+        "ratings": ratings,
+        "position": {"ex": len(data["exercises"]) - 1, "set": 1, "stage": 2},
+    }
 
 
 def move_session_to_yesterday(db_path: Path, log_id: int | None = None) -> int:
@@ -70,11 +78,18 @@ def move_session_to_yesterday(db_path: Path, log_id: int | None = None) -> int:
     try:
         with db.engine.begin() as conn:
             if log_id is None:
-                log_id = int(conn.execute(
-                    SessionLogRow.__table__.select().order_by(SessionLogRow.id.desc()).limit(1)
-                ).first().id)
-            conn.execute(update(SessionLogRow).where(SessionLogRow.id == log_id).values(
-                date=dt.date.today() - dt.timedelta(days=1)))
+                log_id = int(
+                    conn.execute(
+                        SessionLogRow.__table__.select().order_by(SessionLogRow.id.desc()).limit(1)
+                    )
+                    .first()
+                    .id
+                )
+            conn.execute(
+                update(SessionLogRow)
+                .where(SessionLogRow.id == log_id)
+                .values(date=dt.date.today() - dt.timedelta(days=1))
+            )
         return log_id
     finally:
         db.close()

@@ -104,9 +104,12 @@ def test_client_walks_through_guided_session_checkin_and_ndi(
         page.evaluate("window.dispatchEvent(new Event('online'))")
         expect(page.locator("#guided")).to_have_attribute("data-synced", "2")
         week = page.evaluate("JSON.parse(document.getElementById('session-data').textContent).week")
-        index = page.evaluate("JSON.parse(document.getElementById('session-data').textContent).index")
+        index = page.evaluate(
+            "JSON.parse(document.getElementById('session-data').textContent).index"
+        )
         server = page.evaluate(
-            f"fetch('/me/session/draft?week={week}&index={index}').then(r => r.json())")
+            f"fetch('/me/session/draft?week={week}&index={index}').then(r => r.json())"
+        )
         assert [s["set"] for s in server["sets"] if s["ex"] == 0] == [1, 2]
 
         # Through the rest of the session: only taps, pain and effort asked per exercise.
@@ -141,8 +144,9 @@ def test_client_walks_through_guided_session_checkin_and_ndi(
         from upperback.services.accounts import authenticate
 
         demo = authenticate(app.state.db, "demo", "demo-clinician")
-        questionnaires.assign(app.state.db, demo.actor(), seeded_template.a_client, "ndi",
-                              due=dt.date.today())
+        questionnaires.assign(
+            app.state.db, demo.actor(), seeded_template.a_client, "ndi", due=dt.date.today()
+        )
         page.goto(base + "/me")
         expect(page.locator("main")).to_contain_text("Neck and daily life")
         page.locator("a.c-btn:has-text('Start')").first.click()

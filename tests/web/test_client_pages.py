@@ -29,8 +29,9 @@ def alex(app: FastAPI) -> tuple[TestClient, str]:
 
 
 def _finish(c: TestClient, csrf: str) -> dict:
-    r = c.post("/me/session/finish", json=full_draft(session_data(c)),
-               headers={"x-csrf-token": csrf})
+    r = c.post(
+        "/me/session/finish", json=full_draft(session_data(c)), headers={"x-csrf-token": csrf}
+    )
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -39,9 +40,18 @@ def test_client_pages_and_printout_carry_no_clinician_words(
     alex: tuple[TestClient, str], world: World, app: FastAPI
 ) -> None:
     c, csrf = alex
-    pages = {p: c.get(p) for p in ("/me", "/me/session", "/me/progress", "/me/calendar",
-                                    "/me/checkin", f"/clients/{world.a_client}/log",
-                                    f"/clients/{world.a_client}/home-program")}
+    pages = {
+        p: c.get(p)
+        for p in (
+            "/me",
+            "/me/session",
+            "/me/progress",
+            "/me/calendar",
+            "/me/checkin",
+            f"/clients/{world.a_client}/log",
+            f"/clients/{world.a_client}/home-program",
+        )
+    }
     # The ones that need state: a finished session, a check-in due, questionnaires sent.
     done = _finish(c, csrf)
     move_session_to_yesterday(world.path)
@@ -53,8 +63,14 @@ def test_client_pages_and_printout_carry_no_clinician_words(
     for name in ("nprs", "ndi", "fear"):
         a = questionnaires.assign(db, demo.actor(), world.a_client, name, due=dt.date.today())
         pages[f"questionnaire {name}"] = c.get(f"/me/questionnaire/{a.id}")
-    a = questionnaires.assign(db, demo.actor(), world.a_client, "psfs", due=dt.date.today(),
-                              activities=["Carrying shopping", "Reading in bed", "Cycling"])
+    a = questionnaires.assign(
+        db,
+        demo.actor(),
+        world.a_client,
+        "psfs",
+        due=dt.date.today(),
+        activities=["Carrying shopping", "Reading in bed", "Cycling"],
+    )
     pages["questionnaire psfs"] = c.get(f"/me/questionnaire/{a.id}")
     for path, r in pages.items():
         assert r.status_code == 200, path
@@ -73,17 +89,24 @@ def test_guided_session_saves_each_set_resumes_and_logs_once(
     c, csrf = alex
     data = session_data(c)
     assert data["exercises"] and all("id" not in e for e in data["exercises"])
-    one = {"week": data["week"], "index": data["index"],
-           "sets": [{"ex": 0, "set": 1, "lost_form": False}], "ratings": [],
-           "position": {"ex": 0, "set": 2, "stage": 0}}
+    one = {
+        "week": data["week"],
+        "index": data["index"],
+        "sets": [{"ex": 0, "set": 1, "lost_form": False}],
+        "ratings": [],
+        "position": {"ex": 0, "set": 2, "stage": 0},
+    }
     assert c.put("/me/session/draft", json=one, headers={"x-csrf-token": csrf}).json() == {
-        "saved": True}
+        "saved": True
+    }
     # A second tab (or the offline queue) sends another set: the server keeps both.
     two = {**one, "sets": [{"ex": 0, "set": 2, "reps": 3, "lost_form": True}]}
     c.put("/me/session/draft", json=two, headers={"x-csrf-token": csrf})
     back = c.get(f"/me/session/draft?week={data['week']}&index={data['index']}").json()
     assert [(s["set"], s["reps"], s["lost_form"]) for s in back["sets"]] == [
-        (1, None, False), (2, 3, True)]
+        (1, None, False),
+        (2, 3, True),
+    ]
     before = row_counts(world.path)
     first = _finish(c, csrf)
     assert first["saved"] is True and isinstance(first["changes"], list)
@@ -138,12 +161,17 @@ def test_checkin_feeds_next_morning_pain_once(
     assert [m.session_log_id for m in missing if m.client_id == world.a_client] == [log_id]
     page = c.get("/me/checkin").text
     assert f'name="session" value="{log_id}"' in page
-    bad = c.post("/me/checkin", data={"csrf_token": csrf, "session": log_id, "pain": "12",
-                                       "compared": "worse"})
+    bad = c.post(
+        "/me/checkin",
+        data={"csrf_token": csrf, "session": log_id, "pain": "12", "compared": "worse"},
+    )
     assert bad.status_code == 422 and "outside 0-10" in bad.text
     assert 'value="worse" checked' in bad.text  # what was chosen stays chosen
-    ok = c.post("/me/checkin", data={"csrf_token": csrf, "session": log_id, "pain": "4",
-                                      "compared": "worse"}, follow_redirects=False)
+    ok = c.post(
+        "/me/checkin",
+        data={"csrf_token": csrf, "session": log_id, "pain": "4", "compared": "worse"},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     from upperback.services.sessions import list_logs
 
@@ -152,19 +180,23 @@ def test_checkin_feeds_next_morning_pain_once(
     logged = [lg for lg in list_logs(db, alex_actor.actor(), world.a_client)]
     assert logged[-1].pain_next_morning == 4
     assert checkins.missing_checkins(db, demo.actor(), dt.date.today()) == [
-        m for m in missing if m.session_log_id != log_id]
-    again = c.post("/me/checkin", data={"csrf_token": csrf, "session": log_id, "pain": "2",
-                                         "compared": "same"})
+        m for m in missing if m.session_log_id != log_id
+    ]
+    again = c.post(
+        "/me/checkin", data={"csrf_token": csrf, "session": log_id, "pain": "2", "compared": "same"}
+    )
     assert again.status_code in (404, 409)
     assert logged[-1].pain_next_morning == 4
 
 
-def test_checkin_for_a_session_that_did_not_happen(alex: tuple[TestClient, str],
-                                                   world: World) -> None:
+def test_checkin_for_a_session_that_did_not_happen(
+    alex: tuple[TestClient, str], world: World
+) -> None:
     c, csrf = alex
     before = row_counts(world.path)
-    r = c.post("/me/checkin", data={"csrf_token": csrf, "session": 999999, "pain": "3",
-                                     "compared": "same"})
+    r = c.post(
+        "/me/checkin", data={"csrf_token": csrf, "session": 999999, "pain": "3", "compared": "same"}
+    )
     assert r.status_code == 404 and "no completed session" in r.text
     assert row_counts(world.path) == before
 
@@ -184,12 +216,17 @@ def test_ndi_answered_on_the_phone_is_scored_against_its_threshold(
     r = c.post(f"/me/questionnaire/{first.id}", data=partial)
     assert r.status_code == 422 and "question 8" in r.text
     assert r.text.count("checked") == 9  # the nine answers given stay chosen
-    r = c.post(f"/me/questionnaire/{first.id}", data={**answers, "csrf_token": csrf},
-               follow_redirects=False)
+    r = c.post(
+        f"/me/questionnaire/{first.id}",
+        data={**answers, "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     second = questionnaires.assign(db, demo.actor(), world.a_client, "ndi", due=dt.date.today())
-    c.post(f"/me/questionnaire/{second.id}", data={**{f"q{i}": "0" for i in range(10)},
-                                                  "csrf_token": csrf})
+    c.post(
+        f"/me/questionnaire/{second.id}",
+        data={**{f"q{i}": "0" for i in range(10)}, "csrf_token": csrf},
+    )
     res = questionnaires.results(db, demo.actor(), world.a_client)
     assert [round(x.score) for x in res] == [40, 0]  # 20/50 raw = 40 %
     assert res[1].change == -40 and res[1].meaningful is True and res[1].improved is True
@@ -235,22 +272,25 @@ def test_clinician_cannot_use_client_pages(app: FastAPI) -> None:
     assert clin.get("/me").status_code == 403
 
 
-def test_questionnaires_open_a_week_before_each_reassessment_once(world: World,
-                                                                   app: FastAPI) -> None:
+def test_questionnaires_open_a_week_before_each_reassessment_once(
+    world: World, app: FastAPI
+) -> None:
     db: Database = app.state.db
     alex = authenticate(db, "alex", "demo-client")
     assert alex is not None
     prog = program.current_program(db, alex.actor(), world.a_client)
     deload = min(prog.session_date(p.week, 1) for p in prog.sessions if p.kind.value == "deload")
     early = deload - dt.timedelta(days=8)
-    assert questionnaires.schedule_before_reassessment(db, alex.actor(), world.a_client,
-                                                       early) == 0
+    assert questionnaires.schedule_before_reassessment(db, alex.actor(), world.a_client, early) == 0
     week_before = deload - dt.timedelta(days=6)
-    made = questionnaires.schedule_before_reassessment(db, alex.actor(), world.a_client,
-                                                       week_before)
+    made = questionnaires.schedule_before_reassessment(
+        db, alex.actor(), world.a_client, week_before
+    )
     assert made == 3
-    assert questionnaires.schedule_before_reassessment(db, alex.actor(), world.a_client,
-                                                       week_before) == 0
+    assert (
+        questionnaires.schedule_before_reassessment(db, alex.actor(), world.a_client, week_before)
+        == 0
+    )
     due = questionnaires.due_for_client(db, alex.actor(), world.a_client, week_before)
     assert sorted(a.instrument for a in due) == ["fear", "ndi", "nprs"]
     assert {a.due for a in due} == {deload} and {a.origin for a in due} == {"schedule"}

@@ -21,8 +21,9 @@ from upperback.store.tables import ClientRow
 def _setup(world: World) -> tuple[Database, dt.date]:
     db = Database.open(world.path)
     with db.engine.begin() as conn:
-        conn.execute(update(ClientRow).where(ClientRow.id == world.a_client).values(
-            email="alex@example.org"))
+        conn.execute(
+            update(ClientRow).where(ClientRow.id == world.a_client).values(email="alex@example.org")
+        )
     demo = authenticate(db, "demo", "demo-clinician")
     assert demo is not None
     view = next_view(db, demo.actor(), world.a_client)
@@ -70,9 +71,13 @@ def test_reminders_go_through_a_local_smtp_server_once(world: World) -> None:
         db, day = _setup(world)
         demo = authenticate(db, "demo", "demo-clinician")
         assert demo is not None
-        cfg = SmtpConfig.from_env({"UPPERBACK_SMTP_HOST": "127.0.0.1",
-                                   "UPPERBACK_SMTP_PORT": str(port),
-                                   "UPPERBACK_SMTP_FROM": "clinic@example.org"})
+        cfg = SmtpConfig.from_env(
+            {
+                "UPPERBACK_SMTP_HOST": "127.0.0.1",
+                "UPPERBACK_SMTP_PORT": str(port),
+                "UPPERBACK_SMTP_FROM": "clinic@example.org",
+            }
+        )
         assert cfg is not None
         assert send_reminders(db, demo.actor(), day, cfg) == 1
         assert send_reminders(db, demo.actor(), day, cfg) == 0  # never twice
@@ -99,8 +104,11 @@ def test_remind_command_sends_once_and_nothing_without_smtp(world: World) -> Non
     assert off.stdout.strip() == (
         f"reminders: 1 due on {day}; SMTP is not configured (set UPPERBACK_SMTP_HOST): nothing sent"
     )
-    down = run.invoke(app, base, env={"UPPERBACK_SMTP_HOST": "127.0.0.1",
-                                      "UPPERBACK_SMTP_PORT": str(_free_port())})
+    down = run.invoke(
+        app,
+        base,
+        env={"UPPERBACK_SMTP_HOST": "127.0.0.1", "UPPERBACK_SMTP_PORT": str(_free_port())},
+    )
     assert down.exit_code == 2 and "SMTP 127.0.0.1" in down.output
     assert len(down.output.strip().splitlines()) == 1 and "Traceback" not in down.output
     received: list[bytes] = []

@@ -115,7 +115,9 @@ def request_for(method: str, path: str) -> dict[str, Any]:
         },
         "/clients/{client_id}/log": {"data": {"missed": "on", "date": D}},
         "/clients/{client_id}/questionnaires": {"data": {"instrument": "nprs", "due": D}},
-        "/clients/{client_id}/override/{override_id}/revoke": {"data": {"reason": "no longer needed"}},
+        "/clients/{client_id}/override/{override_id}/revoke": {
+            "data": {"reason": "no longer needed"}
+        },
         "/clients/{client_id}/posture": {"files": {"photo": ("side.png", _png(), "image/png")}},
         "/clients/{client_id}/posture/{photo_id}": {
             "data": {"tragus_x": "300", "tragus_y": "100", "c7_x": "200", "c7_y": "250"}
@@ -125,6 +127,13 @@ def request_for(method: str, path: str) -> dict[str, Any]:
         },
         # onset review (helper emg): no edits = recompute, a read for the owner
         "/clients/{client_id}/emg/{recording_id}/review": {"data": {}},
+        # workday exposure (helper emg2): a day and its MVC, stored with the client's record
+        "/clients/{client_id}/emg/exposure": {
+            "files": {
+                "workday": ("day.csv", synthetic_emg_csv(1, 61.0), "text/csv"),
+                "mvc": ("mvc.csv", synthetic_emg_csv(2, 3.0), "text/csv"),
+            }
+        },
     }
     if method == "POST":
         return api[path]

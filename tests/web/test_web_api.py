@@ -51,6 +51,9 @@ def test_red_flag_intake_refers_and_blocks_planning_until_clearance(
         json={"date": D, "note": "GP reviewed, cleared"},
     )
     assert r.status_code == 201 and r.json()["blocks_program"] is False
+    bad = {"start_date": D, "start_loads": {"prone_y_db": 1.3}}
+    r = api.post(f"/api/v1/clients/{cid}/program", headers=headers_a, json=bad)
+    assert r.status_code == 422 and "start_loads.prone_y_db: 1.3 kg" in r.json()["detail"]
     r = api.post(f"/api/v1/clients/{cid}/program", headers=headers_a, json={"start_date": D})
     assert r.status_code == 201 and r.json()["weeks"] >= 1
 

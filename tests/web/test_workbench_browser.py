@@ -294,6 +294,13 @@ def test_workbench_forms_editing_photo_and_reading(
                 sw = p.evaluate("document.documentElement.scrollWidth")
                 if sw > PHONE["width"]:
                     wide.append(f"{path}: {sw}px")
+                if path.endswith("/adaptations"):  # each reason gets the phone's width to read
+                    rw = p.evaluate(
+                        "document.querySelector('table.adapt-table tbody td:nth-child(5)')"
+                        ".getBoundingClientRect().width"
+                    )
+                    if rw < 0.75 * PHONE["width"]:
+                        wide.append(f"{path}: reason squeezed to {rw:.0f}px")
                 shot(p, "phone" + path.replace("/", "_").replace("?", "_"))
                 continue
             if axe is None:

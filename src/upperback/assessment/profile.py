@@ -9,29 +9,45 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from upperback.assessment._checks import fmt
-from upperback.knowledge.tests_catalog import FindingRule, IrritabilityRule, Trigger, battery
+from upperback.assessment.irritability import derive_irritability
+from upperback.knowledge.tests_catalog import FindingRule, Trigger, battery
 from upperback.model.assessment import ScoredAssessment, ScoredResult
 from upperback.model.common import Sex, Side
+from upperback.model.intake import Intake
 from upperback.model.profile import DeficitProfile, Finding, Irritability, Severity
 
 
-def build_profile(scored: ScoredAssessment, *, sex: Sex) -> DeficitProfile:
+def build_profile(
+    scored: ScoredAssessment,
+    *,
+    sex: Sex,
+    intake: Intake | None = None,
+    irritability: Irritability | None = None,
+) -> DeficitProfile:
     """Evaluate every finding rule on the scored results; rank priorities for loading.
 
     Sex-specific norms were already applied when scoring; `sex` is kept so the profile
-    can be rebuilt from stored results with the same signature.
+    can be rebuilt from stored results with the same signature. Irritability comes from the
+    pain rating and the intake's pain behaviour, unless the clinician set it.
     """
     del sex  # norms are sex-specific inside the scored results
     cat = battery()
     priority = {rule.code.value: rule.priority for rule in cat.findings}
-    raw = [f for rule in cat.findings for f in _evaluate(rule, scored.results)]
+    raw = [f for rule in cat.findings for f in _sided(rule, list(_evaluate(rule, scored.results)))]
     findings = _merge(raw)
     findings.sort(key=lambda f: (-_weight(f, priority), f.code.value, _side_key(f.side)))
+    level, why = derive_irritability(
+        cat.irritability,
+        pain_now=_max_score(scored.results, cat.irritability.test),
+        intake=intake,
+        clinician=irritability,
+    )
     return DeficitProfile(
         assessment_date=scored.date,
         findings=findings,
         priorities=_rank(findings, priority),
-        irritability=_irritability(cat.irritability, scored.results),
+        irritability=level,
+        irritability_reason=why,
         pain_now=_max_score(scored.results, cat.irritability.test),
         ndi_percent=_first_score(scored.results, "ndi"),
     )
@@ -79,6 +95,37 @@ def _evaluate(rule: FindingRule, results: list[ScoredResult]) -> Iterator[Findin
                 source=_source(trig),
                 uncertainty=trig.uncertainty,
             )
+
+
+_SIDE_WORDS = {Side.left: "left", Side.right: "right"}
+
+
+def _sided(rule: FindingRule, found: list[Finding]) -> list[Finding]:
+    """For a `merge_sides` rule, one finding naming the side(s): the worse side's statement
+    with "(left and right)" when both sides are positive, every side's evidence kept."""
+    if not rule.merge_sides or not found:
+        return found
+    sides = sorted({f.side for f in found if f.side is not None}, key=lambda sd: sd.value)
+    best = max(found, key=lambda f: f.severity.weight)
+    named = " and ".join(_SIDE_WORDS[sd] for sd in sorted(sides, key=lambda sd: sd != Side.left))
+    statement = best.statement
+    marks = [f" ({sd.value})" for sd in (Side.left, Side.right) if f" ({sd.value})" in statement]
+    if marks:  # the side where the template put it: "obvious scapular dyskinesis, left and right"
+        statement = statement.replace(marks[0], f", {named}" if named else "", 1)
+        for mark in marks[1:]:
+            statement = statement.replace(mark, "")
+    elif named:
+        statement = f"{statement}, {named}"
+    return [
+        best.model_copy(
+            update={
+                "side": Side.both if len(sides) == 2 else (sides[0] if sides else None),
+                "statement": statement,
+                "evidence": " | ".join(dict.fromkeys(f.evidence for f in found)),
+                "source": "; ".join(dict.fromkeys(f.source for f in found)),
+            }
+        )
+    ]
 
 
 def _source(trig: Trigger) -> str:
@@ -157,15 +204,3 @@ def _max_score(results: list[ScoredResult], test_id: str) -> float | None:
 
 def _first_score(results: list[ScoredResult], test_id: str) -> float | None:
     return next((r.score for r in results if r.test_id == test_id), None)
-
-
-def _irritability(rule: IrritabilityRule, results: list[ScoredResult]) -> Irritability:
-    """Irritability from the highest pain rating (rule of thumb, see tests.yaml) [U]."""
-    pain = _max_score(results, rule.test)
-    if pain is None:
-        return Irritability.low
-    level = Irritability.low
-    for at, lvl in sorted(rule.steps, key=lambda s: s[0]):
-        if pain >= at:
-            level = lvl
-    return level

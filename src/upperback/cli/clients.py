@@ -91,6 +91,8 @@ def show(client_id: ClientArg, db: DbOpt = None, json_out: JsonOpt = False) -> N
         console.print(f"screening: {screening.outcome} (urgency {screening.urgency.value})")
         for hit in screening.hits:
             console.print(f"  - {hit.label}: {hit.action}")
+        for hit in screening.precautions:
+            console.print(f"  precaution - {hit.label}: {hit.action}")
         if clearance:
             console.print(f"cleared {clearance.date}: {clearance.note}")
 

@@ -22,6 +22,7 @@ from upperback.cli.common import (
     print_json,
     read_model,
 )
+from upperback.errors import InvalidInput
 from upperback.model.adaptation import Override, OverrideField
 from upperback.model.assessment import AssessmentIn
 from upperback.model.intake import Clearance, Intake
@@ -112,6 +113,20 @@ def profile(client_id: ClientArg, db: DbOpt = None, json_out: JsonOpt = False) -
         render.profile(console, prof)
 
 
+def _start_loads(items: list[str]) -> dict[str, float]:
+    """`--start-load prone_y_db=2` pairs; a malformed one is one line naming it."""
+    out: dict[str, float] = {}
+    for item in items:
+        ex_id, sep, value = item.partition("=")
+        try:
+            out[ex_id.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not ex_id.strip():
+            raise InvalidInput(f"--start-load: {item!r} is not EXERCISE=VALUE (e.g. prone_y_db=2)")
+    return out
+
+
 @guarded
 def plan(
     client_id: ClientArg,
@@ -121,13 +136,24 @@ def plan(
     seed: Annotated[
         int, typer.Option(help="Seed for the weekly variation (same seed, same program).")
     ] = 0,
+    start_load: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Starting load EXERCISE=VALUE (kg, or band / pressure-cuff level); repeatable."
+        ),
+    ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Generate the individualized 12-week program from the profile and intake constraints."""
     database = open_db(db)
     prog = program.plan_program(
-        database, clinician(database), client_id, start_date=_day(start), seed=seed
+        database,
+        clinician(database),
+        client_id,
+        start_date=_day(start),
+        seed=seed,
+        start_loads=_start_loads(start_load or []),
     )
     if json_out:
         print_json(prog)

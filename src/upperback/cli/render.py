@@ -22,6 +22,8 @@ def screening(console: Console, result: ScreeningResult) -> None:
             console.print(escape(f"  - [{hit.domain}] {hit.label}: {hit.action} ({hit.evidence})"))
     else:
         console.print("[green]screening clear[/]: no red flag reported")
+    for hit in result.precautions:
+        console.print(escape(f"  precaution - {hit.label}: {hit.action} ({hit.evidence})"))
     if result.yellow_flags:
         console.print(
             "yellow flags (adapt dosing and education): " + ", ".join(result.yellow_flags)
@@ -71,6 +73,8 @@ def profile(console: Console, prof: DeficitProfile) -> None:
     console.print(
         f"[bold]Deficit profile[/] ({prof.assessment_date}), irritability {prof.irritability.value}"
     )
+    if prof.irritability_reason:
+        console.print(escape(f"  irritability: {prof.irritability_reason}"))
     for rank, code in enumerate(prof.priorities, 1):
         found = sorted(
             (f for f in prof.findings if f.code == code), key=lambda f: -f.severity.weight

@@ -151,6 +151,19 @@ class Ctx:
                 count += 1
         return count
 
+    def painful_sessions(self, exercise_id: str) -> int:
+        """Sessions among the last `alert_window` (this one included) in which this
+        exercise hurt above the person's limit."""
+        logs = [*self.history, self.log][-self.rules.pain.alert_window :]
+        count = 0
+        for h in logs:
+            worst = max((s.pain_during for s in h.sets if s.exercise_id == exercise_id), default=0)
+            start = h.pain_before if h.pain_before is not None else self.baseline_pain()
+            reference = max(start, self.usual_pain())
+            if h.completed and worst > during_limit(reference, self.rules):
+                count += 1
+        return count
+
     def allowed(self, exercise_id: str) -> bool:
         """May this exercise be prescribed (not excluded, not contraindicated, known)?"""
         from upperback.loading.eligibility import is_contraindicated

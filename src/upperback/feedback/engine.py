@@ -155,11 +155,13 @@ def adapt(
     profile: DeficitProfile | None = None,
     library: ExerciseLibrary | None = None,
     rules: LoadingRules | None = None,
+    earlier_alerts: Sequence[Adaptation] = (),
 ) -> AdaptationResult:
     """Adjust the sessions after `log` by the rule table; stop and refer on red-flag symptoms.
 
-    `history` holds the earlier logs of this program (any order). Raises SafetyBlock when the
-    program was stopped by a red flag.
+    `history` holds the earlier logs of this program (any order); `earlier_alerts` the
+    clinician alerts already raised for this client (an open one is not raised again).
+    Raises SafetyBlock when the program was stopped by a red flag.
     """
     if program.stopped_reason:
         raise SafetyBlock(f"program stopped: {program.stopped_reason}")
@@ -209,14 +211,16 @@ def adapt(
     adaptations.extend(_cap_adaptations(ctx, cuts))
     if any(a.action in _CUTS and a.rule_id != "load.weekly_cap" for a in adaptations):
         adaptations.extend(_below_min_alerts(ctx, sessions, {c.exercise_id for c in cuts}))
+    adaptations = _deduplicate(adaptations, earlier_alerts, overrides, rules)
     new_program = program.model_copy(update={"version": program.version + 1, "sessions": sessions})
     return AdaptationResult(program=new_program, adaptations=adaptations)
 
 
 def _below_min_alerts(ctx: Ctx, sessions: Sequence[SessionPlan], cut: set[str]) -> list[Adaptation]:
-    """The weekly cap took an exercise below its minimum effective dose in the coming week:
-    alert a clinician (later weeks are re-capped after each log)."""
-    out: list[Adaptation] = []
+    """The weekly cap after a reduced week took exercises below their minimum effective dose
+    in the coming week: one alert for the client naming them all (later weeks are re-capped
+    after each log)."""
+    below: list[tuple[SessionPlan, Prescription]] = []
     for ex_id in sorted(cut):
         hit = next(
             (
@@ -235,22 +239,79 @@ def _below_min_alerts(ctx: Ctx, sessions: Sequence[SessionPlan], cut: set[str]) 
             ),
             None,
         )
-        if hit is None:
-            continue
-        plan, p = hit
-        out.append(
-            Adaptation(
-                rule_id="pain.clinician_alert",
-                action=Action.clinician_alert,
-                exercise_id=ex_id,
-                reason=f"the weekly cap after a reduced week leaves {p.name} below its minimum "
-                f"effective dose from session {plan.week}.{plan.index}: clinician review needed",
-                date=ctx.log.date,
-                from_week=plan.week,
-                from_index=plan.index,
-                source=ctx.rules.pain.source,
-            )
+        if hit is not None:
+            below.append(hit)
+    if not below:
+        return []
+    first = min((plan for plan, _ in below), key=lambda pl: pl.key)
+    names = ", ".join(f"{p.name} (from session {plan.week}.{plan.index})" for plan, p in below)
+    return [
+        Adaptation(
+            rule_id="alert.cap_below_min",
+            action=Action.clinician_alert,
+            exercise_id=None,
+            reason=f"the weekly cap after a reduced week leaves {names} below the minimum "
+            "effective dose: clinician review needed",
+            date=ctx.log.date,
+            from_week=first.week,
+            from_index=first.index,
+            source=f"{ctx.rules.pain.source}; alert policy: {ctx.rules.alerts.source}",
         )
+    ]
+
+
+def still_open(
+    alert: Adaptation,
+    earlier: Sequence[Adaptation],
+    overrides: Sequence[Override],
+    rules: LoadingRules,
+) -> Adaptation | None:
+    """The earlier alert of the same cause and exercise that is still open on this alert's
+    day: raised within `alerts.quiet_days` and not answered since by a clinician change
+    (an override of that exercise, or of any exercise for a program-wide alert)."""
+    quiet = rules.alerts.quiet_days
+    for prior in sorted(earlier, key=lambda a: a.date, reverse=True):
+        if prior.action != Action.clinician_alert or prior.rule_id != alert.rule_id:
+            continue
+        if prior.exercise_id != alert.exercise_id:
+            continue
+        if not 0 <= (alert.date - prior.date).days < quiet:
+            continue
+        answered = any(
+            o.date >= prior.date
+            and (alert.exercise_id is None or o.exercise_id == alert.exercise_id)
+            for o in overrides
+        )
+        if not answered:
+            return prior
+    return None
+
+
+def _deduplicate(
+    adaptations: list[Adaptation],
+    earlier: Sequence[Adaptation],
+    overrides: Sequence[Override],
+    rules: LoadingRules,
+) -> list[Adaptation]:
+    """One open alert per client, cause and exercise: a repeat while one is open becomes a
+    hold that points at the open alert (the dose stays held either way)."""
+    out: list[Adaptation] = []
+    seen = list(earlier)
+    for a in adaptations:
+        if a.action == Action.clinician_alert:
+            prior = still_open(a, seen, overrides, rules)
+            if prior is not None:
+                a = a.model_copy(
+                    update={
+                        "rule_id": "alert.still_open",
+                        "action": Action.hold,
+                        "reason": f"{a.reason} (clinician alert of {prior.date.isoformat()} "
+                        "still open; not raised again)",
+                    }
+                )
+            else:
+                seen.append(a)
+        out.append(a)
     return out
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from upperback.knowledge.loading_rules import LoadingRules
+from upperback.knowledge.loader import exercise_library
+from upperback.knowledge.loading_rules import LoadingRules, loading_rules
 from upperback.knowledge.schema import Exercise, LoadMode
 from upperback.loading.dose import starting_load
 from upperback.model.common import Goal
@@ -25,8 +26,11 @@ def describe(p: Prescription) -> str:
     else:
         work = f"{p.sets} x {p.reps} x {p.hold_s} s" if p.reps else f"{p.sets} x {p.hold_s} s"
     load = ""
+    ex = exercise_library().by_id.get(p.exercise_id)
     if p.load_kg is not None:
         load = f" @ {p.load_kg:g} kg"
+    elif p.level is not None and ex is not None and ex.load_mode == LoadMode.pressure:
+        load = f", each hold at the {loading_rules().phase_progression.mmhg(p.level)} mmHg mark"
     elif p.level is not None:
         load = f" @ level {p.level}"
     return f"{p.name}: {work}{load}, tempo {p.tempo}, RPE {p.rpe_target:g}"

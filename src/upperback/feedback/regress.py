@@ -165,16 +165,33 @@ def regress_ops(ctx: Ctx, exercise_id: str, rule_id: str, reason: str, source: s
                     source,
                 )
             ]
+        painful = ctx.painful_sessions(exercise_id)
+        needed = ctx.rules.alerts.floor_flares_to_alert
+        if painful < needed:
+            return [
+                Op(
+                    rule_id,
+                    Action.hold,
+                    exercise_id,
+                    (),
+                    None,
+                    f"{reason}: already at the minimum effective dose with no easier rung; dose "
+                    f"held (a clinician is alerted if this recurs: {painful} of {needed} painful "
+                    f"sessions in the last {ctx.rules.pain.alert_window})",
+                    source,
+                )
+            ]
         return [
             Op(
-                "pain.clinician_alert",
+                "alert.min_dose_floor",
                 Action.clinician_alert,
                 exercise_id,
                 (),
                 None,
-                f"{reason}: already at the minimum effective dose with no easier rung; dose "
-                "held, clinician review needed",
-                ctx.rules.pain.source,
+                f"{reason}: {painful} painful sessions in the last {ctx.rules.pain.alert_window} "
+                "already at the minimum effective dose with no easier rung; dose held, "
+                "clinician review needed",
+                f"{ctx.rules.pain.source}; alert policy: {ctx.rules.alerts.source}",
             )
         ]
     floor = min_effective(ctx)

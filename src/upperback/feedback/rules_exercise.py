@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from upperback.feedback.context import Ctx, Op
 from upperback.feedback.ops import add_cue, change_reps, range_top, step_load, swap
 from upperback.feedback.regress import (
@@ -11,10 +13,11 @@ from upperback.feedback.regress import (
     regress_ops,
 )
 from upperback.knowledge.schema import LoadingType, LoadMode
-from upperback.loading.dose import load_sizes
+from upperback.loading.dose import GAUGE_CUE, gauge_cue, load_sizes
 from upperback.model.adaptation import Action
 from upperback.model.common import Goal
 from upperback.model.program import Prescription, SessionPlan
+from upperback.model.session import SetLog
 
 
 def technique(ctx: Ctx) -> list[Op]:
@@ -128,17 +131,120 @@ def effort(ctx: Ctx) -> list[Op]:
         if (
             p is None
             or ex is None
-            or rpe is None
+            or (rpe is None and ex.load_mode != LoadMode.pressure)
             or ex_id in ctx.changed
             or not ctx.may_change(ex_id)
             or set(ex.loading_types) <= PACED_BY_BREATH
         ):
             continue
-        op = _effort_op(ctx, ex_id, p, rpe)
+        if ex.load_mode == LoadMode.pressure or rpe is None:
+            op = _pressure_criterion(ctx, ex_id, p)
+        elif not _good_run(ctx, ex_id):
+            op = _effort_op(ctx, ex_id, p, rpe, progress=False)
+        else:
+            op = _effort_op(ctx, ex_id, p, rpe)
         if op is not None:
             ctx.changed.add(ex_id)
             ops.append(op)
     return ops
+
+
+def _pain_ok(ctx: Ctx, ex_id: str) -> bool:
+    sets = ctx.sets_by_ex[ex_id]
+    pain = max(s.pain_during for s in sets)
+    start = ctx.log.pain_before if ctx.log.pain_before is not None else ctx.baseline_pain()
+    return pain <= max(ctx.rules.effort.progress_max_pain, start)
+
+
+def _complete(sets: Sequence[SetLog], p: Prescription) -> bool:
+    """Every prescribed set logged at the full dose (all holds to the prescribed seconds)."""
+    if len(sets) < p.sets:
+        return False
+    if p.hold_s is not None:
+        return all(s.hold_s is not None and s.hold_s >= p.hold_s for s in sets)
+    return all(s.reps is not None and s.reps >= (p.reps or 0) for s in sets)
+
+
+def _good_run(ctx: Ctx, ex_id: str) -> bool:
+    """Graded exposure: a progression needs `good_sessions_to_progress` good sessions in a
+    row (complete, pain in the guide), this one included; otherwise one is enough."""
+    need = ctx.rules.graded_exposure.good_sessions_to_progress if ctx.program.graded_exposure else 1
+    if need <= 1:
+        return True
+    earlier = [h for h in ctx.history if any(s.exercise_id == ex_id for s in h.sets)]
+    if len(earlier) < need - 1:
+        return False
+    limit = max(ctx.rules.effort.progress_max_pain, 0.0)
+    for h in earlier[-(need - 1) :]:
+        sets = [s for s in h.sets if s.exercise_id == ex_id]
+        reference = h.pain_before if h.pain_before is not None else 0.0
+        if max(s.pain_during for s in sets) > max(limit, reference):
+            return False
+        if any(s.reps is not None and s.reps == 0 for s in sets):
+            return False
+    return True
+
+
+def _at_stage(q: Prescription, level: int, ctx: Ctx) -> Prescription:
+    """The drill at pressure `level`, its gauge cue naming the new mark."""
+    cues = [c for c in q.coaching_cues if not c.startswith(GAUGE_CUE.split("{")[0])]
+    return q.revised(level=level, coaching_cues=[gauge_cue(level, ctx.rules), *cues])
+
+
+def _pressure_criterion(ctx: Ctx, ex_id: str, p: Prescription) -> Op | None:
+    """ccf.criterion: the pressure-cuff stage advances by 2 mmHg only when all 10 x 10-s
+    holds at the stage were done with pain in the guide (Jull 2008 [K]); effort (RPE) does
+    not move it. Past the drill's last stage the next pressure drill of its ladder follows."""
+    sets = ctx.sets_by_ex[ex_id]
+    if ctx.blocked or p.level is None or not _complete(sets, p) or not _pain_ok(ctx, ex_id):
+        return None
+    pp = ctx.rules.phase_progression
+    ex = ctx.library.by_id[ex_id]
+    top = ctx.rules.starting_load.max_level.get(LoadMode.pressure, 5)
+    level = p.level + 1
+    if level > top:
+        return None
+    mmhg = pp.mmhg(level)
+    why = (
+        f"all {len(sets)} holds of {p.hold_s} s done at {pp.mmhg(p.level)} mmHg, pain in the guide"
+    )
+    stages = ex.pressure_stages
+    if stages is not None and mmhg > stages[1]:
+        nxt = next(
+            (
+                c
+                for c in ex.progressions
+                if ctx.allowed(c) and ctx.library.by_id[c].load_mode == LoadMode.pressure
+            ),
+            None,
+        )
+        if nxt is None or not ctx.may_swap(ex_id):
+            return None
+        new = ctx.library.by_id[nxt]
+
+        def next_drill(q: Prescription, plan: SessionPlan) -> Prescription:
+            moved = swap(q, new, ctx.goal_of(plan), ctx.rules, f"criterion met ({why})")
+            return _at_stage(moved, level, ctx)
+
+        return Op(
+            "ccf.criterion",
+            Action.progress_exercise,
+            ex_id,
+            ctx.future(),
+            next_drill,
+            f"{why}: next stage {mmhg} mmHg ({new.name})",
+            pp.source,
+            swap_to=nxt,
+        )
+    return Op(
+        "ccf.criterion",
+        Action.progress_load,
+        ex_id,
+        ctx.future(),
+        lambda q, _plan: _at_stage(q, min(top, max(q.level or 1, level)), ctx),
+        f"{why}: next stage {mmhg} mmHg",
+        pp.source,
+    )
 
 
 def _reps_missed(ctx: Ctx, ex_id: str, p: Prescription) -> bool:
@@ -171,7 +277,9 @@ def _effort_words(ctx: Ctx, ex_id: str, rpe: float, target: float) -> str:
     return f"RPE {rpe:.1f} vs target {target:g} (-{target - rpe:.1f})"
 
 
-def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
+def _effort_op(
+    ctx: Ctx, ex_id: str, p: Prescription, rpe: float, progress: bool = True
+) -> Op | None:
     r = ctx.rules.effort
     ex = ctx.library.by_id[ex_id]
     target = p.rpe_target
@@ -200,7 +308,7 @@ def _effort_op(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> Op | None:
             f"RPE {rpe:.1f} vs target {target:g} (+{points:.1f}): one step down ({frac:.0%} kg, 1 level or reps)",
             r.source,
         )
-    if ctx.blocked or not _easy(ctx, ex_id, p, rpe):
+    if ctx.blocked or not progress or not _easy(ctx, ex_id, p, rpe):
         return None
     sets = ctx.sets_by_ex[ex_id]
     pain = max(s.pain_during for s in sets)

@@ -29,6 +29,7 @@ def pain_flare(ctx: Ctx) -> list[Op]:
         return [
             clinician_alert(
                 ctx,
+                "alert.flares_persist",
                 f"{flares} pain flares in the last {p.alert_window} sessions (pain during "
                 f"{ctx.log.max_pain_during():g}/10 > {limit:g}/10 for this person): dose held, "
                 "no further regression until a clinician reviews",
@@ -46,16 +47,17 @@ def pain_flare(ctx: Ctx) -> list[Op]:
     return ops
 
 
-def clinician_alert(ctx: Ctx, reason: str, exercise_id: str | None = None) -> Op:
-    """An alert a clinician sees wherever adaptations are listed; the dose is held."""
+def clinician_alert(ctx: Ctx, cause: str, reason: str, exercise_id: str | None = None) -> Op:
+    """An alert a clinician sees wherever adaptations are listed; the dose is held. `cause`
+    (alert.*) keys the de-duplication: one open alert per cause and exercise."""
     return Op(
-        "pain.clinician_alert",
+        cause,
         Action.clinician_alert,
         exercise_id,
         (),
         None,
         reason,
-        ctx.rules.pain.source,
+        f"{ctx.rules.pain.source}; alert policy: {ctx.rules.alerts.source}",
     )
 
 

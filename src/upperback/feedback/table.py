@@ -23,7 +23,7 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
     RuleInfo(
         "pain.flare_regress",
         "pain during a set > max(pain.during_max 5/10, session start or usual pain + pain.during_tolerance 2.1 = NPRS MDC)",
-        "regresses the painful exercise (ladder rung down, else -25 % volume and one load step), never below the minimum effective dose; after pain.alert_after_flares flares in pain.alert_window sessions, or at the minimum effective dose, holds and raises pain.clinician_alert",
+        "regresses the painful exercise (ladder rung down, else -25 % volume and one load step), never below the minimum effective dose; after pain.alert_after_flares flares in pain.alert_window sessions, or at the minimum effective dose, holds and raises a clinician alert (alert.flares_persist; alert.min_dose_floor after alerts.floor_flares_to_alert painful sessions at that dose), one open alert per cause and exercise for alerts.quiet_days (a repeat is held as alert.still_open)",
         "pain",
     ),
     RuleInfo(
@@ -91,6 +91,12 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
         "as progress_reps, and target reps exceeded by >= 1 or at range top",
         "load +5 %/RPE point (2-10 %), +1 level, or the next ladder rung for bodyweight",
         "effort",
+    ),
+    RuleInfo(
+        "ccf.criterion",
+        "a pressure-cuff drill logged with every prescribed hold (10 x 10 s) at its stage and pain <= max(2, start)",
+        "next stage +phase_progression.pressure_step_mmhg (2 mmHg, 22 -> 30), then the next pressure drill; effort (RPE) never moves it",
+        "phase_progression",
     ),
     RuleInfo(
         "load.weekly_cap",

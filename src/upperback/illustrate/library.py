@@ -53,8 +53,9 @@ def _figure(exercise_id: str) -> Resolved:
     return fig
 
 
-def exercise_phases(ex: Exercise, tempo: str | None = None,
-                    hold_s: float | None = None) -> list[Phase]:
+def exercise_phases(
+    ex: Exercise, tempo: str | None = None, hold_s: float | None = None
+) -> list[Phase]:
     """Animation phases for an exercise at a (prescribed) tempo and hold."""
     mobility = any(t in MOBILITY_TYPES for t in ex.loading_types)
     return phases(tempo or ex.tempo, mobility=mobility, hold_s=hold_s)
@@ -70,8 +71,9 @@ def _still(ex_id: str, pose: str, title: str) -> str:
     return static_svg(_figure(ex_id), pose, title)
 
 
-def figure_animated(ex: Exercise, tempo: str | None = None, hold_s: float | None = None,
-                    title: str | None = None) -> str:
+def figure_animated(
+    ex: Exercise, tempo: str | None = None, hold_s: float | None = None, title: str | None = None
+) -> str:
     """Animated SVG of the exercise at the given tempo (the library tempo by default).
 
     Figures are pure functions of their inputs, so they are cached per process.

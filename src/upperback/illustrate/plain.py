@@ -13,8 +13,16 @@ from pydantic import Field, ValidationError
 
 from upperback.errors import InvalidInput
 from upperback.illustrate.timeline import tempo_digits
-from upperback.knowledge.loader import data_path, describe_validation_error, read_yaml
+from upperback.knowledge.loader import (
+    data_path,
+    describe_validation_error,
+    exercise_library,
+    read_yaml,
+)
+from upperback.knowledge.loading_rules import loading_rules
+from upperback.knowledge.schema import LoadMode
 from upperback.model.common import Frozen
+from upperback.model.program import Prescription
 
 
 class GlossaryEntry(Frozen):
@@ -49,8 +57,14 @@ def _n(x: float) -> str:
     return f"{x:g}"
 
 
-def plain_dose(sets: int, reps: int | None, hold_s: int | None, per_side: bool = False,
-               load_kg: float | None = None, level: int | None = None) -> str:
+def plain_dose(
+    sets: int,
+    reps: int | None,
+    hold_s: int | None,
+    per_side: bool = False,
+    load_kg: float | None = None,
+    level: int | None = None,
+) -> str:
     """E.g. '3 sets of 10 (each side), 2 kg' or '5 holds of 10 seconds'."""
     if reps is not None:
         work = f"{sets} set{'s' if sets != 1 else ''} of {reps}"
@@ -63,6 +77,17 @@ def plain_dose(sets: int, reps: int | None, hold_s: int | None, per_side: bool =
     elif level is not None:
         work += f", level {level}"
     return work
+
+
+def plain_rx_dose(rx: Prescription) -> str:
+    """The dose of one prescription in the client's units: a pressure-cuff drill names the
+    mark on the gauge ('the gauge at 24') rather than a stage number the client never sees."""
+    ex = exercise_library().by_id.get(rx.exercise_id)
+    if ex is not None and ex.load_mode == LoadMode.pressure and rx.level is not None:
+        mark = loading_rules().phase_progression.mmhg(rx.level)
+        work = plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side)
+        return f"{work}, with the pressure gauge at {mark}"
+    return plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side, rx.load_kg, rx.level)
 
 
 def plain_tempo(tempo: str, mobility: bool) -> str:
@@ -104,8 +129,6 @@ def client_text(text: str) -> str:
 
 def plain_change(rule_id: str, exercise_id: str | None) -> str:
     """One or two sentences a client understands for an adaptation."""
-    template = plain_language().changes.get(
-        rule_id, "Your plan was adjusted after this session."
-    )
+    template = plain_language().changes.get(rule_id, "Your plan was adjusted after this session.")
     name = plain_name(exercise_id, "This exercise") if exercise_id else "This exercise"
     return template.format(exercise=name)

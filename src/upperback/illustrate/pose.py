@@ -34,14 +34,29 @@ ORIENT: dict[Position, Vec] = {
 PRESET: dict[Position, Angles] = {
     Position.standing: {},
     Position.seated: {"hip_flex": 90, "knee": 90},
-    Position.half_kneeling: {"hip_flex_r": 90, "knee_r": 90, "hip_flex_l": -5, "knee_l": 90,
-                             "ankle_l": -40},
+    Position.half_kneeling: {
+        "hip_flex_r": 90,
+        "knee_r": 90,
+        "hip_flex_l": -5,
+        "knee_l": 90,
+        "ankle_l": -40,
+    },
     Position.prone: {"ankle": -40},
     Position.supine: {"ankle": -20},
-    Position.side_lying: {"hip_flex": 45, "knee": 90, "shoulder_plane": 90,
-                          "shoulder_elev": 80, "elbow": 20},
-    Position.quadruped: {"hip_flex": 90, "knee": 110, "ankle": -40, "shoulder_plane": 90,
-                         "shoulder_elev": 90},
+    Position.side_lying: {
+        "hip_flex": 45,
+        "knee": 90,
+        "shoulder_plane": 90,
+        "shoulder_elev": 80,
+        "elbow": 20,
+    },
+    Position.quadruped: {
+        "hip_flex": 90,
+        "knee": 110,
+        "ankle": -40,
+        "shoulder_plane": 90,
+        "shoulder_elev": 90,
+    },
     Position.plank: {"shoulder_plane": 90, "shoulder_elev": 80, "ankle": 10},
 }
 
@@ -150,8 +165,9 @@ def _world(pts: dict[str, Vec], orient: Vec, tilt: float) -> dict[str, Vec]:
     return {k: m @ v for k, v in pts.items()}
 
 
-def _solve_tilt(pts: dict[str, Vec], orient: Vec, c1: tuple[str, float],
-                c2: tuple[str, float], guess: float) -> float:
+def _solve_tilt(
+    pts: dict[str, Vec], orient: Vec, c1: tuple[str, float], c2: tuple[str, float], guess: float
+) -> float:
     """Tilt (deg about the viewing axis) that puts the second contact where it belongs."""
     name2, horizontal = c2[0].removesuffix("@x"), c2[0].endswith("@x")
     a, b = orient @ pts[c1[0]], orient @ pts[name2]

@@ -93,26 +93,44 @@ def frames(r: Resolved, ph: list[Phase]) -> tuple[list[dict[str, Vec]], list[flo
     return out, times
 
 
-def _line(key: str, a: tuple[float, float, float], b: tuple[float, float, float],
-          colour: str, width: float) -> Prim:
+def _line(
+    key: str,
+    a: tuple[float, float, float],
+    b: tuple[float, float, float],
+    colour: str,
+    width: float,
+) -> Prim:
     return Prim(
-        key, "line",
+        key,
+        "line",
         {"x1": _f(a[0]), "y1": _f(a[1]), "x2": _f(b[0]), "y2": _f(b[1])},
         {"stroke": colour, "stroke-width": _f(width), "stroke-linecap": "round"},
         (a[2] + b[2]) / 2,
     )
 
 
-def _circle(key: str, c: tuple[float, float, float], r: float, fill: str,
-            stroke: str = "none") -> Prim:
-    return Prim(key, "circle", {"cx": _f(c[0]), "cy": _f(c[1]), "r": _f(r)},
-                {"fill": fill, "stroke": stroke, "stroke-width": "2"}, c[2])
+def _circle(
+    key: str, c: tuple[float, float, float], r: float, fill: str, stroke: str = "none"
+) -> Prim:
+    return Prim(
+        key,
+        "circle",
+        {"cx": _f(c[0]), "cy": _f(c[1]), "r": _f(r)},
+        {"fill": fill, "stroke": stroke, "stroke-width": "2"},
+        c[2],
+    )
 
 
-def _poly(key: str, pts: list[tuple[float, float, float]], fill: str, depth: float,
-          stroke: str = "none") -> Prim:
-    return Prim(key, "polygon", {"points": " ".join(f"{_f(p[0])},{_f(p[1])}" for p in pts)},
-                {"fill": fill, "stroke": stroke, "stroke-width": "1.5"}, depth)
+def _poly(
+    key: str, pts: list[tuple[float, float, float]], fill: str, depth: float, stroke: str = "none"
+) -> Prim:
+    return Prim(
+        key,
+        "polygon",
+        {"points": " ".join(f"{_f(p[0])},{_f(p[1])}" for p in pts)},
+        {"fill": fill, "stroke": stroke, "stroke-width": "1.5"},
+        depth,
+    )
 
 
 def body_prims(w: dict[str, Vec], cam: Camera) -> list[Prim]:
@@ -123,8 +141,15 @@ def body_prims(w: dict[str, Vec], cam: Camera) -> list[Prim]:
         side = a[-1] if a[-2:] in ("_r", "_l") else ""
         near = side == "" or (side == "r") == near_r
         colour = TRUNK if kind in ("trunk", "neck", "pelvis", "girdle") else (NEAR if near else FAR)
-        width = {"trunk": 0.085, "neck": 0.04, "pelvis": 0.05, "girdle": 0.04,
-                 "limb": 0.036, "hand": 0.028, "foot": 0.03}[kind] * SCALE
+        width = {
+            "trunk": 0.085,
+            "neck": 0.04,
+            "pelvis": 0.05,
+            "girdle": 0.04,
+            "limb": 0.036,
+            "hand": 0.028,
+            "foot": 0.03,
+        }[kind] * SCALE
         p = _line(f"{a}-{b}", pr[a], pr[b], colour, width)
         if side and not near:
             p.depth -= 1.0  # far limbs always behind the trunk
@@ -143,12 +168,17 @@ def _at(w: dict[str, Vec], names: list[str]) -> Vec:
 
 
 def _box(x0: float, x1: float, y: float, z: float) -> list[Vec]:
-    return [np.array([x0, y, -z]), np.array([x1, y, -z]), np.array([x1, y, z]),
-            np.array([x0, y, z])]
+    return [
+        np.array([x0, y, -z]),
+        np.array([x1, y, -z]),
+        np.array([x1, y, z]),
+        np.array([x0, y, z]),
+    ]
 
 
-def prop_prims(props: list[Prop], w: dict[str, Vec], w0: dict[str, Vec], cam: Camera,
-               span: tuple[float, float]) -> list[Prim]:
+def prop_prims(
+    props: list[Prop], w: dict[str, Vec], w0: dict[str, Vec], cam: Camera, span: tuple[float, float]
+) -> list[Prim]:
     """Props for frame `w`; fixed props are placed from the start frame `w0`."""
     out: list[Prim] = []
     P = cam.project
@@ -166,15 +196,24 @@ def prop_prims(props: list[Prop], w: dict[str, Vec], w0: dict[str, Vec], cam: Ca
             x0, x1 = span
             pts = _box(x0 - 0.05, x1 + 0.05, 0.0 if kind == PropKind.floor else 0.012, z)
             colour = "#e9ecef" if kind == PropKind.floor else "#a8dadc"
-            out.append(_poly(k, [P(p) for p in pts], colour, -99 if kind == PropKind.floor else -98))
+            out.append(
+                _poly(k, [P(p) for p in pts], colour, -99 if kind == PropKind.floor else -98)
+            )
         elif kind == PropKind.bench:
             xs = [float(w0[n][0]) for n in at]
             x0, x1 = min(xs) - 0.12 * prop.size, max(xs) + 0.12 * prop.size
             top = 0.45
             out.append(_poly(k, [P(p) for p in _box(x0, x1, top, 0.13)], PROP, -50, METAL))
             for j, x in enumerate((x0 + 0.04, x1 - 0.04)):
-                out.append(_line(f"{k}-leg{j}", P(np.array([x, top, 0.1])), P(np.array([x, 0, 0.1])),
-                                 METAL, 6))
+                out.append(
+                    _line(
+                        f"{k}-leg{j}",
+                        P(np.array([x, top, 0.1])),
+                        P(np.array([x, 0, 0.1])),
+                        METAL,
+                        6,
+                    )
+                )
         elif kind == PropKind.incline_bench:
             a, b = w0[at[0]], w0[at[-1]]
             d = (b - a) / float(np.linalg.norm(b - a))
@@ -192,26 +231,55 @@ def prop_prims(props: list[Prop], w: dict[str, Vec], w0: dict[str, Vec], cam: Ca
             top = max(float(fixed[1]), 0.85) if beside else 0.85
             seat = [p + np.array([0.0, 0.0, cz]) for p in _box(bx, bx + 0.32, 0.45, 0.17)]
             out.append(_poly(k, [P(p) for p in seat], PROP, -50, METAL))
-            out.append(_line(f"{k}-back", P(np.array([bx, 0.45, cz])),
-                             P(np.array([bx, top, cz])), PROP, 0.035 * SCALE))
+            out.append(
+                _line(
+                    f"{k}-back",
+                    P(np.array([bx, 0.45, cz])),
+                    P(np.array([bx, top, cz])),
+                    PROP,
+                    0.035 * SCALE,
+                )
+            )
             out[-1].depth = -60 if not beside else P(np.array([bx, top, cz]))[2]
             for j, x in enumerate((bx + 0.03, bx + 0.29)):
-                out.append(_line(f"{k}-leg{j}", P(np.array([x, 0.45, cz + 0.15])),
-                                 P(np.array([x, 0, cz + 0.15])), METAL, 6))
+                out.append(
+                    _line(
+                        f"{k}-leg{j}",
+                        P(np.array([x, 0.45, cz + 0.15])),
+                        P(np.array([x, 0, cz + 0.15])),
+                        METAL,
+                        6,
+                    )
+                )
                 out[-1].depth = -49
         elif kind == PropKind.post:
             base = fixed + off
-            out.append(_line(k, P(np.array([base[0], 0, base[2]])),
-                             P(np.array([base[0], 1.2, base[2]])), PROP, 0.05 * SCALE))
+            out.append(
+                _line(
+                    k,
+                    P(np.array([base[0], 0, base[2]])),
+                    P(np.array([base[0], 1.2, base[2]])),
+                    PROP,
+                    0.05 * SCALE,
+                )
+            )
             out[-1].depth = P(base)[2] - 0.05
         elif kind == PropKind.wall:
             x = float(fixed[0]) + (off[0] if prop.anchor else 0.05)
-            pts = [np.array([x, 0, -0.4]), np.array([x, 1.15, -0.4]), np.array([x, 1.15, 0.4]),
-                   np.array([x, 0, 0.4])]
+            pts = [
+                np.array([x, 0, -0.4]),
+                np.array([x, 1.15, -0.4]),
+                np.array([x, 1.15, 0.4]),
+                np.array([x, 0, 0.4]),
+            ]
             out.append(_poly(k, [P(p) for p in pts], "#dee2e6", -97, "#adb5bd"))
         elif kind in (PropKind.band, PropKind.cable, PropKind.suspension, PropKind.barbell):
-            colour = {PropKind.band: BAND, PropKind.cable: METAL, PropKind.suspension: "#343a40",
-                      PropKind.barbell: METAL}[kind]
+            colour = {
+                PropKind.band: BAND,
+                PropKind.cable: METAL,
+                PropKind.suspension: "#343a40",
+                PropKind.barbell: METAL,
+            }[kind]
             width = {PropKind.barbell: 0.025}.get(kind, 0.012) * SCALE
             if prop.anchor is None and len(at) == 2:
                 out.append(_line(k, P(w[at[0]]), P(w[at[1]]), colour, width))
@@ -225,22 +293,41 @@ def prop_prims(props: list[Prop], w: dict[str, Vec], w0: dict[str, Vec], cam: Ca
                     out.append(_line(f"{k}-{j}", P(anchor), P(e), colour, width))
                     out[-1].depth += 1.5
                 box = P(anchor)
-                out.append(Prim(f"{k}-anchor", "rect",
-                                {"x": _f(box[0] - 7), "y": _f(box[1] - 7)},
-                                {"width": "14", "height": "14", "fill": METAL}, box[2]))
+                out.append(
+                    Prim(
+                        f"{k}-anchor",
+                        "rect",
+                        {"x": _f(box[0] - 7), "y": _f(box[1] - 7)},
+                        {"width": "14", "height": "14", "fill": METAL},
+                        box[2],
+                    )
+                )
                 if kind == PropKind.cable:
                     col = fixed + off
-                    out.append(_line(f"{k}-col", P(np.array([col[0], 1.1, col[2]])),
-                                     P(np.array([col[0], 0, col[2]])), "#6c757d", 10))
+                    out.append(
+                        _line(
+                            f"{k}-col",
+                            P(np.array([col[0], 1.1, col[2]])),
+                            P(np.array([col[0], 0, col[2]])),
+                            "#6c757d",
+                            10,
+                        )
+                    )
                     out[-1].depth = -60
         elif kind in (PropKind.dumbbell, PropKind.kettlebell, PropKind.kettlebell_up):
             for j, n in enumerate(at):
                 hp = P(w[n])
                 drop = 0.0 if kind == PropKind.dumbbell else 0.05 * SCALE
                 if kind == PropKind.dumbbell:
-                    out.append(Prim(f"{k}-{j}", "rect", {"x": _f(hp[0] - 13), "y": _f(hp[1] - 6)},
-                                    {"width": "26", "height": "12", "rx": "4", "fill": METAL},
-                                    hp[2] + 2))
+                    out.append(
+                        Prim(
+                            f"{k}-{j}",
+                            "rect",
+                            {"x": _f(hp[0] - 13), "y": _f(hp[1] - 6)},
+                            {"width": "26", "height": "12", "rx": "4", "fill": METAL},
+                            hp[2] + 2,
+                        )
+                    )
                 else:
                     cy = hp[1] + (drop if kind == PropKind.kettlebell else -drop)
                     out.append(_circle(f"{k}-{j}", (hp[0], cy, hp[2] + 2), 0.04 * SCALE, METAL))
@@ -251,29 +338,51 @@ def prop_prims(props: list[Prop], w: dict[str, Vec], w0: dict[str, Vec], cam: Ca
         elif kind == PropKind.bosu:
             pc = P(fixed + off)
             rb = 0.16 * SCALE
-            out.append(Prim(k, "path",
-                            {"d": f"M{_f(pc[0] - rb)},{_f(pc[1])} A{_f(rb)},{_f(rb * 0.6)} 0 0 1 "
-                                  f"{_f(pc[0] + rb)},{_f(pc[1])} Z"},
-                            {"fill": "#4d908e", "stroke": METAL}, pc[2] - 0.5))
+            out.append(
+                Prim(
+                    k,
+                    "path",
+                    {
+                        "d": f"M{_f(pc[0] - rb)},{_f(pc[1])} A{_f(rb)},{_f(rb * 0.6)} 0 0 1 "
+                        f"{_f(pc[0] + rb)},{_f(pc[1])} Z"
+                    },
+                    {"fill": "#4d908e", "stroke": METAL},
+                    pc[2] - 0.5,
+                )
+            )
         elif kind in (PropKind.roller, PropKind.towel):
             rc = (here if kind == PropKind.towel else fixed) + off
             rad = (0.065 if kind == PropKind.roller else 0.028) * prop.size * SCALE
-            out.append(_circle(k, P(rc), rad, "#f28482" if kind == PropKind.roller else "#f6bd60",
-                               METAL))
+            out.append(
+                _circle(k, P(rc), rad, "#f28482" if kind == PropKind.roller else "#f6bd60", METAL)
+            )
             out[-1].depth = P(rc)[2] - 0.2
         elif kind == PropKind.cuff:
             cp = P(fixed + off)
-            out.append(Prim(k, "rect", {"x": _f(cp[0] - 16), "y": _f(cp[1] - 6)},
-                            {"width": "32", "height": "12", "rx": "3", "fill": "#4361ee"},
-                            cp[2] - 0.5))
+            out.append(
+                Prim(
+                    k,
+                    "rect",
+                    {"x": _f(cp[0] - 16), "y": _f(cp[1] - 6)},
+                    {"width": "32", "height": "12", "rx": "3", "fill": "#4361ee"},
+                    cp[2] - 0.5,
+                )
+            )
             dp = P(fixed + np.array([0.0, 0.2, 0.0]))
             out.append(_circle(f"{k}-dial", (dp[0], dp[1], dp[2] + 5), 14, "#ffffff", "#4361ee"))
             out.append(_line(f"{k}-tube", cp, (dp[0], dp[1], dp[2] + 4), "#4361ee", 2))
         elif kind == PropKind.tap:
             tp = P(fixed)
             tip = (tp[0] + off[0] * SCALE, tp[1] - off[1] * SCALE, tp[2] + 3)
-            out.append(_line(k, tip, (tp[0] + off[0] * SCALE * 0.3, tp[1] - off[1] * SCALE * 0.3,
-                                      tp[2] + 3), "#d62828", 4))
+            out.append(
+                _line(
+                    k,
+                    tip,
+                    (tp[0] + off[0] * SCALE * 0.3, tp[1] - off[1] * SCALE * 0.3, tp[2] + 3),
+                    "#d62828",
+                    4,
+                )
+            )
             out.append(_circle(f"{k}-hand", tip, 9, "#d62828"))
     return out
 
@@ -281,8 +390,9 @@ def prop_prims(props: list[Prop], w: dict[str, Vec], w0: dict[str, Vec], cam: Ca
 FLOOR = Prop(kind=PropKind.floor)
 
 
-def _frame_prims(r: Resolved, w: dict[str, Vec], w0: dict[str, Vec], cam: Camera,
-                 span: tuple[float, float]) -> list[Prim]:
+def _frame_prims(
+    r: Resolved, w: dict[str, Vec], w0: dict[str, Vec], cam: Camera, span: tuple[float, float]
+) -> list[Prim]:
     return prop_prims([FLOOR, *r.props], w, w0, cam, span) + body_prims(w, cam)
 
 
@@ -322,9 +432,11 @@ def _attrs(d: dict[str, str]) -> str:
 
 def _svg_open(box: tuple[float, float, float, float], title: str, extra_h: float = 0) -> str:
     x, y, w, h = box
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="exfig" role="img" '
-            f'viewBox="{_f(x)} {_f(y)} {_f(w)} {_f(h + extra_h)}">'
-            f"<title>{escape(title)}</title>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="exfig" role="img" '
+        f'viewBox="{_f(x)} {_f(y)} {_f(w)} {_f(h + extra_h)}">'
+        f"<title>{escape(title)}</title>"
+    )
 
 
 def static_svg(r: Resolved, pose: str, title: str) -> str:
@@ -342,8 +454,9 @@ def static_svg(r: Resolved, pose: str, title: str) -> str:
     return _svg_open(box, title) + body + "</svg>"
 
 
-def animated_svg(r: Resolved, ph: list[Phase], title: str,
-                 label: Callable[[Phase], str] | None = None) -> str:
+def animated_svg(
+    r: Resolved, ph: list[Phase], title: str, label: Callable[[Phase], str] | None = None
+) -> str:
     """The exercise looping at its tempo, with the breath cue for each phase (SMIL)."""
     fr, times = frames(r, ph)
     total = cycle_seconds(ph)
@@ -378,7 +491,10 @@ def animated_svg(r: Resolved, ph: list[Phase], title: str,
         radii.append(_f(rad))
         if j < len(times) - 1:
             ph_j = _phase_at(ph, (times[j] + times[j + 1]) / 2)
-            rad = {Breath.inhale: min(rad + 16.0 / SAMPLES, 25.0), Breath.exhale: max(rad - 16.0 / SAMPLES, 9.0)}.get(ph_j.breath, rad)
+            rad = {
+                Breath.inhale: min(rad + 16.0 / SAMPLES, 25.0),
+                Breath.exhale: max(rad - 16.0 / SAMPLES, 9.0),
+            }.get(ph_j.breath, rad)
     parts.append(
         f'<circle class="breath-dot" cx="{_f(x + 30)}" cy="{_f(band_y + 24)}" r="{radii[0]}" '
         f'fill="#2a9d8f" opacity="0.8"><animate attributeName="r" dur="{total:g}s" '
@@ -403,9 +519,13 @@ def animated_svg(r: Resolved, ph: list[Phase], title: str,
             f'<animate attributeName="opacity" calcMode="discrete" dur="{total:g}s" '
             f'repeatCount="indefinite" keyTimes="{kt}" values="{values}"/></text>'
         )
-    return (_svg_open(box, title, extra_h=52).replace(
-        'class="exfig"', f'class="exfig animated" data-cycle-seconds="{total:g}"')
-        + "".join(parts) + "</svg>")
+    return (
+        _svg_open(box, title, extra_h=52).replace(
+            'class="exfig"', f'class="exfig animated" data-cycle-seconds="{total:g}"'
+        )
+        + "".join(parts)
+        + "</svg>"
+    )
 
 
 def _phase_at(ph: list[Phase], t: float) -> Phase:

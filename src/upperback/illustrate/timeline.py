@@ -47,19 +47,48 @@ def phases(tempo: str, *, mobility: bool, hold_s: float | None = None) -> list[P
     e, p1, c, p2 = tempo_digits(tempo)
     if mobility:
         seq = [
-            Phase(frm="start", to="end", seconds=e, breath=Breath.exhale, label="Breathe out into the stretch"),
-            Phase(frm="end", to="end", seconds=hold_s or p1, breath=Breath.hold,
-                  label="Stay, breathe easy"),
-            Phase(frm="end", to="start", seconds=c, breath=Breath.inhale, label="Breathe in, return"),
+            Phase(
+                frm="start",
+                to="end",
+                seconds=e,
+                breath=Breath.exhale,
+                label="Breathe out into the stretch",
+            ),
+            Phase(
+                frm="end",
+                to="end",
+                seconds=hold_s or p1,
+                breath=Breath.hold,
+                label="Stay, breathe easy",
+            ),
+            Phase(
+                frm="end", to="start", seconds=c, breath=Breath.inhale, label="Breathe in, return"
+            ),
             Phase(frm="start", to="start", seconds=p2, breath=Breath.hold, label="Rest"),
         ]
     else:
         seq = [
-            Phase(frm="start", to="end", seconds=c, breath=Breath.exhale, label="Breathe out as you move"),
-            Phase(frm="end", to="end", seconds=hold_s or p2, breath=Breath.hold,
-                  label="Hold, keep breathing"),
-            Phase(frm="end", to="start", seconds=e, breath=Breath.inhale,
-                  label="Breathe in, return slowly"),
+            Phase(
+                frm="start",
+                to="end",
+                seconds=c,
+                breath=Breath.exhale,
+                label="Breathe out as you move",
+            ),
+            Phase(
+                frm="end",
+                to="end",
+                seconds=hold_s or p2,
+                breath=Breath.hold,
+                label="Hold, keep breathing",
+            ),
+            Phase(
+                frm="end",
+                to="start",
+                seconds=e,
+                breath=Breath.inhale,
+                label="Breathe in, return slowly",
+            ),
             Phase(frm="start", to="start", seconds=p1, breath=Breath.hold, label="Pause"),
         ]
     return [p for p in seq if p.seconds > 0]

@@ -222,6 +222,11 @@ class SelectionRule(Cited):
     exclude_targets: list[Muscle] = Field(default_factory=list)
     exclude_reason: str = ""
     slots: int = Field(default=1, ge=0, le=3)
+    prefer_equipment: list[Equipment] = Field(
+        default_factory=list,
+        description="Feedback tools that make the drill specific (e.g. the pressure cuff for "
+        "CCF control): exercises using them rank first when the client has them.",
+    )
 
     @model_validator(mode="after")
     def _selects_or_excludes(self) -> SelectionRule:
@@ -239,6 +244,24 @@ class PostureRule(Cited):
     loading_types: list[LoadingType] = Field(min_length=1)
 
 
+class ScheduledEducation(Frozen):
+    week: int = Field(ge=1, le=52)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+
+
+class PhaseProgression(Cited):
+    """How loads and criterion-gated ladders carry from one phase to the next [design]."""
+
+    load_steps_per_phase: int = Field(ge=0, le=2)
+    min_sets: dict[Goal, int] = Field(default_factory=dict)
+    pressure_first_mmhg: int = Field(ge=20, le=30)
+    pressure_step_mmhg: int = Field(ge=1, le=4)
+
+    def mmhg(self, level: int) -> int:
+        """Pressure-biofeedback target of a CCF level (level 1 = first stage)."""
+        return self.pressure_first_mmhg + self.pressure_step_mmhg * (max(level, 1) - 1)
+
+
 class GradedExposure(Cited):
     """Yellow flags / fear avoidance: slower progression, pacing, education [design]."""
 
@@ -247,6 +270,9 @@ class GradedExposure(Cited):
     fabq_pa_at_least: int = Field(ge=0, le=24, description="FABQ physical-activity score.")
     rpe_delta: float = Field(le=0, ge=-3)
     step_factor: float = Field(gt=0, le=1, description="Planned weekly growth multiplied by this.")
+    good_sessions_to_progress: int = Field(default=1, ge=1, le=5)
+    pacing_cue: str = ""
+    education: list[ScheduledEducation] = Field(default_factory=list)
 
 
 class Reassessment(Cited):
@@ -255,12 +281,32 @@ class Reassessment(Cited):
     battery: list[str] = Field(min_length=1)
 
 
+class AlertRules(Cited):
+    """When a clinician alert is raised, and how long it stays open (no repeat)."""
+
+    quiet_days: int = Field(
+        ge=1,
+        le=90,
+        description="An alert of the same cause and exercise is not raised again "
+        "within this many days unless a clinician changed that exercise since.",
+    )
+    floor_flares_to_alert: int = Field(
+        ge=1,
+        le=10,
+        description="Painful sessions of one exercise already at the minimum "
+        "effective dose (within pain.alert_window) before the floor alert is raised; fewer "
+        "hold the dose quietly.",
+    )
+    flares_persist: str = Field(min_length=3, description="What 'a flare pattern' means.")
+
+
 class LoadingRules(Frozen):
     version: int = Field(ge=1)
     phases: list[PhaseDef] = Field(min_length=1)
     deload: DeloadRule
     session: SessionRules
     starting_load: StartingLoad
+    phase_progression: PhaseProgression
     effort: EffortRules
     pain: PainRules
     readiness: ReadinessRules
@@ -271,11 +317,13 @@ class LoadingRules(Frozen):
     acwr: AcwrRules
     selection: list[SelectionRule] = Field(min_length=1)
     warmup: SelectionRule
+    overhead_speed: SelectionRule | None = None
     integration: list[PostureRule] = Field(default_factory=list)
     hypertension_cue: str
     high_irritability_rpe_delta: float = Field(le=0, ge=-3)
     graded_exposure: GradedExposure
     reassessment: Reassessment
+    alerts: AlertRules
 
     @model_validator(mode="after")
     def _phases_cover(self) -> LoadingRules:

@@ -32,22 +32,41 @@ class RedFlagItem(Frozen):
 
     id: str = Field(pattern=_ID, max_length=60)
     domain: str = Field(pattern=_ID)
-    kind: Literal["flag", "rule_item"] = "flag"
+    kind: Literal["flag", "rule_item", "precaution"] = "flag"
     asked_by: Literal["client", "clinician"] = Field(
         default="client", description="Who answers: the client, or the clinician by examination."
     )
     question: str = Field(min_length=10, description="Plain-language question for the client.")
     label: str = Field(min_length=3, description="Clinician-facing name of the finding.")
-    urgency: Urgency = Field(description="Urgency when this flag alone is positive.")
+    short: str = Field(
+        default="",
+        description="Neutral name of what is asked or examined (no verdict), e.g. 'Hoffmann "
+        "sign'; names a not-asked item and a scored rule's criterion. Defaults to the label.",
+    )
+    urgency: Urgency = Field(
+        description="Urgency when this flag alone is positive (a precaution: when combined)."
+    )
+    refer_with_domains: list[str] = Field(
+        default_factory=list,
+        description="A precaution becomes a referral at `urgency` when a hit in one of these "
+        "domains is also present.",
+    )
     action: str = Field(min_length=5)
     source: str = Field(min_length=3)
     evidence: Evidence
 
     @model_validator(mode="after")
     def _flags_refer(self) -> RedFlagItem:
-        if self.kind == "flag" and self.urgency == Urgency.none:
-            raise ValueError("a stand-alone flag needs an urgency above 'none'")
+        if self.kind in ("flag", "precaution") and self.urgency == Urgency.none:
+            raise ValueError(f"a {self.kind} needs an urgency above 'none'")
+        if self.refer_with_domains and self.kind != "precaution":
+            raise ValueError("refer_with_domains applies to precautions only")
         return self
+
+    @property
+    def name(self) -> str:
+        """What is asked or examined, without a verdict."""
+        return self.short or self.label
 
 
 class RuleLevel(Frozen):
@@ -91,6 +110,14 @@ class ScoredRule(Frozen):
     )
     levels: list[RuleLevel] = Field(
         min_length=1, description="Checked from the highest count down."
+    )
+    absorbs_items: bool = Field(
+        default=False,
+        description="When the rule fires, the stand-alone hits of its items are folded into it "
+        "(one finding, not the same answer counted twice).",
+    )
+    names_criteria: bool = Field(
+        default=True, description="The hit's label names the criteria that fired."
     )
     source: str = Field(min_length=3)
     evidence: Evidence

@@ -40,6 +40,7 @@ class LoadingType(StrEnum):
     mobility = "mobility"
     breathing = "breathing"
     integration = "integration"  # whole-chain: carries, rotational patterns
+    plyometric = "plyometric"  # speed rung: rapid stretch-shortening work (late phase only)
 
 
 class RatioClass(StrEnum):
@@ -139,6 +140,10 @@ class Exercise(Frozen):
         description="Working time of one set, both sides when per_side; rest excluded.",
     )
     per_side: bool = False
+    pressure_stages: tuple[int, int] | None = Field(
+        default=None,
+        description="Pressure-biofeedback stages (mmHg) this drill covers; advanced by criterion.",
+    )
     source: str = Field(min_length=3, description="Evidence for selecting this exercise.")
     evidence: Evidence
     uncertainty: str = ""

@@ -256,11 +256,23 @@ class FindingRule(Frozen):
     priority: float = Field(gt=0, le=10, description="Loading priority weight of this deficit.")
     triggers: list[Trigger] = Field(min_length=1)
     note: str = ""
+    merge_sides: bool = Field(
+        default=False,
+        description="Left and right give one finding naming the side(s) (e.g. bilateral "
+        "scapular dyskinesis), not one per side.",
+    )
 
 
 class IrritabilityRule(Frozen):
+    """Irritability criteria: pain level (`steps` on `test`, else the intake's pain now),
+    pain at rest or at night, and the time symptoms take to settle; the level is the median
+    of the criteria known (the higher one when two)."""
+
     test: str
     steps: list[tuple[float, Irritability]] = Field(min_length=1)
+    rest_or_night_pain: dict[str, Irritability] = Field(default_factory=dict)
+    settle_minutes: list[tuple[float, Irritability]] = Field(default_factory=list)
+    combine_source: str = ""
     source: str = Field(min_length=3)
     evidence: Evidence
 

@@ -5,14 +5,19 @@ start, endurance before bulk) and grow by the planned weekly step up to the rang
 undulation and deloads never take a dose below the range (in-range doses [design]);
 deload weeks drop a set and raise RIR (Rogerson 2024 [V]). Protocol doses (Jull
 craniocervical flexion 10 x 10 s) are never changed in volume. Loads start at, and step
-through, sizes real equipment has (loading_rules.yaml `starting_load.kg_sizes`).
+through, sizes real equipment has (loading_rules.yaml `starting_load.kg_sizes`); a phase
+starts an exercise where the previous phase planned to end (`phase_progression`), and
+pressure-cuff stages are never moved here (they advance by logged criterion only).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from upperback.errors import InvalidInput
+from upperback.knowledge.loader import ExerciseLibrary
 from upperback.knowledge.loading_rules import DayPattern, LoadingRules, PhaseDef
 from upperback.knowledge.schema import Exercise, LoadingType, LoadMode
 from upperback.model.common import Equipment
@@ -28,6 +33,7 @@ class DoseContext:
     high_irritability: bool
     hypertension: bool
     graded_exposure: bool = False
+    start: tuple[float | None, int | None] | None = None  # load carried from an earlier phase
 
 
 def loaded_item(ex: Exercise, rules: LoadingRules) -> Equipment | None:
@@ -54,6 +60,90 @@ def starting_load(ex: Exercise, rules: LoadingRules) -> tuple[float | None, int 
     return None, None
 
 
+def step_start(
+    ex: Exercise, start: tuple[float | None, int | None], steps: int, rules: LoadingRules
+) -> tuple[float | None, int | None]:
+    """`start` raised by `steps` real equipment steps: the next dumbbell (or kettlebell,
+    plate) size, or the next band colour. Bodyweight work progresses by rung, and pressure
+    levels by criterion (logged holds), so neither steps here."""
+    kg, level = start
+    if ex.load_mode == LoadMode.kg and kg is not None:
+        sizes = load_sizes(ex, rules)
+        for _ in range(steps):
+            kg = next((s for s in sizes if s > kg + 1e-9), kg)
+        return kg, level
+    if ex.load_mode == LoadMode.band and level is not None:
+        top = rules.starting_load.max_level.get(LoadMode.band, 6)
+        return kg, min(top, level + steps)
+    return start
+
+
+def snap_start(ex: Exercise, value: float, rules: LoadingRules) -> tuple[float | None, int | None]:
+    """A clinician- or assessment-entered start as a load the client can set up: the
+    nearest equipment size at or below it (kg), or a whole level inside the mode's range."""
+    if ex.load_mode == LoadMode.kg:
+        sizes = load_sizes(ex, rules)
+        if not sizes:
+            return max(rules.starting_load.kg_rounding, value), None
+        fits = [s for s in sizes if s <= value + 1e-9]
+        return (fits[-1] if fits else sizes[0]), None
+    if ex.load_mode in (LoadMode.band, LoadMode.pressure):
+        top = rules.starting_load.max_level.get(ex.load_mode, 5)
+        return None, max(1, min(top, int(value)))
+    return starting_load(ex, rules)
+
+
+MAX_ENTERED_STARTS = 40
+
+
+def entered_starts(
+    raw: Mapping[str, float], library: ExerciseLibrary, rules: LoadingRules
+) -> dict[str, float]:
+    """A clinician's starting loads checked against the library: a known exercise with an
+    external load (dumbbell-type kg, band or pressure-cuff level) and a value its equipment
+    has; the first problem raises one line naming the entry."""
+    if len(raw) > MAX_ENTERED_STARTS:
+        raise InvalidInput(f"start_loads: at most {MAX_ENTERED_STARTS} entries ({len(raw)} given)")
+    out: dict[str, float] = {}
+    for ex_id, value in raw.items():
+        where = f"start_loads.{ex_id}"
+        ex = library.by_id.get(ex_id)
+        if ex is None:
+            raise InvalidInput(f"{where}: no exercise with this id in the library")
+        if ex.load_mode not in (LoadMode.kg, LoadMode.band, LoadMode.pressure):
+            raise InvalidInput(f"{where}: {ex.name} has no external load to start at")
+        if not math.isfinite(value) or value <= 0:
+            raise InvalidInput(f"{where}: {value:g} must be a positive number")
+        if ex.load_mode == LoadMode.kg:
+            sizes = load_sizes(ex, rules)
+            if sizes and not any(abs(value - size) < 1e-9 for size in sizes):
+                listed = ", ".join(f"{size:g}" for size in sizes)
+                raise InvalidInput(f"{where}: {value:g} kg is not a size it comes in ({listed} kg)")
+        else:
+            top = rules.starting_load.max_level.get(ex.load_mode, 5)
+            if value != int(value) or not 1 <= value <= top:
+                raise InvalidInput(f"{where}: {value:g} is not a level from 1 to {top}")
+        out[ex_id] = float(value)
+    return out
+
+
+GAUGE_CUE = "Nod gently until the gauge shows {mmhg}, then keep it there for each hold"
+
+
+def gauge_cue(level: int, rules: LoadingRules) -> str:
+    """The pressure-cuff target in plain words (the number the client reads on the gauge)."""
+    return GAUGE_CUE.format(mmhg=rules.phase_progression.mmhg(level))
+
+
+def first_sets(ex: Exercise, phase: PhaseDef, rules: LoadingRules) -> int:
+    """Sets in a build week: the range low, at least the goal's floor (endurance >= 2)."""
+    d = ex.dosage[phase.goal]
+    if d.protocol:
+        return d.sets[0]
+    floor = rules.phase_progression.min_sets.get(phase.goal, 1)
+    return max(d.sets[0], min(floor, d.sets[1]))
+
+
 def phase_tempo(ex: Exercise, phase: PhaseDef) -> str:
     """The library tempo with the phase's eccentric seconds for dynamic work."""
     parts = ex.tempo.split("-")
@@ -61,7 +151,8 @@ def phase_tempo(ex: Exercise, phase: PhaseDef) -> str:
         LoadingType.concentric_eccentric in ex.loading_types
         or LoadingType.eccentric_emphasis in ex.loading_types
     )
-    if phase.eccentric_s is None or not dynamic or parts[0] in ("0", "X"):
+    fast = ex.loading_types[0] == LoadingType.plyometric  # speed work stays fast
+    if phase.eccentric_s is None or not dynamic or fast or parts[0] in ("0", "X"):
         return ex.tempo
     parts[0] = str(max(int(parts[0]), phase.eccentric_s))
     return "-".join(parts)
@@ -81,7 +172,7 @@ def _grow(low: int, high: int, ctx: DoseContext, rules: LoadingRules) -> int:
 def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: str) -> Prescription:
     """One dosed prescription."""
     d = ex.dosage[ctx.phase.goal]
-    sets = d.sets[0]
+    sets = first_sets(ex, ctx.phase, rules)
     if d.protocol:
         hold = d.hold_s[0] if d.hold_s is not None else None
         reps = d.reps[0] if d.reps is not None else None
@@ -97,7 +188,12 @@ def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: st
         rpe += rules.high_irritability_rpe_delta
     if ctx.graded_exposure:
         rpe += rules.graded_exposure.rpe_delta
-    load_kg, level = starting_load(ex, rules)
+    load_kg, level = ctx.start if ctx.start is not None else starting_load(ex, rules)
+    cues = list(ex.coaching_cues)
+    if ctx.graded_exposure and rules.graded_exposure.pacing_cue and not d.protocol:
+        cues = [rules.graded_exposure.pacing_cue, *cues]
+    if ex.load_mode == LoadMode.pressure and level is not None:
+        cues = [gauge_cue(level, rules), *cues]
     breathing = ex.breathing_cue
     if ctx.hypertension:
         breathing = f"{breathing}. {rules.hypertension_cue}"
@@ -115,7 +211,7 @@ def prescribe(ex: Exercise, ctx: DoseContext, rules: LoadingRules, rationale: st
         rest_s=d.rest_s,
         rpe_target=min(10.0, max(1.0, rpe)),
         breathing_cue=breathing,
-        coaching_cues=list(ex.coaching_cues),
+        coaching_cues=cues,
         rationale=rationale,
         per_side=ex.per_side,
     )

@@ -10,10 +10,16 @@ same exercise in the most recent earlier build week by more than 10 %, or by one
 (one repetition, or one second of each hold) where 10 % is less than that, so that tiny doses
 can still grow. Comparing session doses (not weekly sums) keeps a one-session reduction or an
 exercise swapped into more sessions from cascading into later weeks.
+
+The cap bounds growth inside a phase. The first week of a phase starts a new block after a
+lighter week, at the low end of the new goal's range and one equipment step up (block
+periodisation with a deload before each block [design]); the reference resets there, so the
+planned phase change in sets, tempo and load is not cut back to last week's dose.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -81,6 +87,19 @@ def allowed_load(ref: float, grace: float, rules: LoadingRules) -> float:
 ModeOf = Callable[[str], LoadMode]
 
 
+def block_starts(sessions: Sequence[SessionPlan]) -> set[int]:
+    """Weeks that start a new block: the first build week after a lighter week (phases end
+    with their lighter week, so this is where the cap's reference resets). Read from the
+    sessions themselves, so a stopped or re-planned program gives the same answer."""
+    kinds = {s.week: s.kind for s in sessions}
+    weeks = sorted(kinds)
+    return {
+        w
+        for prev, w in itertools.pairwise(weeks)
+        if kinds[prev] == WeekKind.deload and kinds[w] == WeekKind.build
+    }
+
+
 def weekly_peaks(
     sessions: Sequence[SessionPlan], mode_of: ModeOf, rules: LoadingRules
 ) -> dict[str, dict[int, float]]:
@@ -111,7 +130,10 @@ def cap_violations(
         by_week.setdefault(s.week, []).extend(s.prescriptions)
     out: list[tuple[str, int, float]] = []
     ref: dict[str, float] = {}
+    resets = block_starts(sessions)
     for w in sorted(by_week):
+        if w in resets:
+            ref.clear()
         for p in by_week[w]:
             ex = p.exercise_id
             if ex in skip or ex not in ref:
@@ -187,7 +209,10 @@ def enforce_weekly_cap(
     week_positions: dict[int, list[int]] = {}
     for pos, s in enumerate(out):
         week_positions.setdefault(s.week, []).append(pos)
+    resets = block_starts(out)
     for week in sorted(week_positions):
+        if week in resets:
+            ref.clear()
         peak: dict[str, float] = {}
         for pos in week_positions[week]:
             plan = out[pos]

@@ -13,11 +13,11 @@ ties give an alternating variant for week-to-week variability.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from upperback.knowledge.loading_rules import LoadingRules, PhaseDef, SelectionRule
-from upperback.knowledge.schema import Exercise, LoadingType, RatioClass
-from upperback.model.common import Muscle
+from upperback.knowledge.schema import Exercise, LoadingType, LoadMode, RatioClass
+from upperback.model.common import Equipment, Muscle
 from upperback.model.intake import Intake, OverheadDemand
 from upperback.model.profile import DeficitProfile, Finding
 
@@ -36,7 +36,9 @@ class Slot:
     source: str
     evidence: str
     finding: Finding | None = None
+    prefer_equipment: tuple[Equipment, ...] = ()
     integration_only: bool = False
+    every_session: bool = False  # placed in every session of a phase it has an exercise in
 
     def reason(self) -> str:
         if self.finding is not None:
@@ -69,6 +71,7 @@ def _slot(
         source=rule.source,
         evidence=rule.evidence.value,
         finding=finding,
+        prefer_equipment=tuple(rule.prefer_equipment),
     )
 
 
@@ -100,10 +103,16 @@ def build_slots(profile: DeficitProfile, intake: Intake, rules: LoadingRules) ->
                         rule, None, 1, f"general upper-back resilience ({rule.label} not measured)"
                     )
                 )
-    if intake.overhead_demand == OverheadDemand.high and "sa_underactive" not in seen:
-        rule = rules.rule_for("sa_underactive")
+    if intake.overhead_demand == OverheadDemand.high:
+        rule = rules.rule_for("sa_underactive") if "sa_underactive" not in seen else None
         if rule is not None:  # overhead athletes: serratus work in every phase [K/design]
             slots.append(_slot(rule, None, 1, "serratus anterior for overhead sport demand"))
+        lt = rules.rule_for("lt_underactive") if "lt_underactive" not in seen else None
+        if lt is not None:  # and lower-trapezius upward rotation kept to the end [K/design]
+            slots.append(_slot(lt, None, 1, "lower trapezius for overhead sport demand"))
+        speed = rules.overhead_speed
+        if speed is not None:  # a late speed rung: gated to the last phase by its type
+            slots.append(replace(_slot(speed, None, speed.slots), every_session=True))
     posture = next((p for p in rules.integration if p.posture == intake.work_posture), None)
     if posture is not None:
         slots.append(
@@ -123,7 +132,12 @@ def build_slots(profile: DeficitProfile, intake: Intake, rules: LoadingRules) ->
 
 
 def _matches(slot: Slot, ex: Exercise) -> bool:
+    """Targets and loading types fit the slot. A deficit slot needs the exercise's primary
+    (first) target: a plank that also lists the lower trapezius is serratus work, and
+    does not answer a lower-trapezius deficit [design]."""
     if slot.targets and not any(t in ex.targets for t in slot.targets):
+        return False
+    if slot.finding is not None and slot.targets and ex.targets[0] not in slot.targets:
         return False
     return not (slot.loading_types and not any(t in ex.loading_types for t in slot.loading_types))
 
@@ -159,8 +173,10 @@ def rank_candidates(
         if not qualifies(slot, phase, ex, min_level):
             continue
         distance = 0 if lo <= ex.level <= hi else min(abs(ex.level - lo), abs(ex.level - hi))
+        specific = any(e in ex.equipment for e in slot.prefer_equipment)
         key = (
             float(distance),
+            0.0 if specific or not slot.prefer_equipment else 1.0,
             float(_CLASS_RANK[ex.ratio_class] if ex.ratio_class else 0),
             0.0 if signature in ex.loading_types else 1.0,
             float(ex.level),
@@ -177,20 +193,33 @@ def pick_for_phase(
     pool: Sequence[Exercise],
     tiebreak: dict[str, float],
     reached: dict[str, int] | None = None,
+    held: dict[str, Exercise] | None = None,
 ) -> list[Pick]:
     """Exercises for every slot of one phase, each exercise used once.
 
     `reached` maps slot key to the highest rung the previous phase used: the ladder
     continues from there (the same rung again when nothing higher qualifies). It is
-    updated in place for the next phase.
+    updated in place for the next phase. `held` maps slot key to a criterion-gated drill
+    (load mode pressure) an earlier phase chose: it keeps its slot (updated in place).
     """
     integration_phase = LoadingType.integration in phase.loading_types
     reached = reached if reached is not None else {}
+    held = held if held is not None else {}
     used: set[str] = set()
     picks: list[Pick] = []
     for slot in slots:
         if slot.integration_only and not integration_phase:
             continue
+        kept = held.get(slot.key)
+        held_here = 0
+        if kept is not None and kept.id not in used and qualifies(slot, phase, kept):
+            # a criterion-gated drill (pressure-cuff stages) is not moved by the calendar:
+            # it stays until the logs move it (Jull 2008 [K])
+            used.add(kept.id)
+            picks.append(Pick(slot, kept, None))
+            held_here = 1
+            if slot.count == 1:
+                continue
         floor = reached.get(slot.key, 1)
         ranked = [
             (k, ex)
@@ -198,13 +227,16 @@ def pick_for_phase(
             if ex.id not in used
         ]
         if not ranked and floor > 1:  # nothing at or above the rung reached: stay near it
-            ranked = [
+            below = [
                 (k, ex)
-                for k, ex in rank_candidates(slot, phase, pool, tiebreak, floor - 1)
+                for k, ex in rank_candidates(slot, phase, pool, tiebreak, 1)
                 if ex.id not in used
             ]
+            # the highest rung left (the one reached, or just under it) keeps the slot
+            # answered in every phase (an invariant for the top priority)
+            ranked = sorted(below, key=lambda kv: (-kv[1].level, kv[0]))
         top = 0
-        for _ in range(slot.count):
+        for _ in range(slot.count - held_here):
             if not ranked:
                 break
             key, primary = ranked.pop(0)
@@ -212,12 +244,14 @@ def pick_for_phase(
             top = max(top, primary.level)
             alternate = None
             for i, (k2, ex2) in enumerate(ranked):
-                if k2[:4] == key[:4] and ex2.load_mode == primary.load_mode:
+                if k2[:5] == key[:5] and ex2.load_mode == primary.load_mode:
                     alternate = ex2
                     used.add(ex2.id)
                     ranked.pop(i)
                     break
             picks.append(Pick(slot, primary, alternate))
+            if primary.load_mode == LoadMode.pressure:
+                held.setdefault(slot.key, primary)
         if top:
             reached[slot.key] = max(reached.get(slot.key, 1), top)
     return picks

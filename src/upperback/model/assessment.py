@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import Field
 
 from upperback.model.common import Day, Frozen, Side
+from upperback.model.profile import Irritability
 
 
 class TestResult(Frozen):
@@ -40,6 +41,11 @@ class AssessmentIn(Frozen):
     date: Day
     tester: str = Field(min_length=1, max_length=120)
     results: list[TestResult] = Field(min_length=1)
+    irritability: Irritability | None = Field(
+        default=None,
+        description="The clinician's judgement of irritability; overrides the level derived "
+        "from pain level, rest or night pain and settling time.",
+    )
 
 
 class NormComparison(Frozen):

@@ -39,6 +39,15 @@ class OverheadDemand(StrEnum):
     high = "high"  # throwing, racket, swimming, volleyball, climbing
 
 
+class PainAtRest(StrEnum):
+    """Pain at rest or at night (an irritability criterion; unknown when not asked)."""
+
+    unknown = "unknown"
+    none = "none"
+    intermittent = "intermittent"
+    constant = "constant"
+
+
 class TraumaMechanism(StrEnum):
     none = "none"
     fall = "fall"
@@ -110,6 +119,15 @@ class Intake(Frozen):
     performance_goal: str = Field(
         default="", max_length=300, description="What the client wants to be able to do."
     )
+    rest_or_night_pain: PainAtRest = Field(
+        default=PainAtRest.unknown, description="Pain at rest or at night (irritability)."
+    )
+    settle_minutes: int | None = Field(
+        default=None,
+        ge=0,
+        le=10080,
+        description="Minutes the symptoms take to settle after an aggravating activity.",
+    )
     tsk11: int | None = Field(
         default=None, ge=11, le=44, description="Tampa Scale of Kinesiophobia, 11-item (11-44)."
     )
@@ -169,6 +187,11 @@ class ScreeningResult(Frozen):
     outcome: str = Field(pattern="^(clear|refer)$")
     urgency: Urgency
     hits: list[FlagHit] = Field(default_factory=list)
+    precautions: list[FlagHit] = Field(
+        default_factory=list,
+        description="Positive precautions (e.g. anticoagulants): the program may start; the "
+        "clinician adapts techniques and watches for the named signs.",
+    )
     yellow_flags: list[str] = Field(default_factory=list)
     not_asked: list[str] = Field(
         default_factory=list, description="Screening items recorded as not asked."

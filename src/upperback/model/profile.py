@@ -83,6 +83,9 @@ class DeficitProfile(Frozen):
     findings: list[Finding]
     priorities: list[str] = Field(description="Finding codes, most important first.")
     irritability: Irritability = Irritability.low
+    irritability_reason: str = Field(
+        default="", description="How the irritability level was reached (derived or set)."
+    )
     pain_now: float | None = None
     ndi_percent: float | None = None
 

@@ -65,6 +65,9 @@ class SessionPlan(Frozen):
     focus: str
     minutes: int = Field(ge=1, le=240)
     prescriptions: list[Prescription]
+    education: list[str] = Field(
+        default_factory=list, max_length=5, description="Education item ids scheduled here."
+    )
 
     @property
     def key(self) -> tuple[int, int]:
@@ -128,6 +131,10 @@ class Program(Frozen):
     rationale: list[str] = Field(default_factory=list)
     excluded: list[Exclusion] = Field(default_factory=list)
     reassessments: list[Reassessment] = Field(default_factory=list)
+    graded_exposure: bool = Field(
+        default=False,
+        description="Fear avoidance: progress only after consecutive good sessions, paced quotas.",
+    )
     stopped_reason: str | None = Field(
         default=None,
         description="Set when a red flag stopped the program; no sessions follow until clearance.",

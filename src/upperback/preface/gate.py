@@ -12,6 +12,9 @@ def program_allowed(
     if screening is None:
         return False, "no red-flag screening recorded; screen the intake before programming"
     if not screening.blocks_program:
+        if screening.precautions:
+            names = "; ".join(h.label for h in screening.precautions)
+            return True, f"screening clear with precautions: {names}"
         return True, "screening clear"
     if clearance is None:
         labels = "; ".join(h.label for h in screening.hits) or "referral"

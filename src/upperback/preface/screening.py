@@ -28,6 +28,7 @@ from upperback.model.intake import (
     FlagHit,
     Intake,
     ScreeningResult,
+    TraumaMechanism,
     Urgency,
 )
 from upperback.preface.education import education_for
@@ -88,11 +89,17 @@ def screen_intake(intake: Intake, *, age: int) -> ScreeningResult:
     positive = _positive_ids(cat, answers, field="red_flags")
     yellow = _positive_yellow(cat, intake.yellow_flags)
     hits = _flag_hits(cat, positive)
-    hits += [h for rule in cat.rules if (h := _rule_hit(rule, answers, age)) is not None]
+    hits += [
+        h
+        for rule in cat.rules
+        if (h := _rule_hit(rule, answers, age, mechanism=intake.trauma_mechanism)) is not None
+    ]
+    hits = _absorb(cat, hits)
+    precautions, referred = _precautions(cat, positive, hits)
+    hits += referred
     not_asked = sorted(k for k, v in answers.items() if v == Answer.not_asked)
-    if not_asked:
-        hits.append(_not_asked_hit(cat, not_asked))
-    result = _result(cat, _escalate(cat, hits), yellow, not_asked)
+    hits += [_not_asked_hit(cat, i) for i in not_asked]
+    result = _result(cat, _escalate(cat, hits), yellow, not_asked, precautions)
     notes = [
         EducationNote(
             id=e.id, title=e.title, text=e.text, source=e.source, evidence=e.evidence.value
@@ -109,19 +116,69 @@ _NOT_ASKED_EVIDENCE = (
 )
 
 
-def _not_asked_hit(cat: RedFlagCatalogue, ids: list[str]) -> FlagHit:
-    """Items not asked: a routine clinician review, cleared by examining or recording why."""
-    labels = [item.label for i in ids if (item := cat.item(i)) is not None]
-    exam = any((item := cat.item(i)) is not None and item.asked_by == "clinician" for i in ids)
-    what = "Clinician examination not done" if exam else "Screening questions not asked"
+def _not_asked_hit(cat: RedFlagCatalogue, item_id: str) -> FlagHit:
+    """One item not asked: a routine clinician review naming what is missing, never a
+    verdict ("Hoffmann sign not examined", not "Positive Hoffmann sign")."""
+    item = cat.item(item_id)
+    exam = item is not None and item.asked_by == "clinician"
+    name = item.name if item is not None else item_id
+    verb, todo = ("examined", "examine") if exam else ("asked", "ask")
     return FlagHit(
-        flag_id="not_asked",
+        flag_id=f"not_asked:{item_id}",
         domain="screening_incomplete",
-        label=f"{what}: {'; '.join(labels)}",
+        label=f"{name[:1].upper()}{name[1:]} not {verb}",
         urgency=Urgency.routine,
-        action="Ask or examine these items, or record in a clearance why they were not asked.",
+        action=f"{todo} or record why before programming",
         evidence=_NOT_ASKED_EVIDENCE,
     )
+
+
+def _absorb(cat: RedFlagCatalogue, hits: list[FlagHit]) -> list[FlagHit]:
+    """A fired rule that absorbs its items replaces their stand-alone hits (one finding per
+    answer: a cancer history with age > 50 is one malignancy finding, not two)."""
+    fired = {h.flag_id for h in hits}
+    absorbed: dict[str, str] = {}
+    for rule in cat.rules:
+        if rule.absorbs_items and rule.id in fired:
+            absorbed.update(dict.fromkeys(rule.items, rule.id))
+    if not absorbed:
+        return hits
+    out: list[FlagHit] = []
+    for h in hits:
+        if h.flag_id in absorbed:
+            continue
+        inner = [x for x in hits if absorbed.get(x.flag_id) == h.flag_id]
+        top = max([h.urgency, *(x.urgency for x in inner)], key=lambda u: u.rank)
+        out.append(h.model_copy(update={"urgency": top}) if top != h.urgency else h)
+    return out
+
+
+def _precautions(
+    cat: RedFlagCatalogue, positive: set[str], hits: list[FlagHit]
+) -> tuple[list[FlagHit], list[FlagHit]]:
+    """Positive precautions: a note for the clinician while the program may start, or a
+    referral when a hit in one of its `refer_with_domains` is present as well."""
+    notes: list[FlagHit] = []
+    referred: list[FlagHit] = []
+    for item in cat.items:
+        if item.kind != "precaution" or item.id not in positive:
+            continue
+        with_ = [h for h in hits if h.domain in item.refer_with_domains]
+        hit = _flag_hit(item)
+        if with_:
+            referred.append(
+                hit.model_copy(
+                    update={
+                        "label": f"{item.label} together with: "
+                        + "; ".join(h.label for h in with_),
+                        "action": "Referral: the combination raises bleeding or arterial risk; "
+                        "medical review before loading.",
+                    }
+                )
+            )
+        else:
+            notes.append(hit.model_copy(update={"urgency": Urgency.none}))
+    return notes, referred
 
 
 def screen_symptoms(symptom_ids: Iterable[str]) -> ScreeningResult:
@@ -205,6 +262,7 @@ def _rule_hit(
     age: int | None,
     *,
     new_symptoms: bool = False,
+    mechanism: TraumaMechanism = TraumaMechanism.none,
 ) -> FlagHit | None:
     """Count the rule's criteria; the highest level reached gives the hit.
 
@@ -214,7 +272,7 @@ def _rule_hit(
     positive = {k for k, v in answers.items() if v == Answer.yes}
     if not all(r in positive for r in rule.requires):
         return None
-    met = [i for i in rule.items if i in positive]
+    met = [_criterion(i, mechanism) for i in rule.items if i in positive]
     if age is not None and rule.age_over is not None and age > rule.age_over:
         met.append(f"age > {rule.age_over}")
     if age is not None and rule.age_at_least is not None and age >= rule.age_at_least:
@@ -233,13 +291,31 @@ def _rule_hit(
             return FlagHit(
                 flag_id=rule.id,
                 domain=rule.domain,
-                label=level.label,
+                label=f"{level.label}: {'; '.join(met)}" if rule.names_criteria else level.label,
                 urgency=level.urgency,
                 action=level.action,
                 evidence=f"{len(met)} of {total} criteria: {', '.join(met)}. "
                 + _evidence(rule.source, rule.evidence.value),
             )
     return None
+
+
+_MECHANISM_WORDS = {
+    TraumaMechanism.fall: "a fall",
+    TraumaMechanism.road_collision: "a road collision",
+    TraumaMechanism.sport_contact: "a sport contact injury",
+    TraumaMechanism.lifting: "lifting",
+    TraumaMechanism.other: "another mechanism",
+}
+
+
+def _criterion(item_id: str, mechanism: TraumaMechanism) -> str:
+    """The plain name of one rule criterion; the dangerous mechanism names the reported one."""
+    item = red_flag_catalogue().item(item_id)
+    name = item.name if item is not None else item_id
+    if item_id == "ccr_dangerous_mechanism" and mechanism in _MECHANISM_WORDS:
+        return f"dangerous mechanism ({_MECHANISM_WORDS[mechanism]} reported at intake)"
+    return name
 
 
 def _escalate(cat: RedFlagCatalogue, hits: list[FlagHit]) -> list[FlagHit]:
@@ -266,6 +342,7 @@ def _result(
     hits: list[FlagHit],
     yellow: list[str],
     not_asked: list[str] | None = None,
+    precautions: list[FlagHit] | None = None,
 ) -> ScreeningResult:
     urgency = max((h.urgency for h in hits), key=lambda u: u.rank, default=Urgency.none)
     advice = [cat.advice[urgency]]
@@ -276,6 +353,7 @@ def _result(
         outcome="refer" if hits else "clear",
         urgency=urgency,
         hits=hits,
+        precautions=precautions or [],
         yellow_flags=yellow,
         not_asked=not_asked or [],
         advice=advice,

@@ -11,9 +11,9 @@ from upperback.illustrate import figure_still
 from upperback.illustrate.library import MOBILITY_TYPES
 from upperback.illustrate.plain import (
     client_text,
-    plain_dose,
     plain_effort,
     plain_name,
+    plain_rx_dose,
     plain_tempo,
 )
 from upperback.knowledge.loader import exercise_library
@@ -58,7 +58,7 @@ def _print_card(rx: Prescription) -> dict[str, object]:
     name = plain_name(rx.exercise_id, rx.name)
     return {
         "name": name,
-        "dose": plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side, rx.load_kg, rx.level),
+        "dose": plain_rx_dose(rx),
         "tempo": plain_tempo(rx.tempo, mobility),
         "effort": plain_effort(rx.rpe_target),
         "rest_s": rx.rest_s,

@@ -47,7 +47,12 @@ def record_assessment(
             body_mass_kg=client.body_mass_kg,
             previous=records.previous_results(client_id),
         )
-        profile = build_profile(scored, sex=client.sex)
+        profile = build_profile(
+            scored,
+            sex=client.sex,
+            intake=records.latest_intake(client_id),
+            irritability=doc.irritability,
+        )
         assessment_id = writer.add_assessment(client_id, doc, scored, profile)
         writer.add_outcomes(client_id, assessment_points(scored), origin="assessment")
         replanned = _replan(records, writer, client_id, profile)
@@ -67,7 +72,8 @@ def _replan(
     intake = records.latest_intake(client_id)
     if program is None or intake is None or referral_gate(records, client_id) is not None:
         return []
-    upcoming = next_session(program, records.plan_logs(client_id, program))
+    logs = records.plan_logs(client_id, program)
+    upcoming = next_session(program, logs)
     if upcoming is None:
         return []
     new_program, adaptations = replan(
@@ -77,6 +83,7 @@ def _replan(
         from_week=upcoming.week,
         seed=program.seed,
         overrides=records.overrides(client_id),
+        logs=logs,
     )
     if not adaptations:
         return []

@@ -110,7 +110,9 @@ def issue_api_token(
             )
         )
         if len(ids) >= MAX_TOKENS_PER_ACCOUNT:
-            s.execute(delete(ApiTokenRow).where(ApiTokenRow.id.in_(ids[MAX_TOKENS_PER_ACCOUNT - 1 :])))
+            s.execute(
+                delete(ApiTokenRow).where(ApiTokenRow.id.in_(ids[MAX_TOKENS_PER_ACCOUNT - 1 :]))
+            )
         s.add(
             ApiTokenRow(
                 account_id=account.id,
@@ -132,7 +134,9 @@ def token_account(db: Database, secret: str) -> Account | None:
         return None
     with db.uow() as uow:
         s = uow.session
-        row = s.scalars(select(ApiTokenRow).where(ApiTokenRow.secret_hash == digest(secret))).first()
+        row = s.scalars(
+            select(ApiTokenRow).where(ApiTokenRow.secret_hash == digest(secret))
+        ).first()
         if row is None or row.expires < utcnow():
             return None
         acc = s.get(AccountRow, row.account_id)

@@ -73,7 +73,10 @@ def restore(source: Path, db: str | Path | None, *, overwrite: bool = False) -> 
     target = _sqlite_path(url)
     if target is None:
         flags = ["--clean", "--if-exists"] if overwrite else []
-        _run(["pg_restore", *flags, "--no-owner", f"--dbname={_pg_url(url)}", str(source)], "pg_restore")
+        _run(
+            ["pg_restore", *flags, "--no-owner", f"--dbname={_pg_url(url)}", str(source)],
+            "pg_restore",
+        )
         return
     with open(source, "rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":

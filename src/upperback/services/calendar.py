@@ -93,20 +93,32 @@ def feed_ics(db: Database, token: str, today: dt.date) -> bytes:
                 day = prog.session_date(p.week, p.index)
                 if (p.week, p.index) in done or not today <= day <= end:
                     continue
-                cal.add_component(_event(
-                    f"c{cid}-session-w{p.week}-s{p.index}", day,
-                    "Upper-back exercises",
-                    f"Week {p.week}, session {p.index}: about {p.minutes} minutes. "
-                    "Open the app to start the guided session."))
-                cal.add_component(_event(
-                    f"c{cid}-checkin-w{p.week}-s{p.index}", day + dt.timedelta(days=1),
-                    "Morning check: how is your pain?",
-                    "One question in the app about your pain this morning."))
+                cal.add_component(
+                    _event(
+                        f"c{cid}-session-w{p.week}-s{p.index}",
+                        day,
+                        "Upper-back exercises",
+                        f"Week {p.week}, session {p.index}: about {p.minutes} minutes. "
+                        "Open the app to start the guided session.",
+                    )
+                )
+                cal.add_component(
+                    _event(
+                        f"c{cid}-checkin-w{p.week}-s{p.index}",
+                        day + dt.timedelta(days=1),
+                        "Morning check: how is your pain?",
+                        "One question in the app about your pain this morning.",
+                    )
+                )
         for q in store.open_assignments(cid):
-            cal.add_component(_event(f"c{cid}-questionnaire-{q.id}", max(q.due, today),
-                                     "A short questionnaire in the app",
-                                     "Your clinician asked for a few answers."))
-        audit(s, Actor(role="calendar", client_id=cid, name=f"feed{feed_id}"),
-              "calendar.read", cid)
+            cal.add_component(
+                _event(
+                    f"c{cid}-questionnaire-{q.id}",
+                    max(q.due, today),
+                    "A short questionnaire in the app",
+                    "Your clinician asked for a few answers.",
+                )
+            )
+        audit(s, Actor(role="calendar", client_id=cid, name=f"feed{feed_id}"), "calendar.read", cid)
         uow.commit()
         return bytes(cal.to_ical())

@@ -57,8 +57,14 @@ def due_checkin(db: Database, actor: Actor, client_id: int, today: dt.date) -> C
 
 
 def record_checkin(
-    db: Database, actor: Actor, client_id: int, session_log_id: int, *,
-    pain_now: float, compared: str, today: dt.date,
+    db: Database,
+    actor: Actor,
+    client_id: int,
+    session_log_id: int,
+    *,
+    pain_now: float,
+    compared: str,
+    today: dt.date,
 ) -> int:
     """Store the check-in once; the pain number becomes the session's next-morning pain."""
     if not 0 <= pain_now <= 10:
@@ -73,14 +79,21 @@ def record_checkin(
         if log is None or log.client_id != client_id or not log.completed:
             raise NotFound("session: there is no completed session to check in for")
         if log.date >= today:
-            raise InvalidInput("date: the check-in is for the morning after the session; "
-                               "come back tomorrow")
+            raise InvalidInput(
+                "date: the check-in is for the morning after the session; come back tomorrow"
+            )
         if store.checked_in([log.id]) or log.pain_next_morning is not None:
             raise Conflict("check-in: this session's check-in is already saved")
         row_id = store.add_checkin(client_id, log.id, today, float(pain_now), compared)
-        Writer(s).add_outcomes(client_id, [OutcomePoint(
-            measure="pain_next_morning", date=log.date, value=float(pain_now), unit="0-10")],
-            "checkin")
+        Writer(s).add_outcomes(
+            client_id,
+            [
+                OutcomePoint(
+                    measure="pain_next_morning", date=log.date, value=float(pain_now), unit="0-10"
+                )
+            ],
+            "checkin",
+        )
         audit(s, actor, "checkin.record", client_id)
         uow.commit()
         return row_id
@@ -95,9 +108,11 @@ def missing_checkins(db: Database, actor: Actor, today: dt.date) -> list[Missing
     with db.uow() as uow:
         store = ClientSide(uow.session)
         rows = store.without_morning_answer(
-            clinician_id, today - dt.timedelta(days=MISSING_LOOKBACK_DAYS), today)
+            clinician_id, today - dt.timedelta(days=MISSING_LOOKBACK_DAYS), today
+        )
         done = store.checked_in([r.id for r, _ in rows])
         return [
             MissingCheckin(r.client_id, name, r.id, r.date, r.week, r.index, (today - r.date).days)
-            for r, name in rows if r.id not in done
+            for r, name in rows
+            if r.id not in done
         ]

@@ -49,7 +49,9 @@ def export_client_data(db: Database, actor: Actor, client_id: int) -> dict[str, 
             s, t["test_result"], t["test_result"].c.assessment_id.in_(assessments)
         )
         tables["audit"] = _rows(s, t["audit"], t["audit"].c.client_id == client_id)
-        accounts = [a.id for a in s.scalars(select(AccountRow).where(AccountRow.client_id == client_id))]
+        accounts = [
+            a.id for a in s.scalars(select(AccountRow).where(AccountRow.client_id == client_id))
+        ]
         tables["login_session"] = _rows(
             s, t["login_session"], t["login_session"].c.account_id.in_(accounts)
         )

@@ -2,11 +2,12 @@
 
 A handful of aggregate queries for all of the clinician's clients at once (not one set of
 queries per client), so 200 clients cost about as much as 20. Per client: open referral,
-pain alert (Silbernagel limits from loading_rules.yaml over the last 14 days), missed
+an open clinician alert from the engine (raised within `alerts.quiet_days` of the
+client's newest session and not answered by a clinician change since), pain alert (Silbernagel limits from loading_rules.yaml over the last 14 days), missed
 next-morning check-ins (completed sessions of the last two weeks with no morning answer,
 the window of services/checkins.py), a session gap (no session for `adherence.gap_days`
 while a program runs), next session due date and days overdue. Flags order the list:
-referral, pain, missed check-in, session gap, overdue.
+referral, clinician alert, pain, missed check-in, session gap, overdue.
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from upperback.knowledge.loading_rules import loading_rules
+from upperback.model.adaptation import Action
 from upperback.services.access import Actor, audit, require_clinician
 from upperback.services.checkins import MISSING_LOOKBACK_DAYS
 from upperback.services.database import Database
 from upperback.store.tables import (
+    AdaptationRow,
     CheckinRow,
     ClearanceRow,
     ClientRow,
     IntakeRow,
+    OverrideRow,
     ProgramRow,
     SessionLogRow,
     SetLogRow,
@@ -40,6 +44,8 @@ class Row:
     client_id: int
     name: str
     referral: bool = False
+    engine_alert: str | None = None
+    """The newest open clinician alert the engine raised (it holds the dose and asks)."""
     pain_alert: str | None = None
     missed: str | None = None
     """A session gap: no session logged for `adherence.gap_days` while a program runs."""
@@ -55,9 +61,10 @@ class Row:
     notes: list[str] = field(default_factory=list)
 
     @property
-    def rank(self) -> tuple[int, int, int, int, int, int]:
+    def rank(self) -> tuple[int, int, int, int, int, int, int]:
         return (
             0 if self.referral else 1,
+            0 if self.engine_alert else 1,
             0 if self.pain_alert else 1,
             0 if self.checkins_missing else 1,
             0 if self.missed else 1,
@@ -104,6 +111,7 @@ def dashboard_page(
     items = list(rows.values())
     counts = {
         "referral": sum(r.referral for r in items),
+        "alert": sum(bool(r.engine_alert) for r in items),
         "pain": sum(bool(r.pain_alert) for r in items),
         "missed": sum(r.checkins_missing > 0 for r in items),
         "gap": sum(bool(r.missed) for r in items),
@@ -113,7 +121,12 @@ def dashboard_page(
         items = [
             r
             for r in items
-            if r.referral or r.pain_alert or r.checkins_missing or r.missed or r.overdue_days
+            if r.referral
+            or r.engine_alert
+            or r.pain_alert
+            or r.checkins_missing
+            or r.missed
+            or r.overdue_days
         ]
     key = sort if sort in SORTS else "priority"
     if key == "name":
@@ -236,6 +249,34 @@ def _fill(s, rows, ids, today, since, rules) -> None:  # type: ignore[no-untyped
         rows[cid].pain_alert = (
             rows[cid].pain_alert or f"next-morning pain rose {before:g} → {morning:g} after {day}"
         )
+    changes: dict[int, list[tuple[str, dt.date]]] = {}
+    for cid, ex, day in s.execute(
+        select(OverrideRow.client_id, OverrideRow.exercise_id, OverrideRow.date).where(
+            OverrideRow.client_id.in_(ids)
+        )
+    ):
+        changes.setdefault(cid, []).append((ex, day))
+    quiet = rules.alerts.quiet_days
+    for cid, ex, reason, day in s.execute(
+        select(
+            AdaptationRow.client_id,
+            AdaptationRow.exercise_id,
+            AdaptationRow.reason,
+            AdaptationRow.date,
+        )
+        .where(
+            AdaptationRow.client_id.in_(ids),
+            AdaptationRow.action == Action.clinician_alert.value,
+        )
+        .order_by(AdaptationRow.date, AdaptationRow.id)
+    ):
+        # open as the engine sees it (feedback.engine.still_open): raised within the quiet
+        # period of the client's newest session and not answered by a clinician change since
+        if ((last.get(cid) or day) - day).days >= quiet:
+            continue
+        if any(d >= day and (ex is None or e == ex) for e, d in changes.get(cid, [])):
+            continue
+        rows[cid].engine_alert = f"{reason} ({day})"
     answered = select(CheckinRow.session_log_id)
     for cid, n, oldest in s.execute(
         select(SessionLogRow.client_id, func.count(SessionLogRow.id), func.min(SessionLogRow.date))

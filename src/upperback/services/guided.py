@@ -76,10 +76,12 @@ def save_draft(db: Database, actor: Actor, client_id: int, draft: Draft) -> None
             old = parse_draft(stored)
             merged = {(x.ex, x.set): x for x in old.sets} | {(x.ex, x.set): x for x in draft.sets}
             ratings = {r.ex: r for r in old.ratings} | {r.ex: r for r in draft.ratings}
-            draft = draft.model_copy(update={
-                "sets": sorted(merged.values(), key=lambda x: (x.ex, x.set)),
-                "ratings": sorted(ratings.values(), key=lambda r: r.ex),
-            })
+            draft = draft.model_copy(
+                update={
+                    "sets": sorted(merged.values(), key=lambda x: (x.ex, x.set)),
+                    "ratings": sorted(ratings.values(), key=lambda r: r.ex),
+                }
+            )
         store.put_draft(client_id, draft.week, draft.index, draft.model_dump(mode="json"))
         audit(s, actor, "session.draft", client_id)
         uow.commit()
@@ -95,8 +97,10 @@ def load_draft(db: Database, actor: Actor, client_id: int, week: int, index: int
 def draft_to_log(draft: Draft, plan: SessionPlan, day: dt.date) -> SessionLogIn:
     """The session log a finished draft stands for; every exercise needs pain and effort."""
     if (draft.week, draft.index) != plan.key:
-        raise InvalidInput(f"session: this is not the next session (week {plan.week}, "
-                           f"session {plan.index}); reload the page")
+        raise InvalidInput(
+            f"session: this is not the next session (week {plan.week}, "
+            f"session {plan.index}); reload the page"
+        )
     ratings = {r.ex: r for r in draft.ratings}
     sets: list[SetLog] = []
     for done in sorted(draft.sets, key=lambda x: (x.ex, x.set)):
@@ -108,20 +112,27 @@ def draft_to_log(draft: Draft, plan: SessionPlan, day: dt.date) -> SessionLogIn:
             raise InvalidInput(f"{rx.name}: tell us the pain and effort for this exercise first")
         reps = done.reps if done.reps is not None else (rx.reps if rx.hold_s is None else None)
         hold = done.hold_s if done.hold_s is not None else rx.hold_s
-        sets.append(SetLog(
-            exercise_id=rx.exercise_id, set_index=done.set, reps=reps,
-            hold_s=float(hold) if hold is not None else None, load_kg=rx.load_kg,
-            level=rx.level, rpe=rating.effort, pain_during=rating.pain,
-            technique_lost=done.lost_form,
-        ))
+        sets.append(
+            SetLog(
+                exercise_id=rx.exercise_id,
+                set_index=done.set,
+                reps=reps,
+                hold_s=float(hold) if hold is not None else None,
+                load_kg=rx.load_kg,
+                level=rx.level,
+                rpe=rating.effort,
+                pain_during=rating.pain,
+                technique_lost=done.lost_form,
+            )
+        )
     if not sets:
         raise InvalidInput("sets: no set is done yet; do at least one set before finishing")
-    return SessionLogIn(date=day, week=plan.week, index=plan.index, sets=sets,
-                        notes=draft.notes)
+    return SessionLogIn(date=day, week=plan.week, index=plan.index, sets=sets, notes=draft.notes)
 
 
-def finish(db: Database, actor: Actor, client_id: int, draft: Draft, plan: SessionPlan,
-           day: dt.date) -> sessions.LogOutcome:
+def finish(
+    db: Database, actor: Actor, client_id: int, draft: Draft, plan: SessionPlan, day: dt.date
+) -> sessions.LogOutcome:
     """Log the session once (a second finish is a Conflict) and drop its draft."""
     outcome = sessions.log_session(db, actor, client_id, draft_to_log(draft, plan, day))
     with db.uow(write=True) as uow:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from upperback.errors import InvalidInput, SafetyBlock
@@ -10,6 +11,7 @@ from upperback.feedback import apply_overrides, next_session
 from upperback.knowledge.loader import exercise_library
 from upperback.knowledge.loading_rules import loading_rules
 from upperback.loading import generate_program
+from upperback.loading.dose import entered_starts
 from upperback.loading.eligibility import conditions, exclusion_reason
 from upperback.model.adaptation import Action, Adaptation, Override
 from upperback.model.program import Program, SessionPlan
@@ -34,10 +36,19 @@ __all__ = [
 
 
 def plan_program(
-    db: Database, actor: Actor, client_id: int, *, start_date: dt.date, seed: int = 0
+    db: Database,
+    actor: Actor,
+    client_id: int,
+    *,
+    start_date: dt.date,
+    seed: int = 0,
+    start_loads: Mapping[str, float] | None = None,
 ) -> Program:
-    """Generate the 12-week program from the latest profile and intake (blocked by open red flags)."""
+    """Generate the 12-week program from the latest profile and intake (blocked by open red
+    flags). `start_loads` are the clinician's starting loads (exercise id -> kg or level);
+    they win over the assessment's and the rules' starting loads."""
     require_clinician(actor, "plan a program")
+    starts = entered_starts(start_loads or {}, exercise_library(), loading_rules())
     with db.uow(write=True) as uow:
         s = uow.session
         records = Records(s)
@@ -63,7 +74,14 @@ def plan_program(
         previous = records.current_program(client_id)
         version = previous.version + 1 if previous else 1
         program = apply_overrides(
-            generate_program(profile, intake, start_date=start_date, seed=seed, version=version),
+            generate_program(
+                profile,
+                intake,
+                start_date=start_date,
+                seed=seed,
+                version=version,
+                start_loads=starts,
+            ),
             records.overrides(client_id),
         )
         Writer(s).add_program(client_id, program)

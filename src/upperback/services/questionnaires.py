@@ -125,12 +125,26 @@ class Result:
 
 
 def _assignment(a: AssignmentRec) -> Assignment:
-    return Assignment(a.id, a.instrument, instrument(a.instrument).title, a.due, a.origin,
-                      a.activities, a.completed)
+    return Assignment(
+        a.id,
+        a.instrument,
+        instrument(a.instrument).title,
+        a.due,
+        a.origin,
+        a.activities,
+        a.completed,
+    )
 
 
-def assign(db: Database, actor: Actor, client_id: int, name: str, *, due: dt.date,
-           activities: list[str] | None = None) -> Assignment:
+def assign(
+    db: Database,
+    actor: Actor,
+    client_id: int,
+    name: str,
+    *,
+    due: dt.date,
+    activities: list[str] | None = None,
+) -> Assignment:
     """The clinician sends a questionnaire (PSFS with the activities chosen together)."""
     require_clinician(actor, "send questionnaires")
     instrument(name)
@@ -146,8 +160,7 @@ def assign(db: Database, actor: Actor, client_id: int, name: str, *, due: dt.dat
         return _assignment(rec)
 
 
-def schedule_before_reassessment(db: Database, actor: Actor, client_id: int,
-                                 today: dt.date) -> int:
+def schedule_before_reassessment(db: Database, actor: Actor, client_id: int, today: dt.date) -> int:
     """Open NPRS, NDI and fear-of-movement a week before each reassessment week (idempotent)."""
     with db.uow(write=True) as uow:
         s = uow.session
@@ -156,8 +169,13 @@ def schedule_before_reassessment(db: Database, actor: Actor, client_id: int,
         if prog is None:
             return 0
         store = ClientSide(s)
-        starts = sorted({prog.session_date(p.week, 1) for p in prog.sessions
-                         if p.kind.value == "deload" and p.index == 1})
+        starts = sorted(
+            {
+                prog.session_date(p.week, 1)
+                for p in prog.sessions
+                if p.kind.value == "deload" and p.index == 1
+            }
+        )
         made = 0
         for start in starts:
             if not today <= start <= today + dt.timedelta(days=SCHEDULE_DAYS_BEFORE):
@@ -187,8 +205,14 @@ def get_assignment(db: Database, actor: Actor, client_id: int, assignment_id: in
         return _assignment(rec)
 
 
-def answer(db: Database, actor: Actor, client_id: int, assignment_id: int,
-           answers: list[float], today: dt.date) -> float:
+def answer(
+    db: Database,
+    actor: Actor,
+    client_id: int,
+    assignment_id: int,
+    answers: list[float],
+    today: dt.date,
+) -> float:
     """Score and store the answers once; the score becomes an outcome point."""
     with db.uow(write=True) as uow:
         s = uow.session
@@ -201,9 +225,15 @@ def answer(db: Database, actor: Actor, client_id: int, assignment_id: int,
             raise Conflict("questionnaire: already answered, thank you")
         value = score(instrument(rec.instrument), answers, rec.activities)
         store.add_response(rec, today, answers, value)
-        Writer(s).add_outcomes(client_id, [OutcomePoint(
-            measure=f"questionnaire_{rec.instrument}", date=today, value=value, unit="score")],
-            "questionnaire")
+        Writer(s).add_outcomes(
+            client_id,
+            [
+                OutcomePoint(
+                    measure=f"questionnaire_{rec.instrument}", date=today, value=value, unit="score"
+                )
+            ],
+            "questionnaire",
+        )
         audit(s, actor, "questionnaire.answer", client_id)
         uow.commit()
         return value
@@ -224,8 +254,19 @@ def results(db: Database, actor: Actor, client_id: int) -> list[Result]:
         change = None if is_first else value - base
         improved = None if change is None else (change > 0) == higher_better and change != 0
         meaningful = None if change is None or th is None else abs(change) >= th.value
-        out.append(Result(name, inst.title, day, value,
-                          None if is_first else base, change, th.value if th else None,
-                          th.kind if th else None, meaningful, improved,
-                          f"{th.source} [{th.evidence.value}]" if th else ""))
+        out.append(
+            Result(
+                name,
+                inst.title,
+                day,
+                value,
+                None if is_first else base,
+                change,
+                th.value if th else None,
+                th.kind if th else None,
+                meaningful,
+                improved,
+                f"{th.source} [{th.evidence.value}]" if th else "",
+            )
+        )
     return out

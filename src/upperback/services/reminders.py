@@ -99,21 +99,37 @@ def due_reminders(db: Database, actor: Actor, today: dt.date) -> list[Reminder]:
                 day = prog.session_date(p.week, p.index)
                 key = f"session-w{p.week}-s{p.index}"
                 if day == today and p.key not in logged and key not in sent:
-                    out.append(Reminder(cid, email, key, "Your upper-back exercises today",
-                                        f"Hello,\n\ntoday is exercise day: about {p.minutes} "
-                                        "minutes. Open the app to start the guided session.\n"))
+                    out.append(
+                        Reminder(
+                            cid,
+                            email,
+                            key,
+                            "Your upper-back exercises today",
+                            f"Hello,\n\ntoday is exercise day: about {p.minutes} "
+                            "minutes. Open the app to start the guided session.\n",
+                        )
+                    )
             for (week, index), lg in logged.items():
                 key = f"checkin-w{week}-s{index}"
-                if (lg.completed and lg.date == today - dt.timedelta(days=1)
-                        and lg.pain_next_morning is None and key not in sent):
-                    out.append(Reminder(cid, email, key, "Your morning check",
-                                        "Good morning,\n\nhow is your pain today? One question "
-                                        "in the app.\n"))
+                if (
+                    lg.completed
+                    and lg.date == today - dt.timedelta(days=1)
+                    and lg.pain_next_morning is None
+                    and key not in sent
+                ):
+                    out.append(
+                        Reminder(
+                            cid,
+                            email,
+                            key,
+                            "Your morning check",
+                            "Good morning,\n\nhow is your pain today? One question in the app.\n",
+                        )
+                    )
     return out
 
 
-def send_reminders(db: Database, actor: Actor, today: dt.date,
-                   smtp: SmtpConfig | None) -> int:
+def send_reminders(db: Database, actor: Actor, today: dt.date, smtp: SmtpConfig | None) -> int:
     """Send today's reminders; without SMTP configured nothing is sent and 0 is returned.
 
     Each reminder is recorded before its message leaves, in its own transaction, so a

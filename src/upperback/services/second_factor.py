@@ -34,7 +34,9 @@ class TotpSetup:
 
 
 def _hash(code: str) -> str:
-    return hashlib.sha256(code.strip().lower().replace("-", "").replace(" ", "").encode()).hexdigest()
+    return hashlib.sha256(
+        code.strip().lower().replace("-", "").replace(" ", "").encode()
+    ).hexdigest()
 
 
 def _security(s: Session, account_id: int) -> AccountSecurityRow:
@@ -71,7 +73,9 @@ def pending_setup(db: Database, account: Account) -> TotpSetup | None:
         row = uow.session.get(AccountSecurityRow, account.id)
         if row is None or row.totp_enabled or not row.totp_secret:
             return None
-        uri = pyotp.TOTP(row.totp_secret).provisioning_uri(name=account.username, issuer_name=ISSUER)
+        uri = pyotp.TOTP(row.totp_secret).provisioning_uri(
+            name=account.username, issuer_name=ISSUER
+        )
         return TotpSetup(row.totp_secret, uri)
 
 
@@ -100,7 +104,9 @@ def confirm_totp(db: Database, account: Account, code: str) -> list[str]:
         if row is None or not row.totp_secret or row.totp_enabled:
             raise InvalidInput("code: start the set-up first")
         if not _check_totp(row, code):
-            raise InvalidInput("code: that code does not match; type the 6 digits the app shows now")
+            raise InvalidInput(
+                "code: that code does not match; type the 6 digits the app shows now"
+            )
         row.totp_enabled = True
         codes = _new_recovery_codes(s, account.id)
         audit(s, account.actor(), "totp.enable", None)

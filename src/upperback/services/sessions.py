@@ -8,7 +8,7 @@ from typing import Any
 from upperback.errors import Conflict, InvalidInput, NotFound, SafetyBlock
 from upperback.feedback import adapt, next_session
 from upperback.knowledge.loader import exercise_library
-from upperback.model.adaptation import Adaptation
+from upperback.model.adaptation import Action, Adaptation
 from upperback.model.intake import ScreeningResult
 from upperback.model.program import SessionPlan
 from upperback.model.session import SessionLog, SessionLogIn
@@ -30,12 +30,22 @@ class LogOutcome:
 
 
 def _validate_against_program(log: SessionLogIn, planned: SessionPlan | None) -> None:
+    """Every logged set names a known exercise prescribed in that very session: a log for
+    anything else would let the engine adapt an exercise the client was never given."""
     library = exercise_library()
     for i, s in enumerate(log.sets):
         if s.exercise_id not in library.by_id:
             raise InvalidInput(f"sets[{i}].exercise_id: unknown exercise id {s.exercise_id!r}")
     if planned is None:
         raise InvalidInput(f"week/index: the program has no session {log.week}.{log.index}")
+    prescribed = {p.exercise_id for p in planned.prescriptions}
+    for i, s in enumerate(log.sets):
+        if s.exercise_id not in prescribed:
+            name = library.by_id[s.exercise_id].name
+            raise InvalidInput(
+                f"sets[{i}].exercise_id: {name} ({s.exercise_id}) is not prescribed in session "
+                f"{log.week}.{log.index}"
+            )
 
 
 def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -> LogOutcome:
@@ -60,12 +70,18 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
                 f"week/index: session {log.week}.{log.index} was already logged (log {dup.id})"
             )
         history = records.plan_logs(client_id, program)
+        earlier_alerts = [
+            v.adaptation
+            for v in records.adaptations(client_id)
+            if v.adaptation.action == Action.clinician_alert
+        ]
         result = adapt(
             program,
             log,
             history=history,
             overrides=records.overrides(client_id),
             profile=records.latest_profile(client_id),
+            earlier_alerts=earlier_alerts,
         )
         log_id = writer.add_log(client_id, program.version, log, plan_start=program.start_date)
         # A new version is stored only when something changed (as a patch against this one:

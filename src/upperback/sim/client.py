@@ -18,6 +18,7 @@ from upperback.feedback import adapt
 from upperback.knowledge.loader import ExerciseLibrary
 from upperback.knowledge.loading_rules import LoadingRules
 from upperback.loading import load_index
+from upperback.model.adaptation import Action, Adaptation
 from upperback.model.profile import DeficitProfile
 from upperback.model.program import Program, SessionPlan
 from upperback.model.session import SessionLogIn, SetLog
@@ -35,6 +36,7 @@ class Outcome:
     flares: int
     stopped: bool
     rules: Counter[str] = field(default_factory=Counter)
+    alerts: int = 0  # clinician alerts raised (red-flag stops counted apart)
 
 
 def _clip(value: float, lo: float, hi: float) -> float:
@@ -148,6 +150,7 @@ def live(
         stopped=False,
     )
     logs: list[SessionLogIn] = []
+    raised: list[Adaptation] = []
     penalty_until = 0
     pos = 0
     while pos < len(program.sessions) and not program.stopped_reason:
@@ -188,12 +191,21 @@ def live(
             log = _log(rng, c, plan, day, x, pain, flare, red_flag, lib)
             try:
                 result = adapt(
-                    program, log, history=logs, profile=profile, library=lib, rules=rules
+                    program,
+                    log,
+                    history=logs,
+                    profile=profile,
+                    library=lib,
+                    rules=rules,
+                    earlier_alerts=raised,
                 )
             except SafetyBlock:
                 break
             program = result.program
             out.rules.update(a.rule_id for a in result.adaptations)
+            new = [a for a in result.adaptations if a.action == Action.clinician_alert]
+            out.alerts += len(new)
+            raised += new
             logs.append(log)
     out.pain_end = _clip(pain, 0, 10)
     return out

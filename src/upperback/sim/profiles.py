@@ -10,6 +10,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from upperback.assessment.irritability import derive_irritability
+from upperback.knowledge.tests_catalog import battery
 from upperback.model.common import Equipment, Muscle, WorkPosture
 from upperback.model.intake import Intake
 from upperback.model.profile import (
@@ -43,24 +45,44 @@ _KIND_LINK: dict[FindingCode, tuple[FindingKind, str]] = {
     FindingCode.disability: (FindingKind.disability, "neck"),
 }
 
+# What a clinician would have measured for each finding. Virtual clients carry these as
+# their assessment figures so that reasons built from a profile read like real ones: no
+# simulation wording may reach a reason text a clinician reads (the report is labelled).
 _EVIDENCE: dict[FindingCode, str] = {
     FindingCode.lt_underactive: "UT/LT 3.1",
+    FindingCode.mt_underactive: "UT/MT 2.4",
+    FindingCode.sa_underactive: "UT/SA 1.4",
     FindingCode.ut_dominant: "UT/LT 3.1",
+    FindingCode.scm_dominant: "SCM palpable at 24 mmHg on the CCFT",
+    FindingCode.lt_onset_delayed: "LT onset 45 ms after deltoid",
+    FindingCode.sa_onset_delayed: "SA onset 40 ms after deltoid",
     FindingCode.dnf_endurance_low: "DNF endurance 18 s",
     FindingCode.dnf_control_low: "CCF 22 mmHg",
-    FindingCode.sa_underactive: "UT/SA 1.4",
+    FindingCode.forward_head: "craniovertebral angle 44 deg",
     FindingCode.thoracic_rotation_limited: "thoracic rotation 28 deg",
+    FindingCode.shoulder_flexion_limited: "shoulder flexion 150 deg",
+    FindingCode.shoulder_rotation_limited: "shoulder internal rotation 45 deg",
+    FindingCode.scapular_dyskinesis: "scapular dyskinesis test rated obvious",
+    FindingCode.scapular_endurance_low: "prone T hold 22 s",
+    FindingCode.strength_asymmetry: "lower trapezius HHD 18 % below the other side",
+    FindingCode.ckc_stability_low: "CKCUEST 14 touches",
+    FindingCode.pain: "NPRS 6/10",
+    FindingCode.disability: "NDI 30 %",
 }
+_SOURCE = "assessment entered for a virtual client"
 
 
 def make_profile(
     findings: Mapping[FindingCode, Severity],
     *,
-    irritability: Irritability = Irritability.low,
+    irritability: Irritability | None = Irritability.low,
     pain_now: float | None = None,
     day: dt.date = dt.date(2025, 1, 1),
+    intake: Intake | None = None,
 ) -> DeficitProfile:
-    """A profile with the given findings, priorities in the given order."""
+    """A profile with the given findings, priorities in the given order. An explicit
+    `irritability` is taken as the clinician's setting; None derives it from `pain_now`
+    and the intake's pain behaviour, as an assessment does."""
     out = []
     for code, sev in findings.items():
         kind, link = _KIND_LINK[code]
@@ -71,15 +93,19 @@ def make_profile(
                 link=link,
                 severity=sev,
                 statement=f"{code.value.replace('_', ' ')}",
-                evidence=_EVIDENCE.get(code, "simulated"),
-                source="simulation input",
+                evidence=_EVIDENCE[code],
+                source=_SOURCE,
             )
         )
+    level, why = derive_irritability(
+        battery().irritability, pain_now=pain_now, intake=intake, clinician=irritability
+    )
     return DeficitProfile(
         assessment_date=day,
         findings=out,
         priorities=[c.value for c in findings],
-        irritability=irritability,
+        irritability=level,
+        irritability_reason=why,
         pain_now=pain_now,
     )
 

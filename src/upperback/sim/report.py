@@ -27,6 +27,9 @@ class ArmSummary(Frozen):
         description="Share with pain change <= -2 points (Farrar 2001 MCID)."
     )
     stopped_red_flag: int
+    clinician_alerts_per_client: float = Field(
+        default=0.0, description="Clinician alerts raised per client (one open alert per cause)."
+    )
     rule_firings: dict[str, int] = Field(default_factory=dict)
 
 
@@ -64,6 +67,7 @@ def render_report(report: SimulationReport) -> str:
             f"  flares per client:      {_fmt(arm.flares_per_client)}",
             f"  clients with >= 1 flare: {arm.share_with_flare:.1%}; improved >= 2 points: "
             f"{arm.share_improved_2_points:.1%}; stopped by red flag: {arm.stopped_red_flag}",
+            f"  clinician alerts per client: {arm.clinician_alerts_per_client:.2f}",
         ]
         if arm.rule_firings:
             lines.append(

@@ -45,6 +45,7 @@ def _summary(arm: str, outcomes: list[Outcome]) -> ArmSummary:
         share_with_flare=sum(1 for o in outcomes if o.flares) / n,
         share_improved_2_points=sum(1 for c in change if c <= -2) / n,
         stopped_red_flag=sum(1 for o in outcomes if o.stopped),
+        clinician_alerts_per_client=sum(o.alerts for o in outcomes) / n,
         rule_firings=dict(sorted(rules.items())),
     )
 

@@ -40,7 +40,9 @@ class SecondFactorNeeded(Exception):
     """The password was right; the account also needs its authenticator (TOTP) code."""
 
     def __init__(self, account: Account) -> None:
-        super().__init__("second factor required: give the 6-digit code from your authenticator app")
+        super().__init__(
+            "second factor required: give the 6-digit code from your authenticator app"
+        )
         self.account = account
         self.message = str(self)
 

@@ -51,7 +51,9 @@ def token(
     try:
         account = attempt_login(request, db, username, password, otp)
     except SecondFactorNeeded as exc:
-        raise NotAuthenticated("second factor required: send 'otp' with the code from your app") from exc
+        raise NotAuthenticated(
+            "second factor required: send 'otp' with the code from your app"
+        ) from exc
     secret = auth_sessions.issue_api_token(
         db, account, label, client_address(request), settings.token_max_age_s
     )

@@ -23,7 +23,14 @@ router = APIRouter(prefix="/clients/{client_id}", tags=["program"])
 def plan(client_id: ClientId, db: DbDep, actor: CurrentActor, body: PlanIn) -> Program:
     """Generate the 12-week program from the latest profile and intake (clinician only)."""
     check_dates(body)
-    return program.plan_program(db, actor, client_id, start_date=body.start_date, seed=body.seed)
+    return program.plan_program(
+        db,
+        actor,
+        client_id,
+        start_date=body.start_date,
+        seed=body.seed,
+        start_loads=body.start_loads,
+    )
 
 
 @router.get("/program", response_model=Program)

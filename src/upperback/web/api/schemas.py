@@ -52,6 +52,12 @@ class AssessmentOut(BaseModel):
 class PlanIn(BaseModel):
     start_date: dt.date
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    start_loads: dict[str, float] = Field(
+        default_factory=dict,
+        max_length=40,
+        description="Clinician's starting loads: exercise id -> kg (a size its equipment "
+        "comes in) or band / pressure-cuff level; they win over the assessment's.",
+    )
 
 
 class NextOut(BaseModel):

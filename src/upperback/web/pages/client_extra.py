@@ -20,16 +20,25 @@ AssignmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/me/questionnaire/{aid}", response_class=HTMLResponse)
-def questionnaire_page(request: Request, db: DbDep, actor: PageActor, aid: AssignmentId) -> Response:
+def questionnaire_page(
+    request: Request, db: DbDep, actor: PageActor, aid: AssignmentId
+) -> Response:
     cid = _client_id(actor)
     a = questionnaires.get_assignment(db, actor, cid, aid)
-    return render(request, "client_questionnaire.html", a=a,
-                  inst=questionnaires.instrument(a.instrument), chosen={}, error=None)
+    return render(
+        request,
+        "client_questionnaire.html",
+        a=a,
+        inst=questionnaires.instrument(a.instrument),
+        chosen={},
+        error=None,
+    )
 
 
 @router.post("/me/questionnaire/{aid}")
-async def questionnaire_submit(request: Request, db: DbDep, actor: PageActor,
-                               aid: AssignmentId) -> Response:
+async def questionnaire_submit(
+    request: Request, db: DbDep, actor: PageActor, aid: AssignmentId
+) -> Response:
     cid = _client_id(actor)
     a = questionnaires.get_assignment(db, actor, cid, aid)
     inst = questionnaires.instrument(a.instrument)
@@ -53,16 +62,24 @@ async def questionnaire_submit(request: Request, db: DbDep, actor: PageActor,
             raw = form.get(f"q{i}")
             if isinstance(raw, str):
                 chosen[i] = raw
-        return render(request, "client_questionnaire.html", status_code=exc.status_code, a=a,
-                      inst=inst, chosen=chosen, error=exc.message)
+        return render(
+            request,
+            "client_questionnaire.html",
+            status_code=exc.status_code,
+            a=a,
+            inst=inst,
+            chosen=chosen,
+            error=exc.message,
+        )
     return RedirectResponse("/me?msg=questionnaire", status_code=303)
 
 
 @router.get("/me/calendar", response_class=HTMLResponse)
 def calendar_page(request: Request, db: DbDep, actor: PageActor) -> Response:
     cid = _client_id(actor)
-    return render(request, "client_calendar.html", link=None,
-                  active=calendar.has_feed(db, actor, cid))
+    return render(
+        request, "client_calendar.html", link=None, active=calendar.has_feed(db, actor, cid)
+    )
 
 
 @router.post("/me/calendar/new", response_class=HTMLResponse)
@@ -82,34 +99,55 @@ def calendar_off(db: DbDep, actor: PageActor) -> Response:
 @router.get("/calendar/{token}.ics")
 def calendar_feed(db: DbDep, token: Annotated[str, Path(max_length=100)]) -> Response:
     body = calendar.feed_ics(db, token, dt.date.today())
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "no-store"}
+    )
 
 
 # ---- clinician side ---------------------------------------------------------------------
 
 
 @router.get("/clients/{client_id}/questionnaires", response_class=HTMLResponse)
-def clinician_questionnaires(request: Request, db: DbDep, actor: PageActor,
-                             client: PageClient) -> Response:
+def clinician_questionnaires(
+    request: Request, db: DbDep, actor: PageActor, client: PageClient
+) -> Response:
     return _clinician_page(request, db, actor, client, error=None)
 
 
-def _clinician_page(request: Request, db: DbDep, actor: PageActor, client: PageClient, *,
-                    error: str | None, status_code: int = 200) -> Response:
+def _clinician_page(
+    request: Request,
+    db: DbDep,
+    actor: PageActor,
+    client: PageClient,
+    *,
+    error: str | None,
+    status_code: int = 200,
+) -> Response:
     today = dt.date.today()
-    missing = [m for m in checkins.missing_checkins(db, actor, today) if m.client_id == client.id] \
-        if actor.role == "clinician" else []
-    return render(request, "questionnaires_clinician.html", status_code=status_code,
-                  client=client, results=questionnaires.results(db, actor, client.id),
-                  pending=questionnaires.due_for_client(db, actor, client.id, today),
-                  instruments=questionnaires.instruments(), missing=missing, error=error,
-                  today=today, active="questionnaires")
+    missing = (
+        [m for m in checkins.missing_checkins(db, actor, today) if m.client_id == client.id]
+        if actor.role == "clinician"
+        else []
+    )
+    return render(
+        request,
+        "questionnaires_clinician.html",
+        status_code=status_code,
+        client=client,
+        results=questionnaires.results(db, actor, client.id),
+        pending=questionnaires.due_for_client(db, actor, client.id, today),
+        instruments=questionnaires.instruments(),
+        missing=missing,
+        error=error,
+        today=today,
+        active="questionnaires",
+    )
 
 
 @router.post("/clients/{client_id}/questionnaires")
-async def clinician_send(request: Request, db: DbDep, actor: PageActor,
-                         client: PageClient) -> Response:
+async def clinician_send(
+    request: Request, db: DbDep, actor: PageActor, client: PageClient
+) -> Response:
     form = await request.form()
     try:
         name = str(form.get("instrument") or "")
@@ -118,9 +156,11 @@ async def clinician_send(request: Request, db: DbDep, actor: PageActor,
             due = dt.date.fromisoformat(raw_due) if raw_due else dt.date.today()
         except ValueError:
             raise InvalidInput(f"due: {raw_due!r} is not a date (YYYY-MM-DD)") from None
-        questionnaires.assign(db, actor, client.id, name, due=due,
-                              activities=items_list(form, "activity"))
+        questionnaires.assign(
+            db, actor, client.id, name, due=due, activities=items_list(form, "activity")
+        )
     except UpperbackError as exc:
-        return _clinician_page(request, db, actor, client, error=exc.message,
-                               status_code=exc.status_code)
+        return _clinician_page(
+            request, db, actor, client, error=exc.message, status_code=exc.status_code
+        )
     return RedirectResponse(f"/clients/{client.id}/questionnaires", status_code=303)

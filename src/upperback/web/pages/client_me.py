@@ -20,6 +20,7 @@ from upperback.illustrate.plain import (
 from upperback.model.program import SessionPlan
 from upperback.services import checkins, clients, guided, program, questionnaires
 from upperback.services.access import Actor
+from upperback.services.exposure import micro_break_plan
 from upperback.web.deps import DbDep, PageActor
 from upperback.web.pages.client_progress import progress_view
 from upperback.web.pages.client_view import cards
@@ -27,8 +28,12 @@ from upperback.web.templating import STATIC_DIR, render, templates
 
 router = APIRouter()
 # Plain-language helpers for the shared log templates (log.html, logged.html).
-templates.env.globals.update(plain_change=plain_change, plain_name=plain_name,
-                             plain_effort=plain_effort, client_text=client_text)
+templates.env.globals.update(
+    plain_change=plain_change,
+    plain_name=plain_name,
+    plain_effort=plain_effort,
+    client_text=client_text,
+)
 MAX_BODY = 64_000
 
 
@@ -38,8 +43,9 @@ def _client_id(actor: Actor) -> int:
     return actor.client_id
 
 
-def _next(db: DbDep, actor: Actor, client_id: int) -> tuple[SessionPlan | None, dt.date | None,
-                                                              bool]:
+def _next(
+    db: DbDep, actor: Actor, client_id: int
+) -> tuple[SessionPlan | None, dt.date | None, bool]:
     """The next session, its date, and whether the program is paused."""
     try:
         view = program.next_view(db, actor, client_id)
@@ -62,6 +68,7 @@ def me_home(request: Request, db: DbDep, actor: PageActor, msg: str | None = Non
         items=cards(plan, animated=False) if plan else [],
         checkin=checkins.due_checkin(db, actor, cid, today),
         due=questionnaires.due_for_client(db, actor, cid, today), msg=msg, today=today,
+        micro_break=micro_break_plan(db, actor, cid),
     )  # fmt: skip
 
 
@@ -70,10 +77,20 @@ def me_session(request: Request, db: DbDep, actor: PageActor) -> Response:
     cid = _client_id(actor)
     plan, when, paused = _next(db, actor, cid)
     items = cards(plan) if plan else []
-    data = {"week": plan.week, "index": plan.index,
-            "exercises": [c.data() for c in items]} if plan else None
-    return render(request, "client_session.html", plan=plan, when=when, paused=paused,
-                  items=items, data_json=json.dumps(data).replace("<", "\\u003c"))
+    data = (
+        {"week": plan.week, "index": plan.index, "exercises": [c.data() for c in items]}
+        if plan
+        else None
+    )
+    return render(
+        request,
+        "client_session.html",
+        plan=plan,
+        when=when,
+        paused=paused,
+        items=items,
+        data_json=json.dumps(data).replace("<", "\\u003c"),
+    )
 
 
 async def _json_body(request: Request) -> Any:
@@ -114,15 +131,22 @@ async def finish(request: Request, db: DbDep, actor: PageActor) -> Response:
         draft = guided.parse_draft(await _json_body(request))
         plan, _when, _paused = _next(db, actor, cid)
         if plan is None or plan.key != (draft.week, draft.index):
-            raise Conflict("session: this session is already saved or no longer next; "
-                           "go back to Today")
+            raise Conflict(
+                "session: this session is already saved or no longer next; go back to Today"
+            )
         outcome = guided.finish(db, actor, cid, draft, plan, dt.date.today())
     except UpperbackError as exc:
         return _err(exc)
     changes = [plain_change(a.rule_id, a.exercise_id) for a in outcome.adaptations]
-    return JSONResponse({"saved": True, "changes": changes,
-                         "next": None if outcome.next_session is None else
-                         f"Week {outcome.next_session.week}, session {outcome.next_session.index}"})
+    return JSONResponse(
+        {
+            "saved": True,
+            "changes": changes,
+            "next": None
+            if outcome.next_session is None
+            else f"Week {outcome.next_session.week}, session {outcome.next_session.index}",
+        }
+    )
 
 
 @router.get("/me/checkin", response_class=HTMLResponse)
@@ -134,7 +158,9 @@ def checkin_page(request: Request, db: DbDep, actor: PageActor) -> Response:
 
 @router.post("/me/checkin")
 def checkin_submit(
-    request: Request, db: DbDep, actor: PageActor,
+    request: Request,
+    db: DbDep,
+    actor: PageActor,
     session: Annotated[int, Form(ge=1, le=2**31 - 1)],
     pain: Annotated[str, Form(max_length=5)] = "",
     compared: Annotated[str, Form(max_length=10)] = "",
@@ -149,13 +175,21 @@ def checkin_submit(
             value = float(pain)
         except ValueError:
             raise InvalidInput(f"pain: {pain!r} is not a number; choose 0 to 10") from None
-        checkins.record_checkin(db, actor, cid, session, pain_now=value, compared=compared,
-                                today=today)
+        checkins.record_checkin(
+            db, actor, cid, session, pain_now=value, compared=compared, today=today
+        )
     except UpperbackError as exc:
         error = exc.message
         due = checkins.due_checkin(db, actor, cid, today)
-        return render(request, "client_checkin.html", status_code=exc.status_code, due=due,
-                      error=error, pain=pain, compared=compared)
+        return render(
+            request,
+            "client_checkin.html",
+            status_code=exc.status_code,
+            due=due,
+            error=error,
+            pain=pain,
+            compared=compared,
+        )
     return RedirectResponse("/me?msg=checkin", status_code=303)
 
 
@@ -168,13 +202,13 @@ def glossary(request: Request, actor: PageActor) -> Response:
 @router.get("/me/progress", response_class=HTMLResponse)
 def me_progress(request: Request, db: DbDep, actor: PageActor) -> Response:
     cid = _client_id(actor)
-    return render(request, "client_progress.html",
-                  view=progress_view(db, actor, cid, dt.date.today()))
+    return render(
+        request, "client_progress.html", view=progress_view(db, actor, cid, dt.date.today())
+    )
 
 
 @router.get("/me/sw.js")
 def service_worker() -> Response:
     """The service worker, served under /me/ so its scope covers the client pages."""
     body = (STATIC_DIR / "client-sw.js").read_text(encoding="utf-8")
-    return Response(body, media_type="text/javascript",
-                    headers={"Cache-Control": "no-cache"})
+    return Response(body, media_type="text/javascript", headers={"Cache-Control": "no-cache"})

@@ -23,6 +23,7 @@ from upperback.model.assessment import AssessmentIn, TestResult
 from upperback.model.client import Client
 from upperback.model.common import Side
 from upperback.model.intake import Intake
+from upperback.model.profile import Irritability
 from upperback.model.program import SessionPlan
 from upperback.model.session import SessionLogIn, SetLog
 
@@ -213,6 +214,8 @@ OPTIONAL_INTAKE = {
     "tsk11": ("TSK-11 total (11-44)", "int"),
     "fabq_pa": ("FABQ physical activity (0-24)", "int"),
     "no_equipment": ("No equipment at home", "check"),
+    "rest_or_night_pain": ("Pain at rest or at night", "choice"),
+    "settle_minutes": ("Minutes symptoms take to settle after aggravation", "int"),
 }
 """Intake fields shown only when the intake model has them (added with the IFOMPT intake)."""
 
@@ -360,7 +363,17 @@ def assessment_from_form(form: Form, today: dt.date, client: Client | None = Non
                 ):
                     name = f"item:{r.test_id}:{item.group(1)}"
                 raise FieldError(name, f"{label}: {_strip_where(exc.message)}") from None
-    return AssessmentIn(date=date, tester=tester, results=results)
+    irritability = text(form, "irritability")
+    if irritability and irritability not in {i.value for i in Irritability}:
+        raise FieldError(
+            "irritability", f"Irritability: {irritability[:40]!r} is not low, moderate or high"
+        )
+    return AssessmentIn(
+        date=date,
+        tester=tester,
+        results=results,
+        irritability=Irritability(irritability) if irritability else None,
+    )
 
 
 def _items_result(

@@ -127,9 +127,7 @@ def my_fhir_record(db: DbDep, actor: PageActor) -> Response:
 
 @router.get("/clients/{client_id}/data.json")
 def client_data(db: DbDep, actor: PageActor, client: PageClient) -> Response:
-    return _json_download(
-        export_client_data(db, actor, client.id), f"client-{client.id}-data.json"
-    )
+    return _json_download(export_client_data(db, actor, client.id), f"client-{client.id}-data.json")
 
 
 @router.get("/clients/{client_id}/audit", response_class=HTMLResponse)

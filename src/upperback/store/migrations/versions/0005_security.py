@@ -79,7 +79,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("login_failure", "api_token", "login_session", "recovery_code", "account_security"):
+    for table in (
+        "login_failure",
+        "api_token",
+        "login_session",
+        "recovery_code",
+        "account_security",
+    ):
         op.drop_table(table)
     with op.batch_alter_table("audit", schema=None) as batch_op:
         batch_op.drop_column("outcome")
