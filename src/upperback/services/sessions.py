@@ -72,7 +72,7 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
         history = records.plan_logs(client_id, program)
         earlier_alerts = [
             v.adaptation
-            for v in records.adaptations(client_id)
+            for v in records.adaptations(client_id, action=Action.clinician_alert.value)
             if v.adaptation.action == Action.clinician_alert
         ]
         result = adapt(

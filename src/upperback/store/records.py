@@ -276,12 +276,15 @@ class Records:
         return [Override.model_validate(dict(r._mapping)) for r in rows]
 
     def adaptations(
-        self, client_id: int, *, version: int | None = None
+        self, client_id: int, *, version: int | None = None, action: str | None = None
     ) -> list[VersionedAdaptation]:
-        """Adaptations with the version each produced, oldest first (one version if given)."""
+        """Adaptations with the version each produced, oldest first (one version, one kind
+        of action if given: the logging path asks only for alerts, not a year of changes)."""
         q = select(AdaptationRow).where(AdaptationRow.client_id == client_id)
         if version is not None:
             q = q.where(AdaptationRow.program_version == version)
+        if action is not None:
+            q = q.where(AdaptationRow.action == action)
         rows = self.session.scalars(q.order_by(AdaptationRow.id))
         return [VersionedAdaptation(r.program_version, adaptation_from_row(r)) for r in rows]
 
