@@ -10,7 +10,7 @@ Runs, one after another (never side by side, so they do not load each other):
 
 Usage: python benchmarks/scale/run_scale.py [--quick] [--only log_cpu,logging,...]
        [--out artifacts/bench/scale.json]
-Full set: about 40-60 min on an idle 2-core machine (first run +10 min to generate 3.9 GB of
+Full set: about 30-40 min on an idle 2-core machine (first run +10 min to generate 3.9 GB of
 recordings); `--quick` (small sizes, same code paths): about 3 min. The machine (cores,
 RAM, load average before and after each part) goes into the JSON with the figures.
 """
