@@ -127,6 +127,13 @@ def request_for(method: str, path: str) -> dict[str, Any]:
         },
         # onset review (helper emg): no edits = recompute, a read for the owner
         "/clients/{client_id}/emg/{recording_id}/review": {"data": {}},
+        # workday exposure (helper emg2): a day and its MVC, stored with the client's record
+        "/clients/{client_id}/emg/exposure": {
+            "files": {
+                "workday": ("day.csv", synthetic_emg_csv(1, 61.0), "text/csv"),
+                "mvc": ("mvc.csv", synthetic_emg_csv(2, 3.0), "text/csv"),
+            }
+        },
     }
     if method == "POST":
         return api[path]

@@ -142,9 +142,21 @@ def exposure(
     mains: str = typer.Option("auto", "--mains", help="50, 60, auto or none"),
     plot: Path | None = typer.Option(None, "--plot", help="Write the APDF/EVA picture (PNG)"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON to standard output"),
+    client: int | None = typer.Option(
+        None,
+        "--client",
+        min=1,
+        max=2**31 - 1,
+        help="Store the result with this client's record (finding and micro-break plan)",
+    ),
+    db: str | None = typer.Option(
+        None, "--db", envvar="UPPERBACK_DB", help="Database for --client"
+    ),
 ) -> None:
     """Workday exposure: APDF p10/p50/p90 %MVC, gaps/min, muscular rest, sustained
-    low-level activity, EVA; with the clinician finding and micro-break advice."""
+    low-level activity, EVA; with the clinician finding and micro-break advice. With
+    --client the result is kept with the client's record: the finding enters the
+    assessment view and the micro-breaks the client's plan."""
     from upperback.emg import read_recording
     from upperback.emg.exposure import exposure_finding, micro_break_prescription
     from upperback.emg.exposure.analyze import exposure_of_edf, exposure_of_recording
@@ -171,6 +183,7 @@ def exposure(
                 plot.write_bytes(exposure_plot_png(result))
             except OSError as exc:
                 raise InvalidInput(f"--plot {plot.name}: cannot write ({exc.strerror})") from None
+        stored = _store_exposure(result, rec.name, client, db) if client is not None else None
     except UpperbackError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -178,6 +191,7 @@ def exposure(
             "exposure": result.model_dump(mode="json"),
             "finding": finding.model_dump(mode="json") if finding else None,
             "micro_break": advice.model_dump(mode="json") if advice else None,
+            "stored_exposure_id": stored,
         }
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return
@@ -197,6 +211,8 @@ def exposure(
         typer.echo(f"flag: {f}")
     for line in result.processing:
         typer.echo(f"processing: {line}")
+    if stored is not None:
+        typer.echo(f"stored with client {client} as exposure {stored}")
 
 
 @emg_app.command("live")
@@ -295,6 +311,23 @@ def live(
                 }
             )
         )
+
+
+def _store_exposure(result: Any, filename: str, client: int, db: str | None) -> int:
+    """Keep a workday exposure with the client's record through the service layer."""
+    import datetime as dt
+
+    from upperback.cli.common import clinician, close_databases, open_db
+    from upperback.services.exposure import store_exposure
+
+    try:
+        database = open_db(db)
+        return store_exposure(
+            database, clinician(database), client, day=dt.date.today(), filename=filename,
+            result=result,
+        )  # fmt: skip
+    finally:
+        close_databases()
 
 
 def _store_live(summary: dict[str, Any], client: int, session: str | None, db: str | None) -> None:

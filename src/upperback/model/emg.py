@@ -27,6 +27,9 @@ class Quality(BaseModel):
     mains_fraction: float | None = None
     clipped_fraction: float | None = None
     ecg_detected: bool = False
+    ecg_beats: int | None = Field(
+        None, description="heartbeats whose QRS template was subtracted (offline analysis)"
+    )
 
 
 class FatigueTrend(BaseModel):

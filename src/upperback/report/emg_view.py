@@ -54,7 +54,7 @@ def analyze_upload(
         mapping=rec.mapping,
     )  # fmt: skip
     analysis = analyze_recording(rec, mains=mains)
-    plan = make_plan(rec.data[:, : int(30 * rec.fs)], fs=rec.fs, mains=mains)
+    plan = make_plan(rec.data[:, : int(30 * rec.fs)], fs=rec.fs, mains=mains, offline=True)
     feats = extract_features(rec.data, plan)
     env = rms_envelope(feats.ms, fs_env=feats.fs_env)
     step = max(1, round(feats.fs_env / DISPLAY_HZ))
@@ -113,3 +113,38 @@ def recording_from_upload(stored: dict[str, Any]) -> Any:
         path = Path(tmp) / ("upload" + str(upload.get("suffix", ".csv")))
         path.write_bytes(content)
         return read_recording(path, fs=upload.get("fs"))
+
+
+def exposure_from_upload(
+    content: bytes,
+    filename: str,
+    mvc_content: bytes,
+    mvc_filename: str,
+    *,
+    fs: float | None = None,
+    mains: str = "auto",
+) -> Any:
+    """Workday exposure of an uploaded recording normalised to an uploaded MVC recording
+    (EDF/BDF workdays are read in chunks, so a long day stays in bounded memory)."""
+    from upperback.emg import read_recording
+    from upperback.emg.exposure.analyze import exposure_of_edf, exposure_of_recording
+
+    for what, name, data in (("file", filename, content), ("mvc", mvc_filename, mvc_content)):
+        if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+            raise InvalidInput(f"{what}: {name!r} is not one of {', '.join(UPLOAD_SUFFIXES)}")
+        if not data:
+            raise InvalidInput(f"{what}: the upload is empty")
+    with tempfile.TemporaryDirectory() as tmp:
+        day = Path(tmp) / ("workday" + Path(filename).suffix.lower())
+        day.write_bytes(content)
+        mvc_path = Path(tmp) / ("mvc" + Path(mvc_filename).suffix.lower())
+        mvc_path.write_bytes(mvc_content)
+        mvc = read_recording(mvc_path, fs=fs)
+        if day.suffix in (".edf", ".bdf") and fs is None:
+            return exposure_of_edf(day, mvc, mains=mains)
+        rec = read_recording(day, fs=fs)
+        rec = type(rec)(
+            data=rec.data, fs=rec.fs, channels=rec.channels, units=rec.units, source=filename,
+            mapping=rec.mapping,
+        )  # fmt: skip
+        return exposure_of_recording(rec, mvc, mains=mains)

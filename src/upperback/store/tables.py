@@ -490,3 +490,19 @@ class SessionDraftRow(Base):
     index: Mapped[int] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+# --- sEMG workday exposure (issue 14, migration 0007) -------------------------------------
+
+
+class EmgExposureRow(Base):
+    """One workday exposure analysis of a client (APDF, gaps, rest, EVA) with its finding
+    and micro-break prescription as computed when stored."""
+
+    __tablename__ = "emg_exposure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    filename: Mapped[str] = mapped_column(String(300))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

@@ -34,7 +34,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _CLIENT_PATH = re.compile(r"^(?:/api/v1)?/clients/(\d{1,10})(?:/|$)")
-_UPLOAD_PATH = re.compile(r"^(?:/api/v1)?/clients/\d{1,10}/(?:emg|posture)/?$")  # files, photos
+_UPLOAD_PATH = re.compile(r"^(?:/api/v1)?/clients/\d{1,10}/(?:emg(?:/exposure)?|posture)/?$")  # files, photos
 _ANONYMOUS_POSTS = {"/login", "/login/code", "/logout", "/api/v1/auth/token"}
 _LOGIN_PATHS = {"/login", "/login/code", "/api/v1/auth/token"}
 _WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

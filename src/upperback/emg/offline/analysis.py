@@ -29,9 +29,10 @@ from upperback.emg.offline.activation import (
     robust_smooth_coarse,
 )
 from upperback.emg.offline.channel_results import ChannelContext, channel_outcome
-from upperback.emg.offline.ecg import detect_ecg
-from upperback.emg.offline.filters import FilterPlan
-from upperback.emg.offline.frontend import Features, FrontEnd
+from upperback.emg.offline.ecg import METHOD as ECG_METHOD
+from upperback.emg.offline.ecg import EcgChannel, detect_ecg, detect_ecg_channels
+from upperback.emg.offline.filters import FilterPlan, ZeroPhaseFilter
+from upperback.emg.offline.frontend import Features, FrontEnd, run_front_end
 from upperback.emg.offline.mains import MAINS_OPTIONS, MainsDetection, detect_mains, head_spectrum
 from upperback.emg.offline.quality import disconnected, motion_ratio
 from upperback.emg.offline.ratios import amplitude_ratios, delay_table
@@ -131,30 +132,44 @@ class Plan:
     mains: MainsDetection
     ecg_channels: tuple[int, ...]
     motion: FloatArray
+    #: Offline: channels whose QRS template is subtracted (with the template).
+    ecg: tuple[EcgChannel, ...] = ()
 
 
-def make_plan(head: FloatArray, *, fs: float, mains: str = "auto") -> Plan:
-    """Decide filters from the first seconds ``head`` (channels, samples) of a recording."""
+def make_plan(head: FloatArray, *, fs: float, mains: str = "auto", offline: bool = False) -> Plan:
+    """Decide filters from the first seconds ``head`` (channels, samples) of a recording.
+
+    ``offline``: zero-phase filters and ECG template subtraction (templates from the head);
+    otherwise (live) causal filters and a 30 Hz high-pass on ECG channels.
+    """
     check_option("mains", str(mains), MAINS_OPTIONS)
     spectrum = head_spectrum(head, fs=fs) if head.shape[1] >= int(fs) else None
     det = detect_mains(head, fs=fs, mains=mains, spectrum=spectrum)
-    ecg = detect_ecg(head, fs=fs)
+    motion = motion_ratio(head, fs=fs, spectrum=spectrum)
+    if not offline:
+        ecg = detect_ecg(head, fs=fs)
+        plan = FilterPlan.build(
+            fs=fs, n_channels=head.shape[0], notches_hz=list(det.harmonics_hz), ecg_channels=ecg
+        )
+        return Plan(plan, det, tuple(ecg), motion)
     plan = FilterPlan.build(
-        fs=fs, n_channels=head.shape[0], notches_hz=list(det.harmonics_hz), ecg_channels=ecg
+        fs=fs, n_channels=head.shape[0], notches_hz=list(det.harmonics_hz), zero_phase=True
     )
-    return Plan(plan, det, tuple(ecg), motion_ratio(head, fs=fs, spectrum=spectrum))
+    found: tuple[EcgChannel, ...] = ()
+    if head.shape[1] >= 5 * fs:
+        filtered = np.empty_like(head)
+        for idx, y in ZeroPhaseFilter(plan).filter_groups(head, at_start=True, at_end=True):
+            filtered[idx] = y
+        found = tuple(detect_ecg_channels(head, filtered, fs=fs))
+    return Plan(plan, det, tuple(e.channel for e in found), motion, found)
 
 
 def extract_features(data: FloatArray, plan: Plan) -> Features:
     """Run the front end over an in-memory array, in :data:`CHUNK_S` pieces."""
-    fe = FrontEnd(plan.filters, n_samples=data.shape[1])
-    step = fe.epoch * max(1, int(CHUNK_S * plan.filters.fs) // fe.epoch)
-    n = data.shape[1]
-    fe._filter.prime(data[:, : round(plan.filters.fs) + 1])
-    for start in range(0, n, step):
-        stop = min(n, start + step)
-        fe.feed(data[:, start:stop], last=stop >= n)
-    return fe.finish()
+    fe = FrontEnd(plan.filters, n_samples=data.shape[1], ecg=plan.ecg)
+    return run_front_end(
+        fe, lambda a, b: data[:, a:b], n_samples=data.shape[1], chunk_s=CHUNK_S, head=data
+    )
 
 
 def mvc_amplitudes(
@@ -162,7 +177,7 @@ def mvc_amplitudes(
 ) -> dict[str, float]:
     """MVC RMS per channel: maximum of the noise-corrected moving RMS over ``window_s``."""
     head = mvc.data[:, : int(HEAD_S * mvc.fs)]
-    plan = make_plan(head, fs=mvc.fs, mains=mains)
+    plan = make_plan(head, fs=mvc.fs, mains=mains, offline=True)
     feats = extract_features(mvc.data, plan)
     e = robust_smooth(feats.ms, fs_env=feats.fs_env, window_s=window_s)
     base = estimate_baseline(robust_smooth(feats.ms, fs_env=feats.fs_env))
@@ -184,20 +199,41 @@ def match_mvc(
     return None
 
 
-def processing_notes(plan: Plan, feats: Features) -> list[str]:
+def processing_notes(plan: Plan, feats: Features, channels: tuple[str, ...] = ()) -> list[str]:
     """How the numbers were made (filters, notches, envelope, detector, fatigue), for every
     output, text and JSON."""
     return [
         *list(plan.filters.description),
+        *ecg_notes(plan, feats, channels),
         f"envelope: block mean square and mean |x| over {feats.block} samples "
         f"({feats.fs_env:g} Hz)",
         "activations: robust noise floor + double threshold with hysteresis, min on/off 0.1 s "
         "(Hodges & Bui 1996; Bonato 1998); onsets/offsets by backward search to the floor and "
         "a continuous two-phase (floor + linear rise) change point (Hudson 1966; Hinkley 1971; "
-        "after Staude 2001), minus the filters' envelope delay",
+        "after Staude 2001)"
+        + (
+            " (zero-phase filters: no delay to subtract)"
+            if plan.filters.zero_phase
+            else ", minus the filters' envelope delay"
+        ),
         f"fatigue: MDF/MNF per {feats.epoch / feats.fs:g} s Hann epoch inside activations, "
         "least-squares slope",
     ]
+
+
+def ecg_notes(plan: Plan, feats: Features, channels: tuple[str, ...] = ()) -> list[str]:
+    """The ECG statement of an offline analysis: detected or not, beats, method, residual."""
+    if not plan.filters.zero_phase:
+        return []
+    if not plan.ecg:
+        return ["ECG: no QRS template found on any channel (no ECG reduction applied)"]
+    beats = feats.ecg_beats or {}
+    per = "; ".join(
+        f"{channels[e.channel] if e.channel < len(channels) else e.channel + 1}: {beats.get(e.channel, 0)} beats, template "
+        f"{e.template.ratio:.1f}x the off-beat level, residual {100 * e.residual:.0f} %"
+        for e in plan.ecg
+    )
+    return [f"ECG detected and removed ({ECG_METHOD}): {per}"]
 
 
 def channel_context(
@@ -287,7 +323,7 @@ def analyze_features(
     )  # fmt: skip
     onsets = [[a.onset_s for a in o.result.activations] for o in outs]
     delays, refs = delay_table(infos, onsets, usable)
-    notes = processing_notes(plan, feats)
+    notes = processing_notes(plan, feats, tuple(channels))
     if reviewed:
         notes.append(f"onsets/offsets of {', '.join(sorted(reviewed))} set by the reviewer")
     return EmgAnalysis(
@@ -367,7 +403,7 @@ def analyze_recording(
         raise InvalidInput(f"{recording.source or 'recording'}: data has NaN or infinite values")
     mp = mapping if mapping is not None else recording.mapping
     head = recording.data[:, : int(HEAD_S * recording.fs)]
-    plan = make_plan(head, fs=recording.fs, mains=mains)
+    plan = make_plan(head, fs=recording.fs, mains=mains, offline=True)
     feats = extract_features(recording.data, plan)
     mvc_vals = None
     mvc_infos = None

@@ -192,6 +192,7 @@ def channel_outcome(
             mains_fraction=float(ctx.mains_fraction[i]),
             clipped_fraction=float((f.n_at_min[i] + f.n_at_max[i]) / max(f.n_samples, 1)),
             ecg_detected=ecg,
+            ecg_beats=(f.ecg_beats or {}).get(i) if ecg else None,
         ),
     )
     return ChannelOutcome(result, mask, floor, not blocked)

@@ -15,7 +15,7 @@ import numpy as np
 
 from upperback.emg._checks import FloatArray
 from upperback.emg.offline.analysis import HEAD_S, analyze_features, make_plan
-from upperback.emg.offline.frontend import FrontEnd, epoch_length
+from upperback.emg.offline.frontend import FrontEnd, run_front_end
 from upperback.errors import InvalidInput
 from upperback.model.emg import EmgAnalysis
 
@@ -38,21 +38,19 @@ def analyze_chunked(
     if n_samples < int(fs):
         raise InvalidInput(f"{source or 'recording'}: shorter than 1 s; too short to analyse")
     head = read(0, min(n_samples, int(HEAD_S * fs)))
-    plan = make_plan(head, fs=fs, mains=mains)
-    fe = FrontEnd(plan.filters, n_samples=n_samples)
-    fe._filter.prime(head[:, : round(fs) + 1])
+    plan = make_plan(head, fs=fs, mains=mains, offline=True)
+    fe = FrontEnd(plan.filters, n_samples=n_samples, ecg=plan.ecg)
     del head
-    ep = epoch_length(fs=fs)
-    step = ep * max(1, int(chunk_s * fs) // ep)
-    for start in range(0, n_samples, step):
-        stop = min(n_samples, start + step)
+
+    def checked(start: int, stop: int) -> FloatArray:
         x = read(start, stop)
         if not np.isfinite(x).all():
             raise InvalidInput(
                 f"{source or 'recording'}: NaN or infinite values near sample {start}"
             )
-        fe.feed(x, last=stop >= n_samples)
-    feats = fe.finish()
+        return x
+
+    feats = run_front_end(fe, checked, n_samples=n_samples, chunk_s=chunk_s)
     return analyze_features(
         feats,
         plan,

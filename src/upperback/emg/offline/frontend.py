@@ -7,6 +7,7 @@ downstream (activations, ratios, fatigue, quality) works on these small feature 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
@@ -15,8 +16,9 @@ import numpy as np
 from scipy import fft as sfft
 
 from upperback.emg._checks import FloatArray
+from upperback.emg.offline.ecg import EcgChannel, find_beats, qrs_band, subtract
 from upperback.emg.offline.envelope import block_mean_abs, block_mean_square, block_size
-from upperback.emg.offline.filters import CausalFilter, FilterPlan
+from upperback.emg.offline.filters import CausalFilter, FilterPlan, ZeroPhaseFilter
 from upperback.errors import InvalidInput
 
 #: Fatigue epoch length (DOMAIN.md section 5: MDF/MNF per 0.5-1 s epoch).
@@ -45,6 +47,8 @@ class Features:
     raw_max: FloatArray
     n_at_min: FloatArray
     n_at_max: FloatArray
+    #: Beats whose QRS template was subtracted, per channel (ECG-contaminated channels only).
+    ecg_beats: dict[int, int] | None = None
 
     @property
     def fs_env(self) -> float:
@@ -124,9 +128,16 @@ class FrontEnd:
     """Accumulate :class:`Features` from consecutive chunks of a recording."""
 
     def __init__(
-        self, plan: FilterPlan, *, keep_linear: bool = False, n_samples: int | None = None
+        self,
+        plan: FilterPlan,
+        *,
+        keep_linear: bool = False,
+        n_samples: int | None = None,
+        ecg: tuple[EcgChannel, ...] = (),
     ) -> None:
         self.plan = plan
+        self.ecg = {e.channel: e for e in ecg}
+        self.ecg_beats = dict.fromkeys(self.ecg, 0)
         # With the total length known, block mean squares go straight into one array
         # (no list of chunks to concatenate: half the peak memory on long records).
         self._ms_all: np.ndarray[Any, np.dtype[np.float32]] | None = None
@@ -136,6 +147,12 @@ class FrontEnd:
         self.block = block_size(fs=plan.fs)
         self.epoch = epoch_length(fs=plan.fs)
         self._filter = CausalFilter(plan)
+        self._zero = ZeroPhaseFilter(plan) if plan.zero_phase else None
+        #: Context samples wanted either side of a chunk (zero-phase filtering and beat
+        #: detection near chunk edges).
+        self.margin = round(plan.fs) if plan.zero_phase else 0
+        if ecg and not plan.zero_phase:
+            raise InvalidInput("ECG template subtraction needs the zero-phase (offline) plan")
         self._parts: dict[str, list[FloatArray]] = {"ms": [], "mabs": [], "mdf": [], "mnf": []}
         self._n = 0
         self._done = False
@@ -151,10 +168,40 @@ class FrontEnd:
         self._low = min(gr.low_hz for gr in g)
         self._high = max(gr.high_hz for gr in g)
 
-    def feed(self, x: FloatArray, *, last: bool = False) -> None:
-        """Process one chunk (channels, samples); all but the last must be whole epochs."""
+    def _filtered(
+        self, xc: FloatArray, left: int, right: int, last: bool
+    ) -> list[tuple[list[int], FloatArray]]:
+        """Filter a chunk with its context, remove ECG templates, cut the context off."""
+        if self._zero is None:
+            groups = self._filter.filter_groups(xc)
+        else:
+            groups = self._zero.filter_groups(xc, at_start=self._n == 0, at_end=last)
+        n = xc.shape[1]
+        if self.ecg:
+            band = qrs_band(xc[list(self.ecg)], fs=self.fs)
+            rows = {ch: k for k, ch in enumerate(self.ecg)}
+            for idx, y in groups:
+                for r, ch in enumerate(idx):
+                    if ch not in self.ecg:
+                        continue
+                    beats = find_beats(band[rows[ch]], fs=self.fs)
+                    subtract(y[r], beats, self.ecg[ch].template)
+                    inside = (beats >= left) & (beats < n - right)
+                    self.ecg_beats[ch] += int(np.count_nonzero(inside))
+        if left or right:
+            groups = [(idx, y[:, left : n - right]) for idx, y in groups]
+        return groups
+
+    def feed(self, x: FloatArray, *, last: bool = False, left: int = 0, right: int = 0) -> None:
+        """Process one chunk (channels, samples); all but the last must be whole epochs.
+
+        ``left``/``right``: context samples included in ``x`` before and after the chunk
+        (see :attr:`margin`); they are filtered with it and then dropped.
+        """
         if self._done:
             raise InvalidInput("front end already finished")
+        xc = x
+        x = xc[:, left : xc.shape[1] - right]
         if not last and x.shape[1] % self.epoch:
             raise InvalidInput(f"chunk of {x.shape[1]} samples is not a multiple of {self.epoch}")
         self._track_extremes(x)
@@ -164,7 +211,7 @@ class FrontEnd:
         mnf = np.empty_like(mdf)
         mabs = np.empty_like(ms) if self.keep_linear else None
         # Each filter group's output is reduced at once (no full-size filtered array).
-        for idx, y in self._filter.filter_groups(x):
+        for idx, y in self._filtered(xc, left, right, last):
             ms[idx] = block_mean_square(y, self.block)
             if mabs is not None:
                 # Rectified block means for the linear envelope; off by default (memory).
@@ -225,4 +272,26 @@ class FrontEnd:
             raw_max=self._max,
             n_at_min=self._nmin,
             n_at_max=self._nmax,
+            ecg_beats=dict(self.ecg_beats),
         )
+
+
+def run_front_end(
+    fe: FrontEnd,
+    read: Callable[[int, int], FloatArray],
+    *,
+    n_samples: int,
+    chunk_s: float,
+    head: FloatArray | None = None,
+) -> Features:
+    """Feed a whole recording to ``fe`` in chunks of about ``chunk_s`` (whole epochs), each
+    read with :attr:`FrontEnd.margin` samples of context either side."""
+    if fe.plan.zero_phase is False and head is not None:
+        fe._filter.prime(head[:, : round(fe.fs) + 1])
+    step = fe.epoch * max(1, int(chunk_s * fe.fs) // fe.epoch)
+    m = fe.margin
+    for start in range(0, n_samples, step):
+        stop = min(n_samples, start + step)
+        a, b = max(0, start - m), min(n_samples, stop + m)
+        fe.feed(read(a, b), last=stop >= n_samples, left=start - a, right=b - stop)
+    return fe.finish()

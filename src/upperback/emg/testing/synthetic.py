@@ -48,6 +48,8 @@ class Truth:
     noise_rms: dict[str, float]
     ratios: dict[str, float] = field(default_factory=dict)
     onset_delay_s: dict[str, list[float]] = field(default_factory=dict)
+    #: R-peak times (s) of the ECG added to each trunk channel.
+    ecg_beats_s: dict[str, list[float]] = field(default_factory=dict)
 
 
 def _shaped_noise(
@@ -82,15 +84,20 @@ def _shaped_noise(
     return np.asarray(out / np.sqrt(np.mean(out**2)), dtype=np.float64)
 
 
-def _ecg(rng: np.random.Generator, n: int, *, fs: float, hr_bpm: float) -> FloatArray:
+def _ecg(
+    rng: np.random.Generator, n: int, *, fs: float, hr_bpm: float
+) -> tuple[FloatArray, list[float]]:
+    """ECG-like waveform (QRS and T wave) and its beat (R peak) times in seconds."""
     t = np.arange(n) / fs
     out = np.zeros(n)
+    beats: list[float] = []
     beat = rng.uniform(0, 60 / hr_bpm)
     while beat < n / fs:
         out += np.exp(-0.5 * ((t - beat) / 0.010) ** 2)  # QRS
         out += 0.3 * np.exp(-0.5 * ((t - beat - 0.25) / 0.04) ** 2)  # T wave
+        beats.append(float(beat))
         beat += 60 / hr_bpm * rng.uniform(0.95, 1.05)
-    return out
+    return out, beats
 
 
 def generate(
@@ -108,6 +115,7 @@ def generate(
     mains_hz: float | None = 50.0,
     mains_rel: float = 1.0,
     ecg: bool = True,
+    ecg_gain: float = 2.0,
     wander: bool = True,
     motion: bool = True,
     fatigue_mdf_drop: float = 0.0,
@@ -138,6 +146,8 @@ def generate(
         One contraction over the whole record (for fatigue tests).
     units_scale : float
         Volts per unit amplitude.
+    ecg_gain : float
+        ECG R-wave peak relative to the largest plateau RMS (trunk channels).
     """
     fs = check_fs(fs)
     n = round(duration_s * fs)
@@ -173,6 +183,7 @@ def generate(
     band_fraction = (min(450.0, 0.45 * fs) - 20.0) / (fs / 2)
     sigma = sigma_inband / np.sqrt(band_fraction)
     noise_rms: dict[str, float] = {}
+    ecg_beats: dict[str, list[float]] = {}
     slopes: dict[str, float] = {}
     for i, ch in enumerate(channels):
         env = np.zeros(n)
@@ -203,7 +214,8 @@ def generate(
                 if h * mains_hz < 0.45 * fs:
                     x += a0 * rel * np.sin(2 * np.pi * h * mains_hz * t + ph[h // 2])
         if ecg and info.muscle in TRUNK_MUSCLES:
-            x += 2.0 * max(amp.values()) * _ecg(rng, n, fs=fs, hr_bpm=float(rng.uniform(60, 80)))
+            wave, ecg_beats[ch] = _ecg(rng, n, fs=fs, hr_bpm=float(rng.uniform(60, 80)))
+            x += ecg_gain * max(amp.values()) * wave
         if wander:
             x += 5.0 * amp[ch] * np.sin(2 * np.pi * 0.2 * t + rng.uniform(0, 6.28)) + 20.0 * amp[ch]
         if motion:
@@ -231,5 +243,6 @@ def generate(
         noise_rms=noise_rms,
         ratios=ratios,
         onset_delay_s=delays,
+        ecg_beats_s=ecg_beats,
     )
     return rec, truth

@@ -20,6 +20,7 @@ from upperback.illustrate.plain import (
 from upperback.model.program import SessionPlan
 from upperback.services import checkins, clients, guided, program, questionnaires
 from upperback.services.access import Actor
+from upperback.services.exposure import micro_break_plan
 from upperback.web.deps import DbDep, PageActor
 from upperback.web.pages.client_progress import progress_view
 from upperback.web.pages.client_view import cards
@@ -68,6 +69,7 @@ def me_home(request: Request, db: DbDep, actor: PageActor, msg: str | None = Non
         items=cards(plan, animated=False) if plan else [],
         checkin=checkins.due_checkin(db, actor, cid, today),
         due=questionnaires.due_for_client(db, actor, cid, today), msg=msg, today=today,
+        micro_break=micro_break_plan(db, actor, cid),
     )  # fmt: skip
 
 

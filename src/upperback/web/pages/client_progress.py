@@ -45,10 +45,10 @@ def _plot(
         if pts:
             days = [dt.datetime.combine(p.date, dt.time()) for p in pts]
             ax.plot(
-                days,
+                days,  # type: ignore[arg-type]
                 [p.value for p in pts],
                 marker="o",
-                linewidth=3,  # type: ignore[arg-type]
+                linewidth=3,
                 markersize=7,
                 label=label,
             )

@@ -13,8 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from upperback.emg.live.loop import ratio_pair
 from upperback.emg.offline.quality import INFORMATIONAL
 from upperback.errors import InvalidInput, UpperbackError
-from upperback.report.emg_view import analyze_upload, emg_plot_png, recording_from_upload
+from upperback.report.emg_view import (
+    analyze_upload,
+    emg_plot_png,
+    exposure_from_upload,
+    recording_from_upload,
+)
 from upperback.services.emg import get_emg, list_emg, store_emg, upload_emg
+from upperback.services.exposure import latest_exposure, upload_exposure
 from upperback.web.deps import DbDep, PageActor, PageClient, SettingsDep
 from upperback.web.shared import RecordingId, read_limited
 from upperback.web.templating import render
@@ -132,12 +138,80 @@ def reanalyse(
 router = APIRouter(prefix="/clients/{client_id}/emg")
 
 
+def _exposure_view(db: Any, actor: Any, client_id: int) -> dict[str, Any]:
+    """The latest workday exposure and its APDF/EVA picture for the sEMG page."""
+    from upperback.emg.exposure.plots import exposure_plot_png
+
+    rec = latest_exposure(db, actor, client_id)
+    png = base64.b64encode(exposure_plot_png(rec.result)).decode() if rec else None
+    return {"exposure": rec, "exposure_png": png}
+
+
+def _page(
+    request: Request, db: Any, actor: Any, client: Any, *, status_code: int = 200,
+    error: str | None = None, typed: dict[str, str] | None = None,
+    error_field: str | None = None,
+) -> Response:  # fmt: skip
+    return render(
+        request, "emg.html", status_code=status_code, client=client,
+        recordings=list_emg(db, actor, client.id), active="emg", error=error,
+        typed=typed or {}, meta_fields=META_FIELDS, error_field=error_field,
+        **_exposure_view(db, actor, client.id),
+    )  # fmt: skip
+
+
 @router.get("", response_class=HTMLResponse)
 def emg_page(request: Request, db: DbDep, actor: PageActor, client: PageClient) -> Response:
-    return render(
-        request, "emg.html", client=client, recordings=list_emg(db, actor, client.id),
-        active="emg", error=None, typed={}, meta_fields=META_FIELDS, error_field=None,
-    )  # fmt: skip
+    return _page(request, db, actor, client)
+
+
+def exposure_error_field(message: str) -> str:
+    """The exposure form field an error is about (the MVC file, the rate, else the day)."""
+    for prefix, field in (("mvc", "x_mvc"), ("fs", "x_fs"), ("mvc recording", "x_mvc")):
+        if message.lower().startswith(prefix):
+            return field
+    return "x_file"
+
+
+@router.post("/exposure")
+async def emg_exposure_upload(
+    request: Request,
+    db: DbDep,
+    actor: PageActor,
+    client: PageClient,
+    settings: SettingsDep,
+    workday: Annotated[UploadFile, File()],
+    mvc: Annotated[UploadFile, File()],
+    x_fs: Annotated[str, Form(max_length=20)] = "",
+    x_mains: Annotated[str, Form(pattern="^(auto|50|60|none)$")] = "auto",
+) -> Response:
+    """A workday recording and its MVC: exposure stored with the client's record."""
+    typed = {"x_fs": x_fs, "x_mains": x_mains}
+    try:
+        try:
+            rate = float(x_fs) if x_fs.strip() else None
+        except ValueError:
+            raise InvalidInput(f"fs: {x_fs[:20]!r} is not a number") from None
+        day_bytes = await read_limited(workday, settings.max_upload_bytes)
+        mvc_bytes = await read_limited(mvc, settings.max_upload_bytes)
+        day_name = (workday.filename or "workday.edf")[-200:]
+        mvc_name = (mvc.filename or "mvc.csv")[-200:]
+
+        def analyse() -> Any:
+            return exposure_from_upload(
+                day_bytes, day_name, mvc_bytes, mvc_name, fs=rate, mains=x_mains
+            )
+
+        await asyncio.to_thread(
+            upload_exposure, db, actor, client.id, day=dt.date.today(), filename=day_name,
+            analyse=analyse,
+        )  # fmt: skip
+    except UpperbackError as exc:
+        return _page(
+            request, db, actor, client, status_code=exc.status_code, error=exc.message,
+            typed=typed, error_field=exposure_error_field(exc.message),
+        )  # fmt: skip
+    return RedirectResponse(f"/clients/{client.id}/emg#exposure", status_code=303)
 
 
 @router.post("")
@@ -174,10 +248,9 @@ async def emg_upload(
             content=content, analyse=analyse,
         )  # fmt: skip
     except UpperbackError as exc:
-        return render(
-            request, "emg.html", status_code=exc.status_code, client=client,
-            recordings=list_emg(db, actor, client.id), active="emg", error=exc.message,
-            typed=typed, meta_fields=META_FIELDS, error_field=error_field(exc.message),
+        return _page(
+            request, db, actor, client, status_code=exc.status_code, error=exc.message,
+            typed=typed, error_field=error_field(exc.message),
         )  # fmt: skip
     return RedirectResponse(f"/clients/{client.id}/emg/{rec_id}", status_code=303)
 

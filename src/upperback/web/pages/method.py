@@ -23,6 +23,7 @@ from upperback.model.intake import Clearance
 from upperback.preface.education import education_for
 from upperback.preface.screening import RedFlagQuestion, red_flag_items, yellow_flag_items
 from upperback.services import assessment, overrides, photos, preface, program, sessions
+from upperback.services.exposure import latest_exposure
 from upperback.web.deps import DbDep, PageActor, PageClient
 from upperback.web.pages.forms import (
     FieldError,
@@ -144,7 +145,7 @@ def _assessment_page(
     return render(
         request, "assessment.html", status_code=code, client=client, active="assessment",
         specs=specs, sex=client.sex, previous=previous, history=history, today=dt.date.today(),
-        forms=instrument_forms(), **extra,
+        forms=instrument_forms(), exposure=latest_exposure(db, actor, client.id), **extra,
     )  # fmt: skip
 
 

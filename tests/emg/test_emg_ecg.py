@@ -1,0 +1,70 @@
+"""ECG during activity: beats found on an active trapezius channel, template subtracted,
+and the result stated in the analysis (text and JSON)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from upperback.emg import analyze_recording
+from upperback.emg.offline.analysis import Plan, analyze_features, extract_features, make_plan
+from upperback.emg.offline.ecg import find_beats, qrs_band
+from upperback.emg.testing.synthetic import generate
+
+KW = {"fs": 2000.0, "duration_s": 40.0, "snr_db": 12.0, "sustained": True}
+
+
+@pytest.fixture(scope="module")
+def hold() -> tuple:
+    """A 40 s hold (muscles active throughout) with ECG, and the same without ECG."""
+    rec, truth = generate(np.random.default_rng(5), **KW)
+    clean, _ = generate(np.random.default_rng(5), ecg_gain=0.0, **KW)
+    return rec, truth, clean
+
+
+def test_beats_found_while_the_muscle_is_active(hold: tuple) -> None:
+    rec, truth, _ = hold
+    band = qrs_band(rec.data, fs=rec.fs)
+    for name, beats in truth.ecg_beats_s.items():
+        found = find_beats(band[rec.channels.index(name)], fs=rec.fs) / rec.fs
+        hits = sum(np.min(np.abs(found - b)) <= 0.03 for b in beats)
+        assert hits >= 0.95 * len(beats), name  # sensitivity
+        assert hits >= 0.95 * found.size, name  # positive predictive value
+
+
+def test_analysis_states_ecg_and_counts_beats(hold: tuple) -> None:
+    rec, truth, _ = hold
+    res = analyze_recording(rec)
+    for name, beats in truth.ecg_beats_s.items():
+        q = res.channels[name].quality
+        assert q.ecg_detected and "ecg_contamination" in q.flags
+        assert q.ecg_beats is not None and abs(q.ecg_beats - len(beats)) <= 2
+    assert not res.channels["UT_R"].quality.ecg_detected
+    note = next(p for p in res.processing if p.startswith("ECG detected"))
+    assert "template subtracted" in note and "residual" in note and "MT_R:" in note
+    assert "beats" in res.model_dump_json()
+
+
+def test_template_subtraction_restores_the_amplitude(hold: tuple) -> None:
+    rec, truth, clean = hold
+    ref = analyze_recording(clean)
+    now = analyze_recording(rec)
+    head = rec.data[:, : int(30 * rec.fs)]
+    p = make_plan(head, fs=rec.fs, offline=True)
+    bare = Plan(p.filters, p.mains, (), p.motion, ())
+    untouched = analyze_features(
+        extract_features(rec.data, bare), bare, channels=rec.channels, units=rec.units
+    )
+    for name in truth.ecg_beats_s:
+        r = ref.channels[name].rms
+        assert r is not None
+        err_now = abs(now.channels[name].rms / r - 1)
+        err_none = abs(untouched.channels[name].rms / r - 1)
+        assert err_now < 0.02 and err_now < err_none, name
+
+
+def test_no_ecg_is_stated() -> None:
+    rec, _ = generate(np.random.default_rng(6), duration_s=12.0, ecg=False)
+    res = analyze_recording(rec)
+    assert any(p.startswith("ECG: no QRS template") for p in res.processing)
+    assert not any(c.quality.ecg_detected for c in res.channels.values())
