@@ -428,3 +428,19 @@ def fearful_progresses_slower(c: Case) -> bool:
     mine = [sum(a.action in PROGRESS_ACTIONS for a in batch) for batch in c.adaptations]
     theirs = [sum(a.action in PROGRESS_ACTIONS for a in batch) for batch in twin.adaptations]
     return bool(mine) and mine[0] == 0 and theirs[0] > 0 and sum(mine) < sum(theirs)
+
+
+@predicate
+def precautions_shown(c: Case) -> bool:
+    """Each screening precaution's red-flag action text is printed under Screening, with
+    the client's safety note and the check-in question."""
+    from render import screening_notes
+
+    text = "\n".join(screening_notes(c))
+    return (
+        bool(c.screening.precautions)
+        and text.startswith("Precautions: ")
+        and all(h.action in text for h in c.screening.precautions)
+        and "blood thinner" in text
+        and "bruising or swelling" in text
+    )
