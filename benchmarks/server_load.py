@@ -120,12 +120,16 @@ async def simulated_client(
     out: dict[str, list[Any]],
     think_s: float,
     deadline: float = float("inf"),
+    schedule: list[float] | None = None,
 ) -> None:
-    """Read the next session and log it, n times (exponential think time between logs);
-    the POST is timed; a dropped connection is an error, not a crash."""
+    """Read the next session and log it, n times: at the `schedule`d moments (monotonic
+    clock; a late one goes at once), else after an exponential think time; the POST is
+    timed; a dropped connection is an error, not a crash."""
     rng = random.Random(cid)
     for k in range(n):
-        if think_s > 0:
+        if schedule is not None:
+            await asyncio.sleep(max(0.0, schedule[k] - time.monotonic()))
+        elif think_s > 0:
             await asyncio.sleep(rng.expovariate(1 / think_s))
         if time.monotonic() > deadline:
             return
@@ -157,8 +161,14 @@ async def run_load(
     keepalive: bool = True,
     time_limit: float = float("inf"),
 ) -> dict[str, list[Any]]:
-    """All clients at once, n logs each (`rate` logs/s over all clients, 0 = burst):
-    latencies (s), accepted (client, week, index), errors and the wall time."""
+    """All clients at once, n logs each: latencies (s), accepted (client, week, index),
+    errors and the wall time (first request to last answer).
+
+    `rate` 0 is a burst (every client at once). Otherwise paced, open loop: n x clients
+    arrivals at `rate` per second on average (Poisson: exponential gaps), dealt to the
+    clients in turn, each client logging at its arrival times (or as soon as its previous
+    log is answered, if the server falls behind) - the achieved rate shows whether it kept up.
+    """
     out: dict[str, list[Any]] = {"latency": [], "accepted": [], "errors": []}
     limits = httpx.Limits(
         max_connections=len(ids), max_keepalive_connections=len(ids) if keepalive else 0
@@ -166,12 +176,30 @@ async def run_load(
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as http:
         headers = await bench_headers(http)
         deadline = time.monotonic() + time_limit
-        think = len(ids) / rate if rate else 0.0
+        schedules: dict[int, list[float]] | None = None
+        if rate:
+            rng, at = random.Random(len(ids) * 1000 + n), time.monotonic() + 0.2
+            schedules = {cid: [] for cid in ids}
+            for k in range(n * len(ids)):
+                at += rng.expovariate(rate)
+                schedules[ids[k % len(ids)]].append(at)
         t0 = time.perf_counter()
         await asyncio.gather(
-            *(simulated_client(http, cid, n, headers, out, think, deadline) for cid in ids)
+            *(
+                simulated_client(
+                    http,
+                    cid,
+                    n,
+                    headers,
+                    out,
+                    0.0,
+                    deadline,
+                    schedules[cid] if schedules else None,
+                )
+                for cid in ids
+            )
         )
-        out["wall"] = [time.perf_counter() - t0]
+        out["wall"] = [time.perf_counter() - t0 - (0.2 if rate else 0.0)]
     return out
 
 

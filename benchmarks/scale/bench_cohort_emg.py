@@ -8,28 +8,51 @@ rest must go on. Serial = one process analysing the files one after another thro
 same task function; Dask = `services.cohort.cohort_emg` on a LocalCluster of N processes.
 Scaling efficiency = serial time / (N x Dask time).
 
+Fair comparison: numerical libraries get one thread in both runs (OMP/OpenBLAS/MKL/numexpr
+thread counts set to 1 here, before numpy loads; Dask's nanny does the same for its
+workers), so the serial run cannot quietly use both cores. The cluster's start-up and
+each worker's first imports are timed apart and stated, not counted in the Dask time.
+
+The recordings are generated once into a cache folder (default
+`artifacts/cohort-recordings/`, about 19 MB per 10-minute file: 200 files ~ 3.9 GB) and
+reused by later runs; `--fresh` regenerates them.
+
 Usage: python benchmarks/scale/bench_cohort_emg.py [--recordings 200] [--minutes 10]
-       [--workers 2]
+       [--workers 2] [--cache DIR] [--fresh] [--json out.json]
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import platform
-import shutil
-import tempfile
-import time
-from pathlib import Path
 
-import numpy as np
+for _var in (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+):
+    os.environ[_var] = "1"  # before numpy is imported: one thread per process, as Dask's
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import shutil  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 CHANNELS = ("UT_R", "MT_R", "LT_R", "SA_R", "UT_L", "MT_L", "LT_L", "SA_L")
 FS = 2000.0
 BASE_S = 60.0
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 def make_recordings(folder: Path, n: int, minutes: float, seed: int = 0) -> list[Path]:
+    """n recordings (+ 1 corrupt) in `folder`, reusing those a previous run made there."""
     import pyedflib
 
     from upperback.emg.synthetic import generate
@@ -43,11 +66,17 @@ def make_recordings(folder: Path, n: int, minutes: float, seed: int = 0) -> list
     ]
     reps = max(1, round(minutes * 60 / BASE_S))
     paths = []
+    folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
+        path = folder / f"rec_{minutes:g}min_{i:04d}.edf"
+        gain = rng.uniform(0.7, 1.3)
+        paths.append(path)
+        if path.exists():
+            continue
         base = bases[i % len(bases)]
-        data = np.tile(base, reps) * (rng.uniform(0.7, 1.3) * 1e6)  # in microvolts
-        data += rng.normal(0.0, 2.0, size=data.shape)
-        path = folder / f"rec_{i:04d}.edf"
+        data = np.tile(base, reps) * (gain * 1e6)  # in microvolts
+        data += np.random.default_rng(seed + 1000 + i).normal(0.0, 2.0, size=data.shape)
+        tmp = path.with_suffix(".part")
         headers = []
         for ch in CHANNELS:
             lim = round(float(np.abs(data).max()) * 1.05, 1)  # EDF keeps 8 characters
@@ -56,13 +85,27 @@ def make_recordings(folder: Path, n: int, minutes: float, seed: int = 0) -> list
                  "physical_max": lim, "physical_min": -lim,
                  "digital_max": 32767, "digital_min": -32768}
             )  # fmt: skip
-        with pyedflib.EdfWriter(str(path), len(CHANNELS), file_type=pyedflib.FILETYPE_EDFPLUS) as w:
+        with pyedflib.EdfWriter(str(tmp), len(CHANNELS), file_type=pyedflib.FILETYPE_EDFPLUS) as w:
             w.setSignalHeaders(headers)
             w.writeSamples(list(data))
-        paths.append(path)
-    bad = folder / "rec_corrupt.edf"
+        tmp.replace(path)  # a run stopped mid-file leaves no half-written recording behind
+    bad = folder / f"rec_{minutes:g}min_corrupt.edf"
     bad.write_bytes(paths[0].read_bytes()[:4000])  # truncated: header only
     return [*paths, bad]
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the EDF reader runs in one)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _warm() -> int:
+    """Run on each worker before timing: the task's modules imported once."""
+    import upperback.emg
+    import upperback.services.cohort  # noqa: F401
+
+    return os.getpid()
 
 
 def main() -> int:
@@ -70,29 +113,48 @@ def main() -> int:
     ap.add_argument("--recordings", type=int, default=200)
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--cache", type=Path, default=ROOT / "artifacts" / "cohort-recordings")
+    ap.add_argument("--fresh", action="store_true", help="regenerate the cached recordings")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args()
+    import tempfile
+
+    import pyarrow.parquet  # noqa: F401 (imported before timing, as in the workers)
+
+    from upperback.emg import analyze_recording, read_recording  # noqa: F401
     from upperback.services import clients
     from upperback.services.cohort import analyze_path, cohort_emg, dask_client
     from upperback.services.database import Database
 
+    if args.fresh:
+        shutil.rmtree(args.cache, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix="upperback-cohort-"))
     try:
         t = time.perf_counter()
-        (tmp / "rec").mkdir()
-        paths = make_recordings(tmp / "rec", args.recordings, args.minutes)
+        paths = make_recordings(args.cache, args.recordings, args.minutes)
         size = sum(p.stat().st_size for p in paths) / 1e6
+        load0 = os.getloadavg()[0]
         print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-              f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-        print(f"generated {len(paths)} files ({args.recordings} x {len(CHANNELS)} ch, {FS:g} Hz, "
-              f"{args.minutes:g} min; 1 corrupt), {size:.0f} MB in {time.perf_counter() - t:.0f} s")  # fmt: skip
-        t = time.perf_counter()
+              f"load average {load0:.1f}")  # fmt: skip
+        print(f"recordings in {args.cache}: {len(paths)} files ({args.recordings} x {len(CHANNELS)} ch, "
+              f"{FS:g} Hz, {args.minutes:g} min; 1 corrupt), {size:.0f} MB, ready in {time.perf_counter() - t:.0f} s")  # fmt: skip
+        c0, t = _cpu(), time.perf_counter()
+        first = analyze_path(str(paths[0]))
+        one_cpu, one_wall = _cpu() - c0, time.perf_counter() - t
+        assert first["ok"], first
+        print(f"one recording: {one_wall:.2f} s wall, {one_cpu:.2f} s CPU; expected serial run "
+              f"~{one_wall * len(paths) / 60:.0f} min", flush=True)  # fmt: skip
+        c0, t = _cpu(), time.perf_counter()
         serial = [analyze_path(str(p)) for p in paths]
-        t_serial = time.perf_counter() - t
+        t_serial, cpu_serial = time.perf_counter() - t, _cpu() - c0
         failed_serial = [r for r in serial if not r["ok"]]
+        print(f"serial:  {t_serial:7.1f} s  ({len(paths) / t_serial:.2f} recordings/s, "
+              f"{cpu_serial / t_serial:.2f} cores busy, {len(failed_serial)} failed)", flush=True)  # fmt: skip
         db = Database.open(tmp / "cohort.sqlite3")
         actor = clients.ensure_clinician(db, "Bench Clinician")
         t = time.perf_counter()
         with dask_client(workers=args.workers) as client:  # started once, as a cluster would be
+            client.run(_warm)
             t_start = time.perf_counter() - t
             t = time.perf_counter()
             res = cohort_emg(
@@ -104,21 +166,28 @@ def main() -> int:
             )
             t_dask = time.perf_counter() - t
         db.close()
+        load1 = os.getloadavg()[0]
         eff = t_serial / (args.workers * t_dask)
         n = len(paths)
         print(flush=True)  # the EDF library's C code may have left a line open on stdout
-        print(
-            f"serial:  {t_serial:7.1f} s  ({n / t_serial:.2f} recordings/s, {len(failed_serial)} failed)"
-        )
         print(f"dask x{args.workers}: {t_dask:7.1f} s  ({n / t_dask:.2f} recordings/s, {len(res.failed)} failed; "
-              f"cluster start-up {t_start:.1f} s not included)")  # fmt: skip
-        print(f"speed-up {t_serial / t_dask:.2f}x, scaling efficiency {eff:.2f} (target >= 0.8)")
+              f"cluster start-up and worker imports {t_start:.1f} s, not included)")  # fmt: skip
+        print(f"speed-up {t_serial / t_dask:.2f}x, scaling efficiency {eff:.2f} (target >= 0.8); "
+              f"load average {load0:.1f} before, {load1:.1f} after")  # fmt: skip
         for r in res.failed:
             print(f"  reported: {r['error']}")
         same = sorted(r["path"] for r in serial if r["ok"]) == sorted(
             r["path"] for r in res.results if r["ok"]
         )
         print(f"same recordings analysed serially and on Dask: {same}")
+        if args.json:
+            args.json.write_text(json.dumps({
+                "recordings": args.recordings, "minutes": args.minutes, "workers": args.workers,
+                "one_recording_s": one_wall, "serial_s": t_serial, "serial_cores_busy": cpu_serial / t_serial,
+                "dask_s": t_dask, "startup_s": t_start, "speedup": t_serial / t_dask,
+                "efficiency": eff, "failed": [r["error"] for r in res.failed], "same": same,
+                "load_before": load0, "load_after": load1,
+            }, indent=2))  # fmt: skip
         return 0 if same and len(res.failed) == 1 else 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -10,8 +10,12 @@ Checks: every accepted log is in the database (0 lost), no (client, plan, week, 
 stored twice (0 duplicated). The PostgreSQL server is a throw-away cluster from the
 package's binaries (tests/pg_server.py), durable (fsync on), like SQLite's file.
 
+Reported per run: achieved logs/s, p50/p99 of the logging POSTs, errors, lost and
+duplicated writes, and the load average (1 min) before and after: on a shared machine the
+latencies measure the neighbours as much as the server.
+
 Usage: python benchmarks/scale/bench_scale_logging.py [--clients 100] [--sessions 4]
-       [--rate 20] [--configs sqlite:1,postgresql:1,postgresql:2,postgresql:4]
+       [--rate 20] [--configs sqlite:1,postgresql:1,postgresql:2,postgresql:4] [--json out]
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import platform
 import shutil
@@ -39,7 +44,9 @@ from bench_logging import prepare  # noqa: E402
 from server_load import bench_headers, build_log, free_port, pct, run_load, stop  # noqa: E402
 
 SECRET = "bench-secret-key-0123456789abcdef"
-# fresh connections (workers take turns), long waits under PostgreSQL x4 bursts
+# Fresh connections (workers take turns; a kept-alive one may be closed by the server
+# between a client's requests). Costly for the load generator, whose CPU per log is
+# reported beside the server's. Long timeouts for PostgreSQL x4 bursts.
 LOAD: dict[str, Any] = {"timeout": 120, "keepalive": False}
 
 
@@ -63,6 +70,25 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
                 raise RuntimeError(err) from None
             time.sleep(0.2)
     raise RuntimeError("server did not start")
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server process and its worker processes."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
 
 
 async def duplicates(base: str, ids: list[int]) -> tuple[int, int]:
@@ -111,14 +137,21 @@ def run_config(
     kind: str, workers: int, url: str, ids: list[int], n: int, rate: float
 ) -> dict[str, Any]:
     proc, base = start_server(url, workers)
-    result: dict[str, Any] = {"config": f"{kind} x{workers}"}
+    result: dict[str, Any] = {"config": f"{kind} x{workers}", "load_before": os.getloadavg()[0]}
     try:
         # warm-up, not measured: the first log in each worker imports and compiles a lot
         asyncio.run(run_load(base, ids[-2 * workers :], 1, 0.0, **LOAD))
         for label, r in (("burst", 0.0), ("paced", rate)):
+            cpu0, mine0 = server_cpu(proc.pid), time.process_time()
             out = asyncio.run(run_load(base, ids, n, r, **LOAD))
+            cpu, mine = server_cpu(proc.pid) - cpu0, time.process_time() - mine0
             lat = [x * 1000 for x in out["latency"]]
             result[label] = {
+                # web server processes' CPU per logged session (its GET /next included):
+                # robust on a loaded machine, unlike the latencies
+                "server_cpu_ms_per_log": 1000 * cpu / max(1, len(lat)),
+                # the load generator's own CPU (on 2 cores it competes with the server)
+                "client_cpu_ms_per_log": 1000 * mine / max(1, len(lat)),
                 "n": len(lat),
                 "p50": statistics.median(lat) if lat else float("nan"),
                 "p99": pct(lat, 0.99) if lat else float("nan"),
@@ -135,6 +168,7 @@ def run_config(
     accepted = result["burst"]["accepted"] | result["paced"]["accepted"]
     result["lost"] = len(accepted - keys)
     result["duplicated"] = duplicated
+    result["load_after"] = os.getloadavg()[0]
     return result
 
 
@@ -144,6 +178,7 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=4)
     ap.add_argument("--rate", type=float, default=20.0)
     ap.add_argument("--configs", default="sqlite:1,postgresql:1,postgresql:2,postgresql:4")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args()
     configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
     import pg_server
@@ -180,7 +215,7 @@ def main() -> int:
             res = run_config(kind, workers, url, ids, args.sessions, args.rate)
             results.append(res)
             b, p = res["burst"], res["paced"]
-            print(f"{res['config']:<14} burst {b['rate']:6.1f} logs/s p50 {b['p50']:6.1f} ms p99 {b['p99']:7.1f} ms | "
+            print(f"{res['config']:<14} (load {res['load_before']:.1f}->{res['load_after']:.1f}) burst {b['rate']:6.1f} logs/s p50 {b['p50']:6.1f} ms p99 {b['p99']:7.1f} ms (CPU/log server {b['server_cpu_ms_per_log']:.1f} ms, load generator {b['client_cpu_ms_per_log']:.1f} ms) | "
                   f"paced {p['rate']:5.1f} logs/s p50 {p['p50']:6.1f} p99 {p['p99']:7.1f} ms | errors {b['errors'] + p['errors']} "
                   f"lost {res['lost']} duplicated {res['duplicated']} | same log twice: {res['dup_ok']} one stored, {res['dup_bad']} not",
                   flush=True)  # fmt: skip
@@ -202,6 +237,16 @@ def main() -> int:
         )
     ok = all(r["lost"] == 0 and r["duplicated"] == 0 and r["dup_bad"] == 0 for r in results)
     print(f"0 lost, 0 duplicated, one copy of each double send: {'met' if ok else 'NOT met'}")
+    if args.json:
+        for r in results:
+            for label in ("burst", "paced"):
+                r[label].pop("accepted", None)
+        summary = {
+            "clients": args.clients, "sessions": args.sessions, "rate": args.rate,
+            "runs": results, "all_writes_ok": ok,
+            "pg2_over_pg1": pg2["burst"]["rate"] / pg1["burst"]["rate"] if pg1 and pg2 else None,
+        }  # fmt: skip
+        args.json.write_text(json.dumps(summary, indent=2, default=str))
     return 0 if ok else 1
 
 

@@ -11,6 +11,7 @@ import yaml
 
 from upperback.feedback import adapt
 from upperback.knowledge.loader import exercise_library
+from upperback.knowledge.loading_rules import loading_rules
 from upperback.model.adaptation import Adaptation
 from upperback.model.intake import Intake, ScreeningResult
 from upperback.model.profile import DeficitProfile, FindingCode, Irritability, Severity
@@ -73,6 +74,9 @@ def load_cases() -> list[Case]:
     return out
 
 
+EASY_MARGIN = loading_rules().effort.progress_margin
+
+
 def _log(program: Program, week: int, index: int, kind: str, before: float) -> SessionLogIn:
     plan = program.session(week, index)
     assert plan is not None
@@ -89,7 +93,8 @@ def _log(program: Program, week: int, index: int, kind: str, before: float) -> S
                     hold_s=p.hold_s,
                     load_kg=p.load_kg,
                     level=p.level,
-                    rir=4.0 if easy_rir else None,
+                    # easy against the target: RPE = 10 - RIR at least the margin below it
+                    rir=10.0 - p.rpe_target + EASY_MARGIN if easy_rir else None,
                     rpe=None if easy_rir else p.rpe_target,
                     pain_during=pain if kind != "usual_high_pain" else 7.0,
                 )

@@ -598,3 +598,19 @@ def athlete_serratus_rung_late(c: Case) -> bool:
         if s.week in last
         for q in s.prescriptions
     )
+
+
+@predicate
+def precautions_shown(c: Case) -> bool:
+    """Each screening precaution's red-flag action text is printed under Screening, with
+    the client's safety note and the check-in question."""
+    from render import screening_notes
+
+    text = "\n".join(screening_notes(c))
+    return (
+        bool(c.screening.precautions)
+        and text.startswith("Precautions: ")
+        and all(h.action in text for h in c.screening.precautions)
+        and "blood thinner" in text
+        and "bruising or swelling" in text
+    )

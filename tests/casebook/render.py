@@ -12,8 +12,25 @@ from predicates import PREDICATES
 
 from casebook import Case, load_cases
 from upperback.feedback.ops import describe
+from upperback.preface.precautions import checkin_questions, client_notes, precautions_text
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "casebook.md"
+
+
+def screening_notes(c: Case) -> list[str]:
+    """Precautions under Screening: the clinician's line, the client's note, the check-in question."""
+    text = precautions_text(c.screening)
+    if text is None:
+        return []
+    out = [text if text.endswith(".") else f"{text}."]
+    out += [
+        f'Client note (home page, session page, printout): "{n}"' for n in client_notes(c.screening)
+    ]
+    out += [
+        f'Every morning check-in asks: "{q.question}" (yes alerts the clinician)'
+        for q in checkin_questions(c.screening)
+    ]
+    return out
 
 
 def render_case(c: Case) -> list[str]:
@@ -34,6 +51,7 @@ def render_case(c: Case) -> list[str]:
         f"Screening: **{c.screening.outcome}** ({c.screening.urgency.value})"
         + "".join(f"; {h.label}" for h in c.screening.hits)
     )
+    lines += screening_notes(c)
     ok = [n for n in c.expect if PREDICATES[n](c)]
     lines.append(f"Expectations met: {len(ok)}/{len(c.expect)} ({', '.join(c.expect)}).")
     lines.append("")

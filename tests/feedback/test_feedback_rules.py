@@ -398,13 +398,14 @@ def test_rep_progression_takes_one_step_however_easy_the_set(
 def test_an_easy_session_logged_in_reps_in_reserve_is_explained_in_those_units(
     program: Program, lib: ExerciseLibrary
 ) -> None:
-    """RIR 4 reads as RPE 6; a progression must not say "RPE 6 vs target 4"."""
+    """RIR reads as RPE 10 - RIR; a progression must quote the reserve, not "RPE 6 vs target 4"."""
     p = pick_prescription(program, lib, 2, 1, tuple(LoadMode), below_top=True)
+    rir = 10 - p.rpe_target + loading_rules().effort.progress_margin  # easy against the target
     log = edit_sets(
-        neutral(program, 2, 1), lambda s: s.exercise_id == p.exercise_id, rpe=None, rir=5.0
+        neutral(program, 2, 1), lambda s: s.exercise_id == p.exercise_id, rpe=None, rir=rir
     )
     result = adapt(program, log, history=week1(program), library=lib)
     progress = [a for a in result.adaptations if a.rule_id.startswith("effort.progress")]
     assert progress and {a.exercise_id for a in progress} == {p.exercise_id}
     for a in progress:
-        assert "5+ reps in reserve" in a.reason and "RPE" not in a.reason.split("(target")[0]
+        assert f"{rir:g}+ reps in reserve" in a.reason and "RPE" not in a.reason.split("(target")[0]

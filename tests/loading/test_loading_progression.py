@@ -179,18 +179,24 @@ def test_assessed_stage_sets_the_starting_mark() -> None:
     assert _ccf_level(program, 1, 1) == 3  # 26 mmHg = third stage
 
 
+EASY = 9.0
+"""Reps in reserve that are easy against any target of 2 or more (RPE = 10 - RIR)."""
+
+
 def test_fearful_client_needs_two_good_sessions_before_a_progression() -> None:
     profile = make_profile({FindingCode.lt_underactive: Severity.moderate})
     calm = generate_program(profile, _intake(), start_date=DAY, seed=3)
     fearful = generate_program(profile, _intake(tsk11=34), start_date=DAY, seed=3)
     assert fearful.graded_exposure and not calm.graded_exposure
     progress = {Action.progress_load, Action.progress_reps, Action.progress_exercise}
-    first_calm = adapt(calm, _log(calm, 1, 1), history=[], profile=profile)
+    first_calm = adapt(calm, _log(calm, 1, 1, rir=EASY), history=[], profile=profile)
     assert any(a.action in progress for a in first_calm.adaptations)
-    log1 = _log(fearful, 1, 1)
+    log1 = _log(fearful, 1, 1, rir=EASY)
     first = adapt(fearful, log1, history=[], profile=profile)
     assert not any(a.action in progress for a in first.adaptations)
-    second = adapt(first.program, _log(first.program, 1, 2), history=[log1], profile=profile)
+    second = adapt(
+        first.program, _log(first.program, 1, 2, rir=EASY), history=[log1], profile=profile
+    )
     assert any(a.action in progress for a in second.adaptations)
     assert any(e for s in fearful.sessions for e in s.education)
     assert not any(e for s in calm.sessions for e in s.education)

@@ -60,5 +60,5 @@ def test_repeated_flares_raise_an_alert_the_dashboard_shows_first(
     first_row = dash.split("<tbody>", 1)[1].split("</tr>", 1)[0]
     assert f'href="/clients/{world.a_client}"' in first_row
     assert "clinician alert" in first_row
-    reason = raised[0].replace("'", "&#39;").replace('"', "&#34;")
+    reason = raised[0].replace(">", "&gt;").replace("'", "&#39;").replace('"', "&#34;")
     assert reason[:40] in first_row

@@ -201,9 +201,12 @@ def next_(client_id: ClientArg, db: DbOpt = None, json_out: JsonOpt = False) -> 
                 "session": view.session,
                 "suspended": view.suspended_reason,
                 "program_version": view.program.version,
+                "precautions": view.precautions,
             }
         )
         return
+    if view.precautions_text:
+        console.print("[bold yellow]" + escape(view.precautions_text) + "[/]")
     if view.suspended_reason:
         console.print("[bold red]program suspended[/]: " + escape(view.suspended_reason))
     elif view.session is None:
@@ -223,11 +226,14 @@ def why(client_id: ClientArg, db: DbOpt = None, json_out: JsonOpt = False) -> No
         print_json(
             {
                 "program_rationale": view.program.rationale,
+                "precautions": view.precautions,
                 "session": view.session,
                 "adaptations": program.adaptations_for(database, clinician(database), client_id),
             }
         )
         return
+    if view.precautions_text:
+        console.print("[bold yellow]" + escape(view.precautions_text) + "[/]")
     for line in view.program.rationale:
         console.print(escape(f"program: {line}"))
     if view.session is not None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from upperback.feedback.context import Ctx, Op
+from upperback.feedback.context import PROGRESS_ACTIONS, Ctx, Op
 from upperback.feedback.ops import add_cue, change_reps, range_top, step_load, swap
 from upperback.feedback.regress import (
     at_min_effective,
@@ -122,9 +123,18 @@ PACED_BY_BREATH = {LoadingType.mobility, LoadingType.breathing}
 
 
 def effort(ctx: Ctx) -> list[Op]:
-    """effort.*: RPE against target drives load and repetition steps (J Hum Kinet 2024; ACSM 2009)."""
+    """effort.*: RPE against target drives load and repetition steps (J Hum Kinet 2024; ACSM 2009).
+
+    Exercises are judged in the session's order (the generator puts the top priority first).
+    A graded-exposure program changes one exercise per session at most: the first that
+    earns a progression; the others hold and the reason says so (Vlaeyen 2001 [K], [design]).
+    """
     ops: list[Op] = []
-    for ex_id in ctx.sets_by_ex:
+    order = [p.exercise_id for p in ctx.plan.prescriptions if p.exercise_id in ctx.sets_by_ex]
+    order += [e for e in ctx.sets_by_ex if e not in order]
+    one_at_a_time = ctx.program.graded_exposure
+    progressed = False
+    for ex_id in order:
         p = ctx.prescribed(ex_id)
         ex = ctx.exercise(ex_id)
         rpe = _mean_rpe(ctx, ex_id)
@@ -137,15 +147,25 @@ def effort(ctx: Ctx) -> list[Op]:
             or set(ex.loading_types) <= PACED_BY_BREATH
         ):
             continue
+        may_progress = not (one_at_a_time and progressed)
         if ex.load_mode == LoadMode.pressure or rpe is None:
-            op = _pressure_criterion(ctx, ex_id, p)
+            op = _pressure_criterion(ctx, ex_id, p) if may_progress else None
         elif not _good_run(ctx, ex_id):
             op = _effort_op(ctx, ex_id, p, rpe, progress=False)
         else:
-            op = _effort_op(ctx, ex_id, p, rpe)
-        if op is not None:
-            ctx.changed.add(ex_id)
-            ops.append(op)
+            op = _effort_op(ctx, ex_id, p, rpe, progress=may_progress)
+        if op is None:
+            continue
+        if op.action in PROGRESS_ACTIONS:
+            progressed = True
+            if one_at_a_time:
+                op = replace(
+                    op,
+                    reason=f"{op.reason} (graded exposure: one exercise changes per session, "
+                    "the first by priority; the others hold)",
+                )
+        ctx.changed.add(ex_id)
+        ops.append(op)
     return ops
 
 
@@ -253,27 +273,33 @@ def _reps_missed(ctx: Ctx, ex_id: str, p: Prescription) -> bool:
 
 
 def _easy(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> bool:
-    """RPE well under target, or every set complete with RIR >= easy_min_rir (any phase)."""
-    r = ctx.rules.effort
-    if rpe <= p.rpe_target - r.progress_margin:
-        return True
-    sets = ctx.sets_by_ex[ex_id]
-    rir = [s.rir for s in sets if s.rir is not None and s.rpe is None]
-    if not rir or len(rir) < len(sets):
-        return False  # RPE-logged sets are judged on RPE against the target
-    return min(rir) >= r.easy_min_rir and not _reps_missed(ctx, ex_id, p)
+    """Easy against the target, in every phase: every set complete and the mean effort at
+    least `effort.progress_margin` below the target. RPE and reps in reserve are one scale
+    (RPE = 10 - RIR, Zourdos 2016), so RPE <= target - margin is RIR >= (10 - target) +
+    margin: 4 in reserve is easy at a target RPE 7, on target at RPE 4-6 [design]."""
+    if not _complete(ctx.sets_by_ex[ex_id], p):
+        return False
+    return rpe <= p.rpe_target - ctx.rules.effort.progress_margin
 
 
-def _effort_words(ctx: Ctx, ex_id: str, rpe: float, target: float) -> str:
+def _effort_words(ctx: Ctx, ex_id: str, p: Prescription, rpe: float) -> str:
     """How an easy session was judged, in the units the client logged it.
 
-    Sets logged as reps in reserve are easy by RIR (RIR 4 reads as RPE 6), so quoting
-    "RPE 6 vs target 4" beside a progression would read as inverted logic.
+    Holds are worded as holds with their effort out of 10 (reps in reserve mean nothing
+    for a hold); sets logged as reps in reserve quote the reserve and the reserve the
+    target leaves, so "RPE 6 vs target 4" never stands beside a progression.
     """
     sets = ctx.sets_by_ex[ex_id]
+    target = p.rpe_target
+    if p.hold_s is not None:
+        return f"every hold complete ({p.hold_s} s), effort {round(rpe, 1):g}/10 vs target {target:g}/10"
     rir = [s.rir for s in sets if s.rir is not None and s.rpe is None]
-    if rir and len(rir) == len(sets) and rpe > target - ctx.rules.effort.progress_margin:
-        return f"every set complete with {min(rir):g}+ reps in reserve (target RPE {target:g})"
+    if rir and len(rir) == len(sets):
+        expected = 10 - target
+        return (
+            f"every set complete with {min(rir):g}+ reps in reserve "
+            f"(target RPE {target:g} leaves {expected:g})"
+        )
     return f"RPE {rpe:.1f} vs target {target:g} (-{target - rpe:.1f})"
 
 
@@ -317,7 +343,7 @@ def _effort_op(
         return None
     points = max(target - rpe, r.progress_margin)
     if ctx.goal_of(ctx.plan) == Goal.motor_control:
-        easy = _effort_words(ctx, ex_id, rpe, target)
+        easy = _effort_words(ctx, ex_id, p, rpe)
         rung = _harder_rung(ctx, ex_id, f"{easy}, pain {pain:g}/10")
         if rung is not None:
             return rung
@@ -331,7 +357,7 @@ def _effort_op(
     )
     current = p.hold_s if p.hold_s is not None else p.reps
     at_top = top is not None and current is not None and current >= top
-    why = f"{_effort_words(ctx, ex_id, rpe, target)}, pain {pain:g}/10"
+    why = f"{_effort_words(ctx, ex_id, p, rpe)}, pain {pain:g}/10"
     if not (exceeded or at_top):
         steps = max(1, min(r.max_progress_steps, round(points)))
 

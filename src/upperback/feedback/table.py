@@ -82,8 +82,8 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
     ),
     RuleInfo(
         "effort.progress_reps",
-        "RPE <= target - effort.progress_margin, or all reps done at RIR >= effort.easy_min_rir; pain <= 2 or no rise over the start; motor-control phase: next rung first",
-        "+2 reps per RPE point (or +3 s hold) up to the range top",
+        "easy against the target, in every phase: every set complete, RPE <= target - effort.progress_margin (RIR >= 10 - target + margin: 4 in reserve is easy at target RPE 7, on target at 4-6); pain <= 2 or no rise over the start; motor-control phase: next rung first",
+        "+2 reps (or +3 s hold) up to the range top; graded exposure: one exercise per session, the first by priority",
         "effort",
     ),
     RuleInfo(

@@ -153,9 +153,6 @@ class EffortRules(Cited):
         description="A set counts as too hard only at or above this RPE (RIR <= 10 - value) "
         "or with reps missed.",
     )
-    easy_min_rir: float = Field(
-        ge=0, le=10, description="All reps done at this RIR or more is an easy set."
-    )
 
 
 class PainRules(Cited):

@@ -52,6 +52,15 @@ class RedFlagItem(Frozen):
         "domains is also present.",
     )
     action: str = Field(min_length=5)
+    client_note: str = Field(
+        default="",
+        description="A precaution's one-line safety note for the client (plain words, no ids).",
+    )
+    checkin_question: str = Field(
+        default="",
+        description="A precaution's yes/no question at the morning check-in; 'yes' alerts "
+        "the clinician.",
+    )
     source: str = Field(min_length=3)
     evidence: Evidence
 
@@ -61,6 +70,8 @@ class RedFlagItem(Frozen):
             raise ValueError(f"a {self.kind} needs an urgency above 'none'")
         if self.refer_with_domains and self.kind != "precaution":
             raise ValueError("refer_with_domains applies to precautions only")
+        if (self.client_note or self.checkin_question) and self.kind != "precaution":
+            raise ValueError("client_note and checkin_question apply to precautions only")
         return self
 
     @property

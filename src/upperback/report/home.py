@@ -20,6 +20,7 @@ from upperback.knowledge.loader import exercise_library
 from upperback.model.program import Prescription, Program, SessionPlan
 from upperback.model.session import SessionLog
 from upperback.preface.gate import program_allowed
+from upperback.preface.precautions import client_notes
 from upperback.report._templates import env
 from upperback.report.data import ReportData
 
@@ -33,6 +34,7 @@ figcaption{font-size:12px;color:#555;text-align:center}</style></head><body>
 <h1>My home exercises</h1>
 <p>For {{ name }}. Week {{ week }}. Stop an exercise if your pain goes above 5 out of 10, and tell your
 clinician if your pain is worse the next morning.</p>
+{% for n in safety_notes %}<p class="safety" id="safety-note"><strong>Safety:</strong> {{ n }}</p>{% endfor %}
 <p class="noprint muted">Use your browser's Print command for a paper copy.</p>
 {% for s in sessions %}{% set outer = loop.index0 %}
 <h2>{{ dates[outer].strftime('%A %-d %B') }}: about {{ s.minutes }} minutes{% if s.kind.value == 'deload' %} (a lighter week){% endif %}</h2>
@@ -103,4 +105,5 @@ def home_program_html(data: ReportData, *, week: int | None = None) -> str:
         sessions=sessions,
         dates=dates,
         cards=[[_print_card(rx) for rx in s.prescriptions] for s in sessions],
+        safety_notes=client_notes(data.screening),
     )

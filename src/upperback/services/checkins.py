@@ -8,13 +8,18 @@ clinician.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from upperback.errors import Conflict, InvalidInput, NotFound
+from upperback.knowledge.red_flags import red_flag_catalogue
+from upperback.model.adaptation import Action, Adaptation
 from upperback.model.outcome import OutcomePoint
+from upperback.preface.precautions import CheckinQuestion, checkin_questions
 from upperback.services.access import Actor, audit, client_for, require_clinician
 from upperback.services.database import Database
 from upperback.store.client_side import ClientSide
+from upperback.store.records import Records
 from upperback.store.writes import Writer
 
 COMPARED = ("better", "same", "worse")
@@ -30,6 +35,8 @@ class CheckinDue:
     session_date: dt.date
     week: int
     index: int
+    questions: tuple[CheckinQuestion, ...] = ()
+    """Yes/no questions added by screening precautions (e.g. bruising on a blood thinner)."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +57,10 @@ def due_checkin(db: Database, actor: Actor, client_id: int, today: dt.date) -> C
         store = ClientSide(uow.session)
         logs = store.completed_logs(client_id, today - dt.timedelta(days=WINDOW_DAYS), today)
         done = store.checked_in([r.id for r in logs])
+        questions = tuple(checkin_questions(Records(uow.session).screening(client_id).screening))
         for r in logs:
             if r.id not in done and r.pain_next_morning is None:
-                return CheckinDue(r.id, r.date, r.week, r.index)
+                return CheckinDue(r.id, r.date, r.week, r.index, questions)
         return None
 
 
@@ -65,8 +73,13 @@ def record_checkin(
     pain_now: float,
     compared: str,
     today: dt.date,
+    answers: Mapping[str, str] | None = None,
 ) -> int:
-    """Store the check-in once; the pain number becomes the session's next-morning pain."""
+    """Store the check-in once; the pain number becomes the session's next-morning pain.
+
+    `answers` (precaution id -> "yes"/"no") answer the precaution questions of the
+    check-in; when given, each question must be answered. A "yes" raises a clinician alert
+    the dashboard shows (e.g. unusual bruising on a blood thinner)."""
     if not 0 <= pain_now <= 10:
         raise InvalidInput(f"pain: {pain_now:g} is outside 0-10; choose a number from 0 to 10")
     if compared not in COMPARED:
@@ -84,7 +97,13 @@ def record_checkin(
             )
         if store.checked_in([log.id]) or log.pain_next_morning is not None:
             raise Conflict("check-in: this session's check-in is already saved")
+        records = Records(s)
+        asked = checkin_questions(records.screening(client_id).screening)
+        alerts = _precaution_alerts(asked, answers, log.date, log.week, log.index, today)
         row_id = store.add_checkin(client_id, log.id, today, float(pain_now), compared)
+        current = records.current_program(client_id)
+        if alerts and current is not None:
+            Writer(s).add_adaptations(client_id, current.version, log.id, alerts)
         Writer(s).add_outcomes(
             client_id,
             [
@@ -97,6 +116,45 @@ def record_checkin(
         audit(s, actor, "checkin.record", client_id)
         uow.commit()
         return row_id
+
+
+def _precaution_alerts(
+    asked: list[CheckinQuestion],
+    answers: Mapping[str, str] | None,
+    session_date: dt.date,
+    week: int,
+    index: int,
+    today: dt.date,
+) -> list[Adaptation]:
+    """Check the precaution answers; one clinician alert per "yes"."""
+    if answers is None:
+        return []
+    by_id = {q.flag_id: q for q in asked}
+    extra = sorted(set(answers) - set(by_id))
+    if extra:
+        raise InvalidInput("question: an answer was sent for a question this check-in does not ask")
+    out: list[Adaptation] = []
+    for q in asked:
+        answer = answers.get(q.flag_id, "")
+        if answer not in ("yes", "no"):
+            raise InvalidInput(f'question: answer yes or no to "{q.question}"')
+        if answer == "yes":
+            item = red_flag_catalogue().item(q.flag_id)
+            label = item.label if item is not None else q.flag_id
+            out.append(
+                Adaptation(
+                    rule_id=f"precaution.{q.flag_id}",
+                    action=Action.clinician_alert,
+                    exercise_id=None,
+                    reason=f'morning check-in: client answered yes to "{q.question}" after the '
+                    f"session of {session_date.isoformat()} ({label}): review before the next session",
+                    date=today,
+                    from_week=week,
+                    from_index=index,
+                    source=item.source if item is not None else "screening precaution",
+                )
+            )
+    return out
 
 
 def missing_checkins(db: Database, actor: Actor, today: dt.date) -> list[MissingCheckin]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from upperback.errors import InvalidInput, SafetyBlock
 from upperback.feedback import apply_overrides, next_session
@@ -15,6 +15,7 @@ from upperback.loading.dose import entered_starts
 from upperback.loading.eligibility import conditions, exclusion_reason
 from upperback.model.adaptation import Action, Adaptation, Override
 from upperback.model.program import Program, SessionPlan
+from upperback.preface.precautions import client_notes, precaution_lines
 from upperback.services.access import Actor, audit, client_for, require_clinician
 from upperback.services.database import Database
 from upperback.store.guards import referral_gate, require_program
@@ -102,6 +103,15 @@ class NextView:
     session: SessionPlan | None
     suspended_reason: str | None
     latest_adaptations: list[Adaptation]
+    precautions: list[str] = field(default_factory=list)
+    """Clinician lines 'label: action' from the screening's precautions (red-flag data)."""
+    client_notes: list[str] = field(default_factory=list)
+    """The client's plain safety notes for the same precautions (no ids)."""
+
+    @property
+    def precautions_text(self) -> str | None:
+        """'Precautions: ...' for clinician views, or None."""
+        return "Precautions: " + "; ".join(self.precautions) if self.precautions else None
 
     @property
     def program_version(self) -> int:
@@ -125,11 +135,13 @@ def next_view(db: Database, actor: Actor, client_id: int) -> NextView:
 
 def _next_in(records: Records, client_id: int, program: Program) -> NextView:
     latest = [v.adaptation for v in records.adaptations(client_id, version=program.version)]
+    screening = records.screening(client_id).screening
+    notes = {"precautions": precaution_lines(screening), "client_notes": client_notes(screening)}
     why = referral_gate(records, client_id)
     if why is not None:
-        return NextView(program, None, why, latest)
+        return NextView(program, None, why, latest, **notes)
     upcoming = next_session(program, records.plan_logs(client_id, program))
-    return NextView(program, upcoming, None, latest)
+    return NextView(program, upcoming, None, latest, **notes)
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,8 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
     with db.uow(write=True) as uow:
         s = uow.session
         records, writer = Records(s), Writer(s)
+        writer.lock_client(client_id)  # first: loads the row client_for checks (one query)
         client_for(s, actor, client_id)
-        writer.lock_client(client_id)
         program = require_program(records, client_id)
         blocked = referral_gate(records, client_id)
         if blocked is not None:
@@ -72,7 +72,7 @@ def log_session(db: Database, actor: Actor, client_id: int, log: SessionLogIn) -
         history = records.plan_logs(client_id, program)
         earlier_alerts = [
             v.adaptation
-            for v in records.adaptations(client_id)
+            for v in records.adaptations(client_id, action=Action.clinician_alert.value)
             if v.adaptation.action == Action.clinician_alert
         ]
         result = adapt(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from pydantic import TypeAdapter
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from upperback.model.adaptation import Adaptation, Override
@@ -65,10 +68,10 @@ def program_from_document(document: dict[str, Any]) -> Program:
     return Program.model_validate(document)
 
 
-def session_log_to_row(client_id: int, program_version: int, log: SessionLogIn) -> SessionLogRow:
-    """The session row alone; its sets go in with `set_rows` as one bulk insert."""
+def session_log_values(client_id: int, program_version: int, log: SessionLogIn) -> dict[str, Any]:
+    """The session row's columns alone; its sets go in with `set_rows` as one bulk insert."""
     fields = log.model_dump(exclude={"sets", "id"})
-    return SessionLogRow(client_id=client_id, program_version=program_version, **fields)
+    return {"client_id": client_id, "program_version": program_version, **fields}
 
 
 def set_rows(session_log_id: int, log: SessionLogIn) -> list[dict[str, Any]]:
@@ -76,30 +79,47 @@ def set_rows(session_log_id: int, log: SessionLogIn) -> list[dict[str, Any]]:
 
 
 SET_FIELDS = tuple(SetLog.model_fields)
+LOG_FIELDS = tuple(k for k in SessionLog.model_fields if k != "sets")
+_LOGS = TypeAdapter(list[SessionLog])
+_LOG_T, _SET_T = SessionLogRow.__table__, SetLogRow.__table__
+_PLAN_LOGS = (
+    select(*(_LOG_T.c[k] for k in LOG_FIELDS))
+    .where(_LOG_T.c.client_id == bindparam("cid"), _LOG_T.c.date >= bindparam("since"))
+    .order_by(_LOG_T.c.date, _LOG_T.c.id)
+)
+_SETS_OF = (
+    select(_SET_T.c.session_log_id, *(_SET_T.c[k] for k in SET_FIELDS))
+    .where(_SET_T.c.session_log_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_SET_T.c.id)
+)
 
 
 def load_session_logs(session: Session, where: ColumnElement[bool]) -> list[SessionLog]:
-    """Logs with their sets in two plain queries: no ORM objects on this hot path."""
-    log_t, set_t = SessionLogRow.__table__, SetLogRow.__table__
-    logs = (
-        session.execute(select(log_t).where(where).order_by(log_t.c.date, log_t.c.id))
-        .mappings()
-        .all()
-    )
+    """Logs with their sets in two plain column queries and one batch validation: no ORM
+    objects on this hot path (pydantic-core validates a list faster than model_construct
+    builds one)."""
+    log_t = SessionLogRow.__table__
+    conn = session.connection()
+    stmt = select(*(log_t.c[k] for k in LOG_FIELDS)).where(where)
+    return _with_sets(conn, conn.execute(stmt.order_by(log_t.c.date, log_t.c.id)).all())
+
+
+def load_plan_logs(session: Session, client_id: int, since: dt.date) -> list[SessionLog]:
+    """A client's logs dated on or after `since` (one plan's), with prebuilt statements."""
+    conn = session.connection()
+    return _with_sets(conn, conn.execute(_PLAN_LOGS, {"cid": client_id, "since": since}).all())
+
+
+def _with_sets(conn: Connection, logs: Sequence[Row[Any]]) -> list[SessionLog]:
     if not logs:
         return []
-    sets: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in logs}
-    for s in session.execute(
-        select(set_t).where(set_t.c.session_log_id.in_(sets)).order_by(set_t.c.id)
-    ).mappings():
-        sets[s["session_log_id"]].append({k: s[k] for k in SET_FIELDS})
-    names = set(SessionLog.model_fields) - {"sets"}
-    return [
-        SessionLog.model_validate(
-            {**{k: v for k, v in row.items() if k in names}, "sets": sets[row["id"]]}
-        )
-        for row in logs
-    ]
+    docs = [dict(zip(LOG_FIELDS, row, strict=True)) for row in logs]
+    sets: dict[int, list[dict[str, Any]]] = {}
+    for d in docs:
+        d["sets"] = sets[d["id"]] = []
+    for s in conn.execute(_SETS_OF, {"ids": list(sets)}):
+        sets[s[0]].append(dict(zip(SET_FIELDS, s[1:], strict=True)))
+    return _LOGS.validate_python(docs)
 
 
 def adaptation_to_row(

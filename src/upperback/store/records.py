@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from upperback.model.adaptation import Adaptation, Override
@@ -27,10 +27,11 @@ from upperback.store import versions
 from upperback.store.mapping import (
     adaptation_from_row,
     client_from_row,
+    load_plan_logs,
     load_session_logs,
-    override_from_row,
     scored_from_row,
 )
+from upperback.store.program_cache import PROGRAMS
 from upperback.store.tables import (
     AccountRow,
     AdaptationRow,
@@ -77,6 +78,48 @@ class ScreeningView:
         return (
             self.screening is not None and self.screening.blocks_program and self.clearance is None
         )
+
+
+# --- Prebuilt statements of the logging path (built once, not on every log) --------------
+_HEAD = (
+    select(ProgramRow.id, ProgramRow.version, ProgramRow.created)
+    .where(ProgramRow.client_id == bindparam("cid"))
+    .order_by(ProgramRow.version.desc())
+    .limit(1)
+)
+_SCREENINGS = (
+    select(
+        IntakeRow.id,
+        IntakeRow.outcome,
+        IntakeRow.screening,
+        ClearanceRow.id.label("cl_id"),
+        ClearanceRow.date.label("cl_date"),
+        ClearanceRow.note.label("cl_note"),
+    )
+    .outerjoin(
+        ClearanceRow,
+        (ClearanceRow.intake_id == IntakeRow.id) & (ClearanceRow.client_id == IntakeRow.client_id),
+    )
+    .where(IntakeRow.client_id == bindparam("cid"))
+    .order_by(IntakeRow.id.desc())
+)
+_PROFILE = (
+    select(AssessmentRow.profile)
+    .where(AssessmentRow.client_id == bindparam("cid"))
+    .order_by(AssessmentRow.date.desc(), AssessmentRow.id.desc())
+    .limit(1)
+)
+_OVERRIDES = (
+    select(
+        OverrideRow.exercise_id,
+        OverrideRow.field,
+        OverrideRow.value,
+        OverrideRow.reason,
+        OverrideRow.date,
+    )
+    .where(OverrideRow.client_id == bindparam("cid"), OverrideRow.revoked_at.is_(None))
+    .order_by(OverrideRow.id)  # revoked overrides (migration 0004) no longer apply
+)
 
 
 class Records:
@@ -150,21 +193,20 @@ class Records:
         Any referral without a clearance governs, whatever came after it: a later clear intake
         (or a client's own form) does not cancel a referral. Otherwise the newest screening.
         """
-        open_rows = self.uncleared_referrals(client_id)
-        if open_rows:
-            return ScreeningResult.model_validate(open_rows[0].screening), None
-        row = self.latest_intake_row(client_id)
-        if row is None:
+        # One prebuilt query (every log and every "next" view runs it): the client's
+        # screenings newest first, each with its clearances.
+        rows = list(self.session.execute(_SCREENINGS, {"cid": client_id}))
+        cleared = {r.id for r in rows if r.cl_id is not None}
+        for r in rows:
+            if r.outcome == "refer" and r.id not in cleared:
+                return ScreeningResult.model_validate(r.screening), None
+        if not rows:
             return None, None
-        screening = ScreeningResult.model_validate(row.screening)
-        cl = self.session.scalars(
-            select(ClearanceRow)
-            .where(ClearanceRow.intake_id == row.id)
-            .order_by(ClearanceRow.id.desc())
-            .limit(1)
-        ).first()
-        clearance = Clearance(date=cl.date, note=cl.note) if cl else None
-        return screening, clearance
+        newest = rows[0]
+        clearances = [r for r in rows if r.id == newest.id and r.cl_id is not None]
+        cl = max(clearances, key=lambda r: r.cl_id) if clearances else None
+        screening = ScreeningResult.model_validate(newest.screening)
+        return screening, Clearance(date=cl.cl_date, note=cl.cl_note) if cl else None
 
     def screening(self, client_id: int) -> ScreeningView:
         return ScreeningView(*self.open_referral(client_id))
@@ -183,19 +225,30 @@ class Records:
         return [r for a in self.assessments(client_id) for r in a.results]
 
     def latest_profile(self, client_id: int) -> DeficitProfile | None:
-        row = self.session.scalars(
-            select(AssessmentRow)
-            .where(AssessmentRow.client_id == client_id)
-            .order_by(AssessmentRow.date.desc(), AssessmentRow.id.desc())
-        ).first()
-        if row is None or row.profile is None:
-            return None
-        return DeficitProfile.model_validate(row.profile)
+        profile = self.session.scalars(_PROFILE, {"cid": client_id}).first()
+        return DeficitProfile.model_validate(profile) if profile is not None else None
 
     # --- program ------------------------------------------------------------------------
     def current_program(self, client_id: int) -> Program | None:
-        doc = self.program_document(client_id)
-        return Program.model_validate(doc) if doc is not None else None
+        """The newest version: one small query for which version that is, then the validated
+        program from this process's cache (store.program_cache) or, the first time, from
+        the stored snapshot and patches (validated once, then kept)."""
+        head = self.session.execute(_HEAD, {"cid": client_id}).first()
+        if head is None:
+            return None
+        key = (self._url(), head.id, head.version, head.created)
+        program = PROGRAMS.get(key)
+        if program is not None:
+            return program
+        doc = self.program_document(client_id, upto=head.version)
+        if doc is None:  # pragma: no cover - a version row always has a snapshot below it
+            return None
+        program = Program.model_validate(doc)
+        PROGRAMS.put(key, program, doc)
+        return program
+
+    def _url(self) -> str:
+        return str(self.session.get_bind().engine.url)
 
     def program_document(self, client_id: int, *, upto: int | None = None) -> dict[str, Any] | None:
         """A version's document (the latest by default): the nearest snapshot at or below it
@@ -219,20 +272,19 @@ class Records:
         return versions.materialise(snap.document, (p for p in patches if p is not None))
 
     def overrides(self, client_id: int) -> list[Override]:
-        rows = self.session.scalars(
-            select(OverrideRow)
-            .where(OverrideRow.client_id == client_id, OverrideRow.revoked_at.is_(None))
-            .order_by(OverrideRow.id)  # revoked overrides (migration 0004) no longer apply
-        )
-        return [override_from_row(r) for r in rows]
+        rows = self.session.execute(_OVERRIDES, {"cid": client_id})
+        return [Override.model_validate(dict(r._mapping)) for r in rows]
 
     def adaptations(
-        self, client_id: int, *, version: int | None = None
+        self, client_id: int, *, version: int | None = None, action: str | None = None
     ) -> list[VersionedAdaptation]:
-        """Adaptations with the version each produced, oldest first (one version if given)."""
+        """Adaptations with the version each produced, oldest first (one version, one kind
+        of action if given: the logging path asks only for alerts, not a year of changes)."""
         q = select(AdaptationRow).where(AdaptationRow.client_id == client_id)
         if version is not None:
             q = q.where(AdaptationRow.program_version == version)
+        if action is not None:
+            q = q.where(AdaptationRow.action == action)
         rows = self.session.scalars(q.order_by(AdaptationRow.id))
         return [VersionedAdaptation(r.program_version, adaptation_from_row(r)) for r in rows]
 
@@ -252,10 +304,7 @@ class Records:
     def plan_logs(self, client_id: int, program: Program) -> list[SessionLog]:
         """Sessions logged against this plan: a new plan starts over at week 1 on its start
         date, so logs of an earlier plan (dated before it) do not count as done."""
-        return load_session_logs(
-            self.session,
-            (SessionLogRow.client_id == client_id) & (SessionLogRow.date >= program.start_date),
-        )
+        return load_plan_logs(self.session, client_id, program.start_date)
 
     def last_log_date(self, client_id: int) -> dt.date | None:
         return self.session.scalar(

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,9 +28,10 @@ from upperback.store.mapping import (
     adaptation_to_row,
     client_from_row,
     program_to_row,
-    session_log_to_row,
+    session_log_values,
     set_rows,
 )
+from upperback.store.program_cache import PROGRAMS
 from upperback.store.records import Records
 from upperback.store.tables import (
     AssessmentRow,
@@ -46,12 +47,17 @@ from upperback.store.tables import (
     TestResultRow,
 )
 
+# Plain tables for core executemany inserts on the logging path.
+_SETS: Table = SetLogRow.__table__  # type: ignore[assignment]
+_OUTCOMES: Table = OutcomeRow.__table__  # type: ignore[assignment]
+
 
 class Writer:
     """Adds rows for one use case inside its unit of work."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._locked: ClientRow | None = None
 
     def add_clinician(self, name: str, email: str | None) -> ClinicianRow:
         row = ClinicianRow(name=name, email=email)
@@ -146,7 +152,8 @@ class Writer:
         doc = program.model_dump(mode="json")
         prev: dict[str, Any] | None = None
         if previous is not None and previous.version == program.version - 1:
-            prev = previous.model_dump(mode="json")
+            # the stored document it came from (cached, read-only), else a fresh dump
+            prev = PROGRAMS.document_of(previous) or previous.model_dump(mode="json")
         elif program.version > 1:
             prev = Records(self.session).program_document(client_id, upto=program.version - 1)
         document, patch = versions.encode(program.version, prev, doc)
@@ -156,9 +163,9 @@ class Writer:
         """Serialise this client's writers (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
         writers are serialised by BEGIN IMMEDIATE already), so two workers logging two
         sessions of one client cannot both make version N + 1."""
-        self.session.execute(
-            select(ClientRow.id).where(ClientRow.id == client_id).with_for_update()
-        )
+        # The ORM row, kept referenced (the session's identity map holds rows weakly), so
+        # that `client_for` right after finds it without another query.
+        self._locked = self.session.get(ClientRow, client_id, with_for_update=True)
 
     def add_adaptations(
         self, client_id: int, version: int, log_id: int | None, adaptations: Iterable[Adaptation]
@@ -191,31 +198,31 @@ class Writer:
 
         Raises Conflict when the plan's session was logged meanwhile (the unique constraint
         on client, plan, week and index caught a concurrent writer)."""
-        row = session_log_to_row(client_id, program_version, log)
-        row.plan_start = plan_start
-        self.session.add(row)
+        # Core INSERT ... RETURNING: no ORM object to track on the hottest write path.
+        values = session_log_values(client_id, program_version, log)
+        values["plan_start"] = plan_start
         try:
-            self.session.flush()
+            log_id = int(
+                self.session.execute(
+                    insert(SessionLogRow).values(values).returning(SessionLogRow.id)
+                ).scalar_one()
+            )
         except IntegrityError:
             raise Conflict(
                 f"week/index: session {log.week}.{log.index} was already logged"
             ) from None
-        if log.sets:
-            self.session.execute(insert(SetLogRow), set_rows(row.id, log))
-        return row.id
+        if log.sets:  # one core executemany (not the ORM's bulk path)
+            self.session.connection().execute(insert(_SETS), set_rows(log_id, log))
+        return log_id
 
     def add_outcomes(self, client_id: int, points: Iterable[OutcomePoint], origin: str) -> None:
-        for p in points:
-            self.session.add(
-                OutcomeRow(
-                    client_id=client_id,
-                    measure=p.measure,
-                    date=p.date,
-                    value=p.value,
-                    unit=p.unit,
-                    origin=origin,
-                )
-            )
+        rows = [
+            {"client_id": client_id, "measure": p.measure, "date": p.date, "value": p.value,
+             "unit": p.unit, "origin": origin}
+            for p in points
+        ]  # fmt: skip
+        if rows:  # one core executemany, no ORM objects (every log adds a few)
+            self.session.connection().execute(insert(_OUTCOMES), rows)
 
     def replace_outcomes(
         self, client_id: int, day: dt.date, points: Iterable[OutcomePoint], origin: str

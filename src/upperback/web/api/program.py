@@ -47,6 +47,7 @@ def next_out(db: DbDep, actor: CurrentActor, client_id: int) -> NextOut:
         session_date=view.session_date,
         suspended_reason=view.suspended_reason,
         latest_adaptations=view.latest_adaptations,
+        precautions=view.precautions,
     )
 
 

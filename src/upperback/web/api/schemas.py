@@ -68,6 +68,11 @@ class NextOut(BaseModel):
     latest_adaptations: list[Adaptation] = Field(
         description="The adaptations that produced the current version, with their reasons."
     )
+    precautions: list[str] = Field(
+        default_factory=list,
+        description="Screening precautions ('label: action', red-flag data) for whoever "
+        "supervises the session, e.g. anticoagulants.",
+    )
 
 
 class LogOut(BaseModel):

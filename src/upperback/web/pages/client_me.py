@@ -45,15 +45,16 @@ def _client_id(actor: Actor) -> int:
 
 def _next(
     db: DbDep, actor: Actor, client_id: int
-) -> tuple[SessionPlan | None, dt.date | None, bool]:
-    """The next session, its date, and whether the program is paused."""
+) -> tuple[SessionPlan | None, dt.date | None, bool, list[str]]:
+    """The next session, its date, whether the program is paused, and the client's plain
+    safety notes from screening precautions (e.g. a blood thinner)."""
     try:
         view = program.next_view(db, actor, client_id)
     except NotFound:
-        return None, None, False
+        return None, None, False, []
     plan = view.session
     when = view.program.session_date(plan.week, plan.index) if plan else None
-    return plan, when, view.suspended_reason is not None
+    return plan, when, view.suspended_reason is not None, view.client_notes
 
 
 @router.get("/me", response_class=HTMLResponse)
@@ -62,9 +63,9 @@ def me_home(request: Request, db: DbDep, actor: PageActor, msg: str | None = Non
     today = dt.date.today()
     client = clients.get_client(db, actor, cid)
     questionnaires.schedule_before_reassessment(db, actor, cid, today)  # idempotent
-    plan, when, paused = _next(db, actor, cid)
+    plan, when, paused, notes = _next(db, actor, cid)
     return render(
-        request, "client_home.html", me=client, plan=plan, when=when, paused=paused,
+        request, "client_home.html", me=client, plan=plan, when=when, paused=paused, notes=notes,
         items=cards(plan, animated=False) if plan else [],
         checkin=checkins.due_checkin(db, actor, cid, today),
         due=questionnaires.due_for_client(db, actor, cid, today), msg=msg, today=today,
@@ -75,7 +76,7 @@ def me_home(request: Request, db: DbDep, actor: PageActor, msg: str | None = Non
 @router.get("/me/session", response_class=HTMLResponse)
 def me_session(request: Request, db: DbDep, actor: PageActor) -> Response:
     cid = _client_id(actor)
-    plan, when, paused = _next(db, actor, cid)
+    plan, when, paused, notes = _next(db, actor, cid)
     items = cards(plan) if plan else []
     data = (
         {"week": plan.week, "index": plan.index, "exercises": [c.data() for c in items]}
@@ -88,6 +89,7 @@ def me_session(request: Request, db: DbDep, actor: PageActor) -> Response:
         plan=plan,
         when=when,
         paused=paused,
+        notes=notes,
         items=items,
         data_json=json.dumps(data).replace("<", "\\u003c"),
     )
@@ -129,7 +131,7 @@ async def finish(request: Request, db: DbDep, actor: PageActor) -> Response:
     cid = _client_id(actor)
     try:
         draft = guided.parse_draft(await _json_body(request))
-        plan, _when, _paused = _next(db, actor, cid)
+        plan, _when, _paused, _notes = _next(db, actor, cid)
         if plan is None or plan.key != (draft.week, draft.index):
             raise Conflict(
                 "session: this session is already saved or no longer next; go back to Today"
@@ -153,11 +155,17 @@ async def finish(request: Request, db: DbDep, actor: PageActor) -> Response:
 def checkin_page(request: Request, db: DbDep, actor: PageActor) -> Response:
     cid = _client_id(actor)
     due = checkins.due_checkin(db, actor, cid, dt.date.today())
-    return render(request, "client_checkin.html", due=due, error=None, pain=None, compared=None)
+    return render(
+        request, "client_checkin.html", due=due, error=None, pain=None, compared=None, answers={}
+    )
+
+
+QUESTION_FIELD = "q_"
+"""Form fields `q_<precaution>` carry the yes/no answers of a check-in's extra questions."""
 
 
 @router.post("/me/checkin")
-def checkin_submit(
+async def checkin_submit(
     request: Request,
     db: DbDep,
     actor: PageActor,
@@ -168,6 +176,12 @@ def checkin_submit(
     cid = _client_id(actor)
     today = dt.date.today()
     error = None
+    form = await request.form()
+    answers = {
+        k[len(QUESTION_FIELD) :]: str(v)[:5]
+        for k, v in list(form.multi_items())[:50]
+        if k.startswith(QUESTION_FIELD)
+    }
     try:
         if pain.strip() == "":
             raise InvalidInput("pain: choose a number from 0 to 10")
@@ -175,9 +189,11 @@ def checkin_submit(
             value = float(pain)
         except ValueError:
             raise InvalidInput(f"pain: {pain!r} is not a number; choose 0 to 10") from None
+        due = checkins.due_checkin(db, actor, cid, today)
         checkins.record_checkin(
-            db, actor, cid, session, pain_now=value, compared=compared, today=today
-        )
+            db, actor, cid, session, pain_now=value, compared=compared, today=today,
+            answers=answers if due is not None and due.questions else None,
+        )  # fmt: skip
     except UpperbackError as exc:
         error = exc.message
         due = checkins.due_checkin(db, actor, cid, today)
@@ -189,6 +205,7 @@ def checkin_submit(
             error=error,
             pain=pain,
             compared=compared,
+            answers=answers,
         )
     return RedirectResponse("/me?msg=checkin", status_code=303)
 
