@@ -56,7 +56,10 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     cmd = [sys.executable, "-m", "upperback.cli", "serve", "--db", url, "--port", str(port)]
     if workers > 1:
         cmd += ["--workers", str(workers)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # stderr to a file, not a pipe nobody drains: the workers' access logs filled a 64 KB
+    # pipe and blocked them (the 4-worker run hung in pipe_write)
+    err_log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err_log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -66,7 +69,8 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
             return proc, base
         except httpx.HTTPError:
             if proc.poll() is not None:
-                err = (proc.stderr.read() if proc.stderr else b"").decode()[-300:]
+                err_log.seek(0)
+                err = err_log.read().decode(errors="replace")[-300:]
                 raise RuntimeError(err) from None
             time.sleep(0.2)
     raise RuntimeError("server did not start")

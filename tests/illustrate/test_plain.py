@@ -88,4 +88,22 @@ def test_a_pressure_cuff_dose_names_the_mark_on_the_gauge_not_a_stage() -> None:
     assert cuff == "10 holds of 10 seconds, with the pressure gauge at 24"
     assert "level" not in cuff
     band = next(e.id for e in LIB.values() if e.load_mode.value == "band")
-    assert plain_rx_dose(_rx(band, level=2)).endswith("level 2")
+    assert plain_rx_dose(_rx(band, level=2)).endswith("band 2 (your lightest band is 1)")
+    lever = next(e.id for e in LIB.values() if e.load_mode.value == "bodyweight")
+    assert "level" not in plain_rx_dose(_rx(lever, level=3))  # the picture shows the lever
+
+
+def test_clinician_dose_text_names_the_unit_of_each_load() -> None:
+    from upperback.knowledge.loading_rules import loading_rules
+    from upperback.loading.dose import load_text
+
+    rules = loading_rules()
+    by_mode = {m: next(e for e in LIB.values() if e.load_mode.value == m)
+               for m in ("band", "bodyweight", "pressure", "kg")}  # fmt: skip
+    assert load_text(_rx(by_mode["kg"].id, None, 2.0), by_mode["kg"], rules) == " @ 2 kg"
+    band = load_text(_rx(by_mode["band"].id, 2), by_mode["band"], rules)
+    assert band == " @ band level 2 (1 = lightest)"
+    cuff = load_text(_rx(by_mode["pressure"].id, 2), by_mode["pressure"], rules)
+    assert cuff == ", each hold at the 24 mmHg mark"
+    lever = load_text(_rx(by_mode["bodyweight"].id, 2), by_mode["bodyweight"], rules)
+    assert lever == " @ lever level 2"

@@ -6,6 +6,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from upperback.knowledge.loader import exercise_library
+from upperback.knowledge.loading_rules import loading_rules
+from upperback.loading.dose import load_text
 from upperback.model.adaptation import Adaptation
 from upperback.model.assessment import ScoredAssessment
 from upperback.model.intake import ScreeningResult
@@ -39,11 +42,7 @@ def dose(p: object) -> str:
 
     assert isinstance(p, Prescription)
     amount = f"{p.reps} reps" if p.reps is not None else f"{p.hold_s} s hold"
-    load = (
-        f" @ {p.load_kg:g} kg"
-        if p.load_kg
-        else (f" level {p.level}" if p.level is not None else "")
-    )
+    load = load_text(p, exercise_library().by_id.get(p.exercise_id), loading_rules())
     side = " each side" if p.per_side else ""
     return f"{p.sets} x {amount}{side}{load}"
 

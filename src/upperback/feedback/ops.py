@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from upperback.knowledge.loader import exercise_library
 from upperback.knowledge.loading_rules import LoadingRules, loading_rules
 from upperback.knowledge.schema import Exercise, LoadMode
-from upperback.loading.dose import starting_load
+from upperback.loading.dose import load_text, starting_load
 from upperback.model.common import Goal
 from upperback.model.program import MAX_HOLD_S as MAX_HOLD
 from upperback.model.program import MAX_LOAD_KG as MAX_LOAD
@@ -25,14 +25,7 @@ def describe(p: Prescription) -> str:
         work = f"{p.sets} x {p.reps}"
     else:
         work = f"{p.sets} x {p.reps} x {p.hold_s} s" if p.reps else f"{p.sets} x {p.hold_s} s"
-    load = ""
-    ex = exercise_library().by_id.get(p.exercise_id)
-    if p.load_kg is not None:
-        load = f" @ {p.load_kg:g} kg"
-    elif p.level is not None and ex is not None and ex.load_mode == LoadMode.pressure:
-        load = f", each hold at the {loading_rules().phase_progression.mmhg(p.level)} mmHg mark"
-    elif p.level is not None:
-        load = f" @ level {p.level}"
+    load = load_text(p, exercise_library().by_id.get(p.exercise_id), loading_rules())
     return f"{p.name}: {work}{load}, tempo {p.tempo}, RPE {p.rpe_target:g}"
 
 

@@ -370,20 +370,33 @@ def _effort_op(
             ex_id,
             ctx.future(),
             more,
-            f"{why}: +{steps * r.reps_step_per_point} reps (or +{steps * r.hold_step_per_point_s} s hold) "
-            "up to the range top",
+            (
+                f"{why}: +{steps * r.hold_step_per_point_s} s per hold up to the range top"
+                if p.hold_s is not None
+                else f"{why}: +{steps * r.reps_step_per_point} reps up to the range top"
+            ),
             r.source,
         )
     if ex.load_mode == LoadMode.bodyweight:
         return _harder_rung(ctx, ex_id, f"{why}, top of range")
     frac = min(r.max_load_step, max(r.min_load_step, r.load_step_per_point * points))
     what = "target reps exceeded" if exceeded else "top of range"
+    stepped = step_load(p, ex.load_mode, frac, ctx.rules, load_sizes(ex, ctx.rules))
+    if stepped.load_kg is not None and p.load_kg is not None:
+        to = f"load {p.load_kg:g} -> {stepped.load_kg:g} kg (the next size it comes in)"
+    elif stepped.level is not None and p.level is not None and ex.load_mode == LoadMode.band:
+        to = f"band level {p.level} -> {stepped.level}"
+    elif stepped.level is not None and p.level is not None:
+        mark = ctx.rules.phase_progression.mmhg
+        to = f"gauge mark {mark(p.level)} -> {mark(stepped.level)} mmHg"
+    else:
+        to = "load up one step"
     return Op(
         "effort.progress_load",
         Action.progress_load,
         ex_id,
         ctx.future(),
         lambda q, _plan: step_load(q, ex.load_mode, frac, ctx.rules, load_sizes(ex, ctx.rules)),
-        f"{why}, {what}: load +{frac:.0%} (kg) or +1 level",
+        f"{why}, {what}: {to}",
         r.source,
     )

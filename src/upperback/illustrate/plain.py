@@ -87,6 +87,12 @@ def plain_rx_dose(rx: Prescription) -> str:
         mark = loading_rules().phase_progression.mmhg(rx.level)
         work = plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side)
         return f"{work}, with the pressure gauge at {mark}"
+    if ex is not None and ex.load_mode == LoadMode.band and rx.level is not None:
+        work = plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side)
+        return f"{work}, band {rx.level} (your lightest band is 1)"
+    if ex is not None and ex.load_mode != LoadMode.kg:
+        # a lever level is the exercise itself (its picture), not something to set up
+        return plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side)
     return plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side, rx.load_kg, rx.level)
 
 

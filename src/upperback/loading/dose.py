@@ -94,6 +94,22 @@ def snap_start(ex: Exercise, value: float, rules: LoadingRules) -> tuple[float |
     return starting_load(ex, rules)
 
 
+def load_text(p: Prescription, ex: Exercise | None, rules: LoadingRules) -> str:
+    """What the load of a dose is, for clinicians, in the unit its equipment uses:
+    ' @ 2 kg', ' @ band level 2 (1 = lightest)', ', each hold at the 24 mmHg mark',
+    ' @ lever level 2'; empty when unloaded."""
+    mode = ex.load_mode if ex is not None else None
+    if p.load_kg is not None:
+        return f" @ {p.load_kg:g} kg"
+    if p.level is None:
+        return ""
+    if mode == LoadMode.pressure:
+        return f", each hold at the {rules.phase_progression.mmhg(p.level)} mmHg mark"
+    if mode == LoadMode.band:
+        return f" @ band level {p.level} (1 = lightest)"
+    return f" @ lever level {p.level}"
+
+
 MAX_ENTERED_STARTS = 40
 
 

@@ -56,7 +56,7 @@ _EVIDENCE: dict[FindingCode, str] = {
     FindingCode.scm_dominant: "SCM palpable at 24 mmHg on the CCFT",
     FindingCode.lt_onset_delayed: "LT onset 45 ms after deltoid",
     FindingCode.sa_onset_delayed: "SA onset 40 ms after deltoid",
-    FindingCode.dnf_endurance_low: "DNF endurance 18 s",
+    FindingCode.dnf_endurance_low: "DNF endurance 12 s",  # below both sex cut-offs (15.7 / 18.8 s)
     FindingCode.dnf_control_low: "CCF 22 mmHg",
     FindingCode.forward_head: "craniovertebral angle 44 deg",
     FindingCode.thoracic_rotation_limited: "thoracic rotation 28 deg",
