@@ -79,21 +79,28 @@ def plain_dose(
     return work
 
 
-def plain_rx_dose(rx: Prescription) -> str:
-    """The dose of one prescription in the client's units: a pressure-cuff drill names the
-    mark on the gauge ('the gauge at 24') rather than a stage number the client never sees."""
+def plain_load(rx: Prescription) -> str:
+    """The load of one prescription in the client's units, '' when there is nothing to set
+    up: '2 kg', 'band 2 (your lightest band is 1)', 'the pressure gauge at 24'. A lever
+    level is the exercise itself (its picture), not something to set up."""
     ex = exercise_library().by_id.get(rx.exercise_id)
-    if ex is not None and ex.load_mode == LoadMode.pressure and rx.level is not None:
-        mark = loading_rules().phase_progression.mmhg(rx.level)
-        work = plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side)
-        return f"{work}, with the pressure gauge at {mark}"
-    if ex is not None and ex.load_mode == LoadMode.band and rx.level is not None:
-        work = plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side)
-        return f"{work}, band {rx.level} (your lightest band is 1)"
-    if ex is not None and ex.load_mode != LoadMode.kg:
-        # a lever level is the exercise itself (its picture), not something to set up
-        return plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side)
-    return plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side, rx.load_kg, rx.level)
+    mode = ex.load_mode if ex is not None else LoadMode.kg
+    if rx.load_kg:
+        return f"{_n(rx.load_kg)} kg"
+    if rx.level is None or mode not in (LoadMode.band, LoadMode.pressure):
+        return ""
+    if mode == LoadMode.pressure:
+        return f"the pressure gauge at {loading_rules().phase_progression.mmhg(rx.level)}"
+    return f"band {rx.level} (your lightest band is 1)"
+
+
+def plain_rx_dose(rx: Prescription) -> str:
+    """The dose of one prescription in the client's units (see `plain_load`)."""
+    work = plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side)
+    load = plain_load(rx)
+    if load.startswith("the pressure"):
+        return f"{work}, with {load}"
+    return f"{work}, {load}" if load else work
 
 
 def plain_tempo(tempo: str, mobility: bool) -> str:

@@ -15,6 +15,7 @@ from upperback.illustrate.plain import (
     plain_change,
     plain_effort,
     plain_language,
+    plain_load,
     plain_name,
 )
 from upperback.model.program import SessionPlan
@@ -32,6 +33,7 @@ templates.env.globals.update(
     plain_change=plain_change,
     plain_name=plain_name,
     plain_effort=plain_effort,
+    plain_load=plain_load,
     client_text=client_text,
 )
 MAX_BODY = 64_000
