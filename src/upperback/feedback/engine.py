@@ -8,7 +8,8 @@ weekly-increase cap is enforced last on everything that follows the logged sessi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 
 from upperback.errors import InvalidInput, SafetyBlock
 from upperback.feedback import rules_exercise as rx
@@ -260,6 +261,22 @@ def _below_min_alerts(ctx: Ctx, sessions: Sequence[SessionPlan], cut: set[str]) 
     ]
 
 
+def alert_open(
+    raised: dt.date,
+    exercise_id: str | None,
+    *,
+    on: dt.date,
+    changes: Iterable[tuple[str, dt.date]],
+    quiet_days: int,
+) -> bool:
+    """Whether an alert raised on `raised` is still open on day `on`: within `quiet_days`
+    and not answered since by a clinician change (exercise id, date) of that exercise, or
+    of any exercise for a program-wide alert. The engine and the dashboard both ask this."""
+    if not 0 <= (on - raised).days < quiet_days:
+        return False
+    return not any(d >= raised and (exercise_id is None or e == exercise_id) for e, d in changes)
+
+
 def still_open(
     alert: Adaptation,
     earlier: Sequence[Adaptation],
@@ -269,20 +286,19 @@ def still_open(
     """The earlier alert of the same cause and exercise that is still open on this alert's
     day: raised within `alerts.quiet_days` and not answered since by a clinician change
     (an override of that exercise, or of any exercise for a program-wide alert)."""
-    quiet = rules.alerts.quiet_days
+    changes = [(o.exercise_id, o.date) for o in overrides]
     for prior in sorted(earlier, key=lambda a: a.date, reverse=True):
         if prior.action != Action.clinician_alert or prior.rule_id != alert.rule_id:
             continue
         if prior.exercise_id != alert.exercise_id:
             continue
-        if not 0 <= (alert.date - prior.date).days < quiet:
-            continue
-        answered = any(
-            o.date >= prior.date
-            and (alert.exercise_id is None or o.exercise_id == alert.exercise_id)
-            for o in overrides
-        )
-        if not answered:
+        if alert_open(
+            prior.date,
+            alert.exercise_id,
+            on=alert.date,
+            changes=changes,
+            quiet_days=rules.alerts.quiet_days,
+        ):
             return prior
     return None
 

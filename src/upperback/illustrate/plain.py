@@ -81,7 +81,7 @@ def plain_dose(
 
 def plain_load(rx: Prescription) -> str:
     """The load of one prescription in the client's units, '' when there is nothing to set
-    up: '2 kg', 'band 2 (your lightest band is 1)', 'the pressure gauge at 24'. A lever
+    up: '2 kg', 'band 2 (your lightest band is 1)', 'with the pressure gauge at 24'. A lever
     level is the exercise itself (its picture), not something to set up."""
     ex = exercise_library().by_id.get(rx.exercise_id)
     mode = ex.load_mode if ex is not None else LoadMode.kg
@@ -90,7 +90,7 @@ def plain_load(rx: Prescription) -> str:
     if rx.level is None or mode not in (LoadMode.band, LoadMode.pressure):
         return ""
     if mode == LoadMode.pressure:
-        return f"the pressure gauge at {loading_rules().phase_progression.mmhg(rx.level)}"
+        return f"with the pressure gauge at {loading_rules().phase_progression.mmhg(rx.level)}"
     return f"band {rx.level} (your lightest band is 1)"
 
 
@@ -98,8 +98,6 @@ def plain_rx_dose(rx: Prescription) -> str:
     """The dose of one prescription in the client's units (see `plain_load`)."""
     work = plain_dose(rx.sets, rx.reps, rx.hold_s, rx.per_side)
     load = plain_load(rx)
-    if load.startswith("the pressure"):
-        return f"{work}, with {load}"
     return f"{work}, {load}" if load else work
 
 

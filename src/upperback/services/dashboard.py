@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from upperback.feedback.engine import alert_open
 from upperback.knowledge.loading_rules import loading_rules
 from upperback.model.adaptation import Action
 from upperback.services.access import Actor, audit, require_clinician
@@ -270,13 +271,10 @@ def _fill(s, rows, ids, today, since, rules) -> None:  # type: ignore[no-untyped
         )
         .order_by(AdaptationRow.date, AdaptationRow.id)
     ):
-        # open as the engine sees it (feedback.engine.still_open): raised within the quiet
-        # period of the client's newest session and not answered by a clinician change since
-        if ((last.get(cid) or day) - day).days >= quiet:
-            continue
-        if any(d >= day and (ex is None or e == ex) for e, d in changes.get(cid, [])):
-            continue
-        rows[cid].engine_alert = f"{reason} ({day})"
+        # open as the engine sees it, on the day of the client's newest session
+        newest = last.get(cid) or day
+        if alert_open(day, ex, on=newest, changes=changes.get(cid, []), quiet_days=quiet):
+            rows[cid].engine_alert = f"{reason} ({day})"
     answered = select(CheckinRow.session_log_id)
     for cid, n, oldest in s.execute(
         select(SessionLogRow.client_id, func.count(SessionLogRow.id), func.min(SessionLogRow.date))
