@@ -271,8 +271,9 @@ def _fill(s, rows, ids, today, since, rules) -> None:  # type: ignore[no-untyped
         )
         .order_by(AdaptationRow.date, AdaptationRow.id)
     ):
-        # open as the engine sees it, on the day of the client's newest session
-        newest = last.get(cid) or day
+        # open as the engine sees it, on the day of the client's newest session (or of the
+        # alert itself when it came later, e.g. from a morning check-in)
+        newest = max(last.get(cid) or day, day)
         if alert_open(day, ex, on=newest, changes=changes.get(cid, []), quiet_days=quiet):
             rows[cid].engine_alert = f"{reason} ({day})"
     answered = select(CheckinRow.session_log_id)
