@@ -116,3 +116,16 @@ def test_cohort_outcomes_are_the_same_in_process_and_on_a_dask_cluster(db_url: s
     assert {m.measure for m in here.measures} >= {"nprs", "ndi"}
     assert cohort_outcomes(db, other, today=today).n_clients == 0  # only one's own clients
     db.close()
+
+
+def test_local_workers_keep_glibcs_adaptive_allocator() -> None:
+    """Dask's default MALLOC_TRIM_THRESHOLD_ made every large array fault its pages in anew
+    (1.5x the worker CPU per recording); the local cluster's workers run without it."""
+    import os
+
+    from upperback.services.cohort import dask_client
+
+    with dask_client(workers=1) as client:
+        seen = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
+    assert list(seen.values()) == [None]
+    assert "MALLOC_TRIM_THRESHOLD_" not in os.environ, "the calling process is left as it was"

@@ -79,6 +79,25 @@ def _distributed() -> Any:
     return distributed
 
 
+def _dask_config() -> Any:
+    """dask.config (untyped)."""
+    import dask
+
+    return dask.config
+
+
+#: Dask settings of the local cluster's workers. Dask's nanny starts each worker with
+#: ``MALLOC_TRIM_THRESHOLD_=65536``; setting it at all switches off glibc's adaptive mmap
+#: threshold, so every NumPy array over 128 KB is a fresh mmap whose pages fault in one by
+#: one: measured on a 10-minute, 8-channel recording, 161,000 vs 24,600 page faults and
+#: 1.08 vs 0.72 s of worker CPU per file (0.35 vs 0.08 s of it in the kernel). Unset, the
+#: workers allocate as the serial run does. [design] Memory goes back to the system more
+#: lazily; a worker holds one recording at a time.
+LOCAL_WORKER_CONFIG: dict[str, Any] = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
+
+
 @contextmanager
 def dask_client(
     scheduler: str | None = None, *, workers: int | None = None, processes: bool = True
@@ -108,14 +127,15 @@ def dask_client(
     n = workers or max(1, os.cpu_count() or 1)
     # Worker processes talk over TCP on loopback; threads in this process over inproc://.
     where = {"host": "127.0.0.1"} if processes else {}
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=processes,
-        dashboard_address="127.0.0.1:0",
-        silence_logs=logging.ERROR,
-        **where,
-    )
+    with _dask_config().set(LOCAL_WORKER_CONFIG):
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+            **where,
+        )
     client = Client(cluster)
     try:
         yield client
