@@ -65,7 +65,7 @@ def test_c3d_that_asks_for_unbounded_memory_is_refused(
 
 
 def test_slow_read_times_out(corpus: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isolated, "TIMEOUT_S", 0.01)
+    monkeypatch.setattr(isolated, "TIMEOUT_S", 1e-6)  # a warm child reads it in ~10 ms
     with pytest.raises(InvalidInput, match=r"^small.edf: reading the EDF/BDF file took longer"):
         read_recording(corpus["edf"])
 
@@ -162,3 +162,71 @@ def test_server_survives_crashing_upload(server: str, crash_c3d: Path) -> None:
         assert up.status_code == 422
         assert "the C3D reader crashed" in up.text and "\\n" not in up.text
         assert http.get(f"/api/v1/clients/{cid}/emg", headers=headers).status_code == 200
+
+
+# --- The warm reader server (isolated._ReaderServer) ------------------------------------
+
+
+def _server_pid() -> int:
+    proc = isolated._SERVER._proc
+    assert proc is not None, "the read went through the warm server"
+    return proc.pid
+
+
+def test_warm_server_survives_a_crash_and_reads_like_a_fresh_interpreter(
+    corpus: dict[str, Path], crash_c3d: Path, tmp_path: Path
+) -> None:
+    """The segfault kills the forked child only: the same server reads the next file, and
+    its samples equal those of the fresh-interpreter fallback; its CPU is accounted."""
+    cpu0 = isolated.reader_cpu_seconds()
+    warm = read_recording(corpus["edf"])
+    pid = _server_pid()
+    with pytest.raises(InvalidInput, match=r"^crash.c3d: the C3D reader crashed .*SIGSEGV"):
+        read_recording(crash_c3d)
+    assert _server_pid() == pid
+    again = read_recording(corpus["edf"])
+    assert _server_pid() == pid
+    assert isolated.reader_cpu_seconds() > cpu0
+    out = tmp_path / "fresh"
+    out.mkdir()
+    code = isolated._read_in_fresh_child("edf", corpus["edf"], out, "small.edf", "EDF/BDF")
+    fresh = isolated._collect(code, out, "small.edf", "EDF/BDF", None)
+    for rec in (again, fresh):
+        assert np.array_equal(rec.data, warm.data) and rec.channels == warm.channels
+
+
+def test_a_dead_or_missing_server_falls_back_to_a_fresh_interpreter(
+    corpus: dict[str, Path], crash_c3d: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed between reads, the server is replaced; if none can start, each read runs in a
+    new interpreter, with the same one-line errors and no payload left on tmpfs."""
+    import os
+    import signal
+    import subprocess
+
+    read_recording(corpus["edf"])
+    old = _server_pid()
+    os.kill(old, signal.SIGKILL)
+    for _ in range(2):  # the read that finds it dead falls back; the next starts a new one
+        assert read_recording(corpus["edf"]).data.shape[0] > 0
+    assert _server_pid() != old
+
+    def no_server(self: object) -> subprocess.Popen[str] | None:
+        return None  # as when the server cannot be started
+
+    isolated._SERVER.close()
+    monkeypatch.setattr(isolated._ReaderServer, "_running", no_server)
+    assert read_recording(corpus["edf"]).data.shape[0] > 0
+    with pytest.raises(InvalidInput, match=r"^crash.c3d: the C3D reader crashed .*SIGSEGV"):
+        read_recording(crash_c3d)
+    assert isolated._SERVER._proc is None
+    leftovers = Path(isolated.SHM).glob("upperback-read-*")
+    assert not list(leftovers), "payload folders are removed after each read"
+
+
+def test_payload_goes_to_the_default_temporary_folder_without_room_on_tmpfs(
+    corpus: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(isolated, "SHM", str(tmp_path / "no-such-tmpfs"))
+    assert isolated.payload_dir(corpus["edf"]) is None
+    assert read_recording(corpus["edf"]).data.shape[0] > 0
