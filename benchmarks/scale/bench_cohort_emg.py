@@ -13,12 +13,19 @@ thread counts set to 1 here, before numpy loads; Dask's nanny does the same for 
 workers), so the serial run cannot quietly use both cores. The cluster's start-up and
 each worker's first imports are timed apart and stated, not counted in the Dask time.
 
+CPU is counted per process and per file beside the wall times (wall figures on a shared
+machine are noisy): the serial process, each Dask worker (with its EDF reader children) and
+the client process (scheduler, nannies, client, database and Parquet). `--plain` adds the
+ceiling: the same task function on N plain processes (a process pool, no Dask), so Dask's
+own cost is the gap between the two.
+
 The recordings are generated once into a cache folder (default
 `artifacts/cohort-recordings/`, about 19 MB per 10-minute file: 200 files ~ 3.9 GB) and
 reused by later runs; `--fresh` regenerates them.
 
 Usage: python benchmarks/scale/bench_cohort_emg.py [--recordings 200] [--minutes 10]
-       [--workers 2] [--cache DIR] [--fresh] [--json out.json]
+       [--workers 2] [--plain] [--cache DIR] [--fresh] [--json out.json]
+(fewer --recordings reuse the first files of the cache; nothing is regenerated)
 """
 
 from __future__ import annotations
@@ -95,17 +102,51 @@ def make_recordings(folder: Path, n: int, minutes: float, seed: int = 0) -> list
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and its finished children (the EDF reader runs in one)."""
+    """CPU seconds of this process, its finished children and its warm EDF reader server
+    (whose forked readers are not this process's children)."""
+    from upperback.emg.readers.isolated import reader_cpu_seconds
+
     t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+    return t.user + t.system + t.children_user + t.children_system + reader_cpu_seconds()
 
 
-def _warm() -> int:
-    """Run on each worker before timing: the task's modules imported once."""
+def _warm(path: str | None = None) -> int:
+    """Run on each worker before timing: the task's modules imported once (and, with a
+    path, one read so that the reader server is up), as in the serial run."""
     import upperback.emg
-    import upperback.services.cohort  # noqa: F401
+    import upperback.services.cohort
 
+    if path is not None:
+        upperback.services.cohort.analyze_path(path)
+        time.sleep(0.5)  # a pool hands this to each of its processes, not twice to one
     return os.getpid()
+
+
+def _timed(path: str) -> tuple[dict[str, object], float]:
+    """The task function, with this process's CPU for it (for the plain pool)."""
+    from upperback.services.cohort import analyze_path
+
+    c0 = _cpu()
+    res = analyze_path(path)
+    return res, _cpu() - c0
+
+
+def plain_pool(paths: list[Path], n: int) -> tuple[float, list[float], list[dict[str, object]]]:
+    """The ceiling: the same task function on n spawned processes, no Dask (wall, CPU per
+    file per process, results)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_warm, [str(paths[0])] * n))
+        t = time.perf_counter()
+        out = list(pool.map(_timed, [str(p) for p in paths]))
+        wall = time.perf_counter() - t
+    return wall, [c for _, c in out], [r for r, _ in out]
+
+
+def _load() -> str:
+    return open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
 
 
 def main() -> int:
@@ -115,6 +156,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--cache", type=Path, default=ROOT / "artifacts" / "cohort-recordings")
     ap.add_argument("--fresh", action="store_true", help="regenerate the cached recordings")
+    ap.add_argument("--plain", action="store_true", help="also run N plain processes, no Dask")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args()
     import tempfile
@@ -144,18 +186,29 @@ def main() -> int:
         assert first["ok"], first
         print(f"one recording: {one_wall:.2f} s wall, {one_cpu:.2f} s CPU; expected serial run "
               f"~{one_wall * len(paths) / 60:.0f} min", flush=True)  # fmt: skip
-        c0, t = _cpu(), time.perf_counter()
+        n = len(paths)
+        c0, t, la = _cpu(), time.perf_counter(), _load()
         serial = [analyze_path(str(p)) for p in paths]
         t_serial, cpu_serial = time.perf_counter() - t, _cpu() - c0
         failed_serial = [r for r in serial if not r["ok"]]
-        print(f"serial:  {t_serial:7.1f} s  ({len(paths) / t_serial:.2f} recordings/s, "
-              f"{cpu_serial / t_serial:.2f} cores busy, {len(failed_serial)} failed)", flush=True)  # fmt: skip
+        print(f"serial:  {t_serial:7.1f} s  ({n / t_serial:.2f} recordings/s, {len(failed_serial)} failed); "
+              f"CPU {cpu_serial / n:.3f} s per file; load {la} -> {_load()}", flush=True)  # fmt: skip
+        plain: dict[str, float] = {}
+        if args.plain:
+            la = _load()
+            t_plain, cpus, _res = plain_pool(paths, args.workers)
+            plain = {"plain_s": t_plain, "plain_cpu_per_file": sum(cpus) / n,
+                     "plain_efficiency": t_serial / (args.workers * t_plain)}  # fmt: skip
+            print(f"plain x{args.workers} (process pool, no Dask): {t_plain:7.1f} s; CPU "
+                  f"{plain['plain_cpu_per_file']:.3f} s per file; efficiency "
+                  f"{plain['plain_efficiency']:.2f}; load {la} -> {_load()}", flush=True)  # fmt: skip
         db = Database.open(tmp / "cohort.sqlite3")
         actor = clients.ensure_clinician(db, "Bench Clinician")
         t = time.perf_counter()
         with dask_client(workers=args.workers) as client:  # started once, as a cluster would be
-            client.run(_warm)
+            client.run(_warm, str(paths[0]))
             t_start = time.perf_counter() - t
+            w0, m0, la = client.run(_cpu), _cpu(), _load()
             t = time.perf_counter()
             res = cohort_emg(
                 db,
@@ -165,13 +218,18 @@ def main() -> int:
                 scheduler=client.scheduler.address,
             )
             t_dask = time.perf_counter() - t
+            w1, m1 = client.run(_cpu), _cpu()
         db.close()
         load1 = os.getloadavg()[0]
         eff = t_serial / (args.workers * t_dask)
-        n = len(paths)
+        cpu_workers = sum(w1[a] - w0[a] for a in w0)
+        cpu_main = m1 - m0
         print(flush=True)  # the EDF library's C code may have left a line open on stdout
         print(f"dask x{args.workers}: {t_dask:7.1f} s  ({n / t_dask:.2f} recordings/s, {len(res.failed)} failed; "
-              f"cluster start-up and worker imports {t_start:.1f} s, not included)")  # fmt: skip
+              f"cluster start-up and worker imports {t_start:.1f} s, not included); load {la} -> {load1:.2f}")  # fmt: skip
+        print(f"  CPU per file: workers {cpu_workers / n:.3f} s + client process (scheduler, "
+              f"nannies, client, database, Parquet) {cpu_main / n:.3f} s = "
+              f"{(cpu_workers + cpu_main) / n:.3f} s vs serial {cpu_serial / n:.3f} s")  # fmt: skip
         print(f"speed-up {t_serial / t_dask:.2f}x, scaling efficiency {eff:.2f} (target >= 0.8); "
               f"load average {load0:.1f} before, {load1:.1f} after")  # fmt: skip
         for r in res.failed:
@@ -186,7 +244,9 @@ def main() -> int:
                 "one_recording_s": one_wall, "serial_s": t_serial, "serial_cores_busy": cpu_serial / t_serial,
                 "dask_s": t_dask, "startup_s": t_start, "speedup": t_serial / t_dask,
                 "efficiency": eff, "failed": [r["error"] for r in res.failed], "same": same,
-                "load_before": load0, "load_after": load1,
+                "load_before": load0, "load_after": load1, "serial_cpu_per_file": cpu_serial / n,
+                "dask_worker_cpu_per_file": cpu_workers / n, "dask_client_cpu_per_file": cpu_main / n,
+                **plain,
             }, indent=2))  # fmt: skip
         return 0 if same and len(res.failed) == 1 else 1
     finally:

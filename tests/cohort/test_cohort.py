@@ -118,14 +118,23 @@ def test_cohort_outcomes_are_the_same_in_process_and_on_a_dask_cluster(db_url: s
     db.close()
 
 
-def test_local_workers_keep_glibcs_adaptive_allocator() -> None:
+def _config(key: str) -> object:
+    import dask
+
+    return dask.config.get(key)
+
+
+def test_local_workers_keep_glibcs_allocator_and_light_housekeeping() -> None:
     """Dask's default MALLOC_TRIM_THRESHOLD_ made every large array fault its pages in anew
-    (1.5x the worker CPU per recording); the local cluster's workers run without it."""
+    (1.5x the worker CPU per recording); the local cluster's workers run without it, and
+    with the lighter housekeeping rates."""
     import os
 
-    from upperback.services.cohort import dask_client
+    from upperback.services.cohort import LOCAL_CLUSTER_CONFIG, dask_client
 
     with dask_client(workers=1) as client:
         seen = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
+        profile = client.run(_config, "distributed.worker.profile.interval")
     assert list(seen.values()) == [None]
+    assert list(profile.values()) == [LOCAL_CLUSTER_CONFIG["distributed.worker.profile.interval"]]
     assert "MALLOC_TRIM_THRESHOLD_" not in os.environ, "the calling process is left as it was"
