@@ -59,6 +59,7 @@ def emg(
         TimeRemainingColumn(),
         console=console,
         disable=as_json,
+        refresh_per_second=2,  # [design] files take seconds; the bar shares the cores
     )
     task = bar.add_task("recordings", total=len(paths))
 
