@@ -15,7 +15,9 @@ each worker's first imports are timed apart and stated, not counted in the Dask 
 
 CPU is counted per process and per file beside the wall times (wall figures on a shared
 machine are noisy): the serial process, each Dask worker (with its EDF reader children) and
-the client process (scheduler, nannies, client, database and Parquet). `--plain` adds the
+the client process (scheduler, nannies, client, database and Parquet). CPU efficiency =
+serial CPU / all of Dask's CPU for the same files: the share of Dask's work that is the
+analysis itself; on an otherwise idle machine the scaling efficiency approaches it. `--plain` adds the
 ceiling: the same task function on N plain processes (a process pool, no Dask), so Dask's
 own cost is the gap between the two.
 
@@ -200,8 +202,9 @@ def main() -> int:
             plain = {"plain_s": t_plain, "plain_cpu_per_file": sum(cpus) / n,
                      "plain_efficiency": t_serial / (args.workers * t_plain)}  # fmt: skip
             print(f"plain x{args.workers} (process pool, no Dask): {t_plain:7.1f} s; CPU "
-                  f"{plain['plain_cpu_per_file']:.3f} s per file; efficiency "
-                  f"{plain['plain_efficiency']:.2f}; load {la} -> {_load()}", flush=True)  # fmt: skip
+                  f"{plain['plain_cpu_per_file']:.3f} s per file (CPU efficiency "
+                  f"{cpu_serial / sum(cpus):.2f}); efficiency {plain['plain_efficiency']:.2f}; "
+                  f"load {la} -> {_load()}", flush=True)  # fmt: skip
         db = Database.open(tmp / "cohort.sqlite3")
         actor = clients.ensure_clinician(db, "Bench Clinician")
         t = time.perf_counter()
@@ -227,9 +230,12 @@ def main() -> int:
         print(flush=True)  # the EDF library's C code may have left a line open on stdout
         print(f"dask x{args.workers}: {t_dask:7.1f} s  ({n / t_dask:.2f} recordings/s, {len(res.failed)} failed; "
               f"cluster start-up and worker imports {t_start:.1f} s, not included); load {la} -> {load1:.2f}")  # fmt: skip
+        cpu_eff = cpu_serial / (cpu_workers + cpu_main)
+        busy = (cpu_workers + cpu_main) / t_dask
         print(f"  CPU per file: workers {cpu_workers / n:.3f} s + client process (scheduler, "
               f"nannies, client, database, Parquet) {cpu_main / n:.3f} s = "
-              f"{(cpu_workers + cpu_main) / n:.3f} s vs serial {cpu_serial / n:.3f} s")  # fmt: skip
+              f"{(cpu_workers + cpu_main) / n:.3f} s vs serial {cpu_serial / n:.3f} s: CPU "
+              f"efficiency {cpu_eff:.2f}; {busy:.2f} of {args.workers} cores busy")  # fmt: skip
         print(f"speed-up {t_serial / t_dask:.2f}x, scaling efficiency {eff:.2f} (target >= 0.8); "
               f"load average {load0:.1f} before, {load1:.1f} after")  # fmt: skip
         for r in res.failed:
@@ -246,6 +252,7 @@ def main() -> int:
                 "efficiency": eff, "failed": [r["error"] for r in res.failed], "same": same,
                 "load_before": load0, "load_after": load1, "serial_cpu_per_file": cpu_serial / n,
                 "dask_worker_cpu_per_file": cpu_workers / n, "dask_client_cpu_per_file": cpu_main / n,
+                "dask_cpu_efficiency": cpu_eff, "dask_cores_busy": busy,
                 **plain,
             }, indent=2))  # fmt: skip
         return 0 if same and len(res.failed) == 1 else 1
