@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from upperback import __version__
 from upperback.services.database import Database
@@ -46,6 +47,48 @@ _DOCS_CSP = (
     "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
     "script-src 'self' 'unsafe-inline' https:; frame-ancestors 'none'"
 )
+
+
+class SecurityHeaders:
+    """Health-data headers on every response (no caching outside /static/, no framing,
+    scripts only from here; HSTS behind HTTPS; no `server` header).
+
+    Plain ASGI, not `@app.middleware("http")`: Starlette's BaseHTTPMiddleware runs every
+    request in an extra task with memory streams, a cost paid on each API call."""
+
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool) -> None:
+        self.app = app
+        extra = {"Strict-Transport-Security": HSTS} if secure_cookies else {}
+        self._headers = [
+            (k.lower().encode(), v.encode()) for k, v in {**_SECURITY_HEADERS, **extra}.items()
+        ]
+        self._docs_csp = (b"content-security-policy", _DOCS_CSP.encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        add = list(self._headers)
+        if path == "/api/v1/docs":
+            add = [h for h in add if h[0] != b"content-security-policy"] + [self._docs_csp]
+        if not path.startswith("/static/"):
+            add.append((b"cache-control", b"no-store"))
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = [(k.lower(), v) for k, v in message.get("headers", [])]
+                docs = path == "/api/v1/docs"
+                kept = [
+                    (k, v)
+                    for k, v in raw
+                    if k != b"server" and not (docs and k == b"content-security-policy")
+                ]
+                present = {k for k, _ in kept}
+                message["headers"] = kept + [(k, v) for k, v in add if k not in present]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def tune_gc_for_serving() -> None:
@@ -123,22 +166,7 @@ def create_app(
         https_only=cfg.secure_cookies,
     )
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in _SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path == "/api/v1/docs":
-            response.headers["Content-Security-Policy"] = _DOCS_CSP
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        if cfg.secure_cookies:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if "server" in response.headers:
-            del response.headers["server"]
-        return response
+    app.add_middleware(SecurityHeaders, secure_cookies=cfg.secure_cookies)
 
     install_error_handlers(app)
     app.include_router(api_router)
