@@ -60,8 +60,10 @@ def table(results: dict[str, Any]) -> list[str]:
     out = []
     c = results.get("log_cpu", {}).get("figures") or {}
     for db, r in c.items():
+        read = r.get("read_cpu_ms_per_log")
         out.append(f"CPU per log, {db:<10}  {r['cpu_ms_per_log']:6.2f} ms  "
-                   f"({r['statements_per_log']:.0f} SQL statements)")  # fmt: skip
+                   + (f"(+ {read:.2f} ms to read the next session) " if read is not None else "")
+                   + f"({r['statements_per_log']:.0f} SQL statements)")  # fmt: skip
     lg = results.get("logging", {}).get("figures") or {}
     for r in lg.get("runs", []):
         out.append(f"{r['config']:<16} lost {r['lost']} dup {r['duplicated']} | load average "
