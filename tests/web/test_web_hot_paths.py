@@ -1,20 +1,27 @@
 """The phone's two hot requests (GET next session, POST the log) made cheap stay authorised
 and audited: one read entry per GET (written in the use case's own transaction), a
 revoked or expired token and a disabled login refused at once, another clinician's client
-a 404 that is audited as refused."""
+a 404 that is audited as refused; the per-worker thread limit read from the environment."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from web_helpers import World, token_for
 
+from upperback.errors import InvalidInput
 from upperback.services.accounts import set_disabled
 from upperback.services.auth_sessions import digest
 from upperback.store.tables import ApiTokenRow
+from upperback.web.settings import DEFAULT_THREADS, THREADS_ENV, Settings
 
 
 def _entries(api: TestClient, headers: dict[str, str], cid: int, target: str) -> list[dict]:
@@ -101,3 +108,26 @@ def test_revoked_expired_and_disabled_credentials_are_refused_at_once(
     set_disabled(app.state.db, None, "alex", True)
     assert api.get(f"/api/v1/clients/{cid}/next", headers=own).status_code == 401
     assert api.post(f"/api/v1/clients/{cid}/sessions", headers=own, json=body).status_code == 401
+
+
+def test_threads_per_worker_come_from_the_environment_and_a_bad_value_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(THREADS_ENV, "3")
+    assert Settings.from_env(None, "k" * 32).worker_threads == 3
+    monkeypatch.delenv(THREADS_ENV)
+    assert Settings.from_env(None, "k" * 32).worker_threads == DEFAULT_THREADS
+    for bad in ("0", "many", "-2", "999"):
+        monkeypatch.setenv(THREADS_ENV, bad)
+        with pytest.raises(InvalidInput, match="UPPERBACK_THREADS"):
+            Settings.from_env(None, "k" * 32)
+    r = subprocess.run(
+        [sys.executable, "-m", "upperback.cli", "serve", "--db", str(tmp_path / "a.sqlite3")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, THREADS_ENV: "lots"},
+    )
+    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0
+    assert "UPPERBACK_THREADS: 'lots' is not a whole number" in r.stderr
+    assert not (tmp_path / "a.sqlite3").exists(), "refused before anything was written"

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -140,6 +141,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         tune_gc_for_serving()
+        # blocking work of at most this many requests at once (web.settings.DEFAULT_THREADS)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = cfg.worker_threads
         yield
         db.close()
 
