@@ -167,8 +167,11 @@ def run_config(
     proc, base = start_server(url, workers)
     result: dict[str, Any] = {"config": f"{kind} x{workers}", "load_before": os.getloadavg()[0]}
     try:
-        # warm-up, not measured: the first log in each worker imports and compiles a lot
-        asyncio.run(run_load(base, ids[-2 * workers :], 1, 0.0, **LOAD))
+        # warm-up, not measured: the first logs in each worker compile statements and
+        # validators. 8 connections per worker, so that every worker gets some (each
+        # connection stays with the worker that accepted it); was 2 per worker, which left
+        # a worker cold now and then and charged its warm-up to the burst
+        asyncio.run(run_load(base, ids[-8 * workers :], 1, 0.0, **LOAD))
         for label, r in (("burst", 0.0), ("paced", rate)):
             cpu0, mine0 = server_cpu(proc.pid), time.process_time()
             db0 = pg_cpu(pg) if pg is not None else 0.0

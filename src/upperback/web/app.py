@@ -92,6 +92,18 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def load_knowledge() -> None:
+    """Load the packaged clinical knowledge (YAML, validated) at start-up, not inside the
+    first request that needs it (each worker process loads its own copy once); loaded
+    before tune_gc_for_serving, so the collector never walks it again."""
+    from upperback.knowledge.loader import exercise_library
+    from upperback.knowledge.loading_rules import loading_rules
+    from upperback.knowledge.red_flags import red_flag_catalogue
+    from upperback.knowledge.tests_catalog import battery
+
+    exercise_library(), loading_rules(), red_flag_catalogue(), battery()
+
+
 def tune_gc_for_serving() -> None:
     """Keep full garbage collections off the request path of a long-running server.
 
@@ -140,6 +152,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        load_knowledge()
         tune_gc_for_serving()
         # blocking work of at most this many requests at once (web.settings.DEFAULT_THREADS)
         anyio.to_thread.current_default_thread_limiter().total_tokens = cfg.worker_threads
