@@ -54,6 +54,10 @@ def _installed(name: str) -> bool:
 def _timing_table(rows: dict[float, dict[str, list[float]]]) -> None:
     """Onset and offset error per SNR: median |error|, p90 |error|, signed median (bias)."""
     print("upperback onset / offset timing per SNR (ms; signed: + = late)")
+    rows = {
+        **rows,
+        float("inf"): {k: [e for r in rows.values() for e in r[k]] for k in ("on", "off")},
+    }
     print(
         f"{'SNR dB':>6s} {'n':>4s} {'on med':>7s} {'on p90':>7s} {'on bias':>8s} {'off med':>8s} {'off p90':>8s} {'off bias':>9s}"
     )
@@ -61,7 +65,7 @@ def _timing_table(rows: dict[float, dict[str, list[float]]]) -> None:
         on = np.asarray(rows[snr]["on"]) * 1e3
         off = np.asarray(rows[snr]["off"]) * 1e3
         print(
-            f"{snr:6g} {on.size:4d} {np.median(np.abs(on)):7.1f} {np.percentile(np.abs(on), 90):7.1f} "
+            f"{'all' if snr == float('inf') else f'{snr:g}':>6s} {on.size:4d} {np.median(np.abs(on)):7.1f} {np.percentile(np.abs(on), 90):7.1f} "
             f"{np.median(on):+8.1f} {np.median(np.abs(off)):8.1f} {np.percentile(np.abs(off), 90):8.1f} "
             f"{np.median(off):+9.1f}"
         )

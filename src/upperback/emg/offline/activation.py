@@ -261,6 +261,16 @@ def _merge(
     return starts[keep], ends[keep]
 
 
+def _trim_ends(ok: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Each run's end moved back to just after its last ``ok`` index (kept if it has none)."""
+    out = ends.copy()
+    for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        hit = np.flatnonzero(ok[a:b])
+        if hit.size:
+            out[k] = a + int(hit[-1]) + 1
+    return out
+
+
 def detect_activations(
     ms: FloatArray,
     *,
@@ -269,6 +279,7 @@ def detect_activations(
     baseline: Baseline | None = None,
     smoothed: FloatArray | None = None,
     delay_s: FloatArray | float = 0.0,
+    ms_off: FloatArray | None = None,
 ) -> list[list[tuple[float, float]]]:
     """Detect activations on block mean squares ``ms`` (channels, blocks).
 
@@ -286,7 +297,10 @@ def detect_activations(
         :func:`robust_smooth_coarse` of ``ms`` if the caller already has it.
     delay_s : float or ndarray (channels,)
         Delay of the envelope behind the raw signal (the causal filters' group delay),
-        subtracted from onsets and offsets.
+        subtracted from onsets and offsets (added to offsets found on ``ms_off``).
+    ms_off : ndarray, optional
+        The envelope offsets are refined on (same shape as ``ms``): offline, ``ms`` with the
+        mains notches run backward, which do not ring after a burst; default ``ms``.
 
     Returns
     -------
@@ -309,6 +323,12 @@ def detect_activations(
     on_thr = base.mu + p.k_on * base.sd
     off_thr = base.mu + p.k_off * base.sd
     above_off = e > off_thr[:, None]
+    # Runs end where ``ms_off`` last stood above the threshold: the forward notches ring
+    # after a burst and would carry the run on (the backward ones ring before it instead).
+    tail_ok = None
+    if ms_off is not None:
+        e_off, _ = robust_smooth_coarse(ms_off, fs_env=fs_env, window_s=p.smooth_s)
+        tail_ok = e_off > off_thr[:, None]
     above_on = e > on_thr[:, None]
     min_on = max(1, round(p.min_on_s * fs_env))
     min_on_c = max(1, round(p.min_on_s * fs_env / kc))
@@ -332,9 +352,11 @@ def detect_activations(
         if starts.size == 0:
             out.append([])
             continue
+        ends_off = ends if tail_ok is None else _trim_ends(tail_ok[ch], starts, ends)
         # Coarse (20 ms) indices -> block indices.
         starts = np.minimum(starts * kc, n)
         ends = np.minimum(ends * kc, n)
+        ends_off = np.minimum(ends_off * kc, n)
         mu = float(base.mu[ch])
         cm = np.empty(n + 1)
         cm[0] = 0.0
@@ -354,6 +376,13 @@ def detect_activations(
         onsets = refine_onsets(cm, starts, ends, np.maximum(prev_end, starts - before), **kw)
         # Offsets: the same in reversed time (index i -> n - i, exclusive ends). The reversed
         # cumulative sum is total - cm[n - i]: computed in place (long records) and viewed.
+        if ms_off is not None:
+            # Offsets on the envelope whose notches ran backward, from the run's trimmed
+            # end, with the rise level of that run (onsets above are as without it).
+            np.cumsum(ms_off[ch], dtype=np.float64, out=cm[1:])
+            ends = ends_off
+            excess = (cm[ends] - cm[starts]) / np.maximum(ends - starts, 1) - mu
+            kw["level"] = mu + p.fit_level * excess
         np.subtract(cm[-1], cm, out=cm)
         cm_rev = cm[::-1]
         upper = np.minimum(next_start, ends + before)
@@ -361,9 +390,10 @@ def detect_activations(
         offsets = np.maximum(offsets, onsets + 1)
         onsets, offsets = _merge(onsets, offsets, 0, min_on)
         d = float(delays[ch]) * fs_env
+        d_off = -d if ms_off is not None else d  # a backward filter advances by its delay
         out.append(
             [
-                (max(0.0, (a - d) / fs_env), max(0.0, (b - d) / fs_env))
+                (max(0.0, (a - d) / fs_env), max(0.0, (b - d_off) / fs_env))
                 for a, b in zip(onsets.tolist(), offsets.tolist(), strict=True)
             ]
         )

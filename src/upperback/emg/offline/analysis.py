@@ -157,10 +157,13 @@ def make_plan(head: FloatArray, *, fs: float, mains: str = "auto", offline: bool
     )
     found: tuple[EcgChannel, ...] = ()
     if head.shape[1] >= 5 * fs:
-        filtered = np.empty_like(head)
-        for idx, y in ZeroPhaseFilter(plan).filter_groups(head, at_start=True, at_end=True):
+        out = ZeroPhaseFilter(plan).filter_chunk(
+            head, at_start=True, at_end=True, qrs_rows=list(range(head.shape[0]))
+        )
+        filtered = np.empty(head.shape)
+        for idx, y, _ in out.groups:
             filtered[idx] = y
-        found = tuple(detect_ecg_channels(head, filtered, fs=fs))
+        found = tuple(detect_ecg_channels(head, filtered, fs=fs, band=out.qrs))
     return Plan(plan, det, tuple(e.channel for e in found), motion, found)
 
 
@@ -212,7 +215,10 @@ def processing_notes(plan: Plan, feats: Features, channels: tuple[str, ...] = ()
         "a continuous two-phase (floor + linear rise) change point (Hudson 1966; Hinkley 1971; "
         "after Staude 2001)"
         + (
-            " (zero-phase filters: no delay to subtract)"
+            "; offsets on the envelope with the notches run backward (no notch ringing after "
+            "a burst), the notches' envelope delay subtracted from onsets and added to offsets"
+            if feats.ms_off is not None
+            else " (zero-phase filters: no delay to subtract)"
             if plan.filters.zero_phase
             else ", minus the filters' envelope delay"
         ),
@@ -299,6 +305,7 @@ def analyze_features(
         baseline=base,
         smoothed=e,
         delay_s=plan.filters.channel_delays_s(),
+        ms_off=feats.ms_off,
     )
     mvc_rms = mvc_per_channel(infos, mvc, mvc_infos)
     reviewed = dict(activations or {})

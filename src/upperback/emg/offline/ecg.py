@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import fft as sfft
 from scipy import signal
 from scipy.ndimage import uniform_filter1d
 
 from upperback.emg._checks import FloatArray, check_fs, check_signal
+from upperback.emg.offline.filters import extend_ends, line_free_spectrum, qrs_gain
 
-#: QRS band for beat detection, Hz ([design]: most QRS energy, little trapezius sEMG).
-QRS_BAND_HZ = (5.0, 25.0)
 #: Rate the detector runs at (Hz); NeuroKit2's detector is tuned for ECG rates.
 DETECT_FS = 250.0
 #: QRS-band energy over its 2 s moving mean that marks a beat ([design]; Pan & Tompkins
@@ -56,9 +56,13 @@ METHOD = (
 
 
 def qrs_band(x: FloatArray, *, fs: float) -> FloatArray:
-    """Zero-phase 5-25 Hz band of ``x`` (channels, samples)."""
-    sos = signal.butter(2, QRS_BAND_HZ, btype="bandpass", fs=fs, output="sos")
-    return np.asarray(signal.sosfiltfilt(sos, x, axis=-1), dtype=np.float64)
+    """Zero-phase 5-25 Hz band of ``x`` (channels, samples): the ``sosfiltfilt`` response of
+    an order-2 Butterworth band-pass applied in the frequency domain, the ends extended as the
+    front end does (:func:`~upperback.emg.offline.filters.extend_ends`)."""
+    ext, pre, post = extend_ends(x, fs=fs, at_start=True, at_end=True)
+    spec, n_fft = line_free_spectrum(ext, fs=fs)
+    band = sfft.irfft(spec * qrs_gain(n_fft, fs=fs), n=n_fft, axis=-1)
+    return np.asarray(band[:, pre : ext.shape[1] - post])
 
 
 def find_beats(band: FloatArray, *, fs: float, detector: str = "energy") -> np.ndarray:
@@ -77,7 +81,7 @@ def find_beats(band: FloatArray, *, fs: float, detector: str = "energy") -> np.n
     # Mean over blocks of ``dec`` after a zero-phase 5-25 Hz band-pass: no aliasing to care
     # about (the band ends far below the decimated Nyquist).
     n = (band.size // dec) * dec
-    low = band[:n].reshape(-1, dec).mean(axis=1)
+    low = band[:n].reshape(-1, dec) @ np.full(dec, 1.0 / dec, dtype=band.dtype)
     fe = fs / dec
     if detector == "neurokit":
         from neurokit2 import ecg_findpeaks
@@ -93,10 +97,11 @@ def find_beats(band: FloatArray, *, fs: float, detector: str = "energy") -> np.n
         return peaks
     # Refine to the largest |band| within 25 ms at full rate (polarity-free).
     w = max(1, round(0.025 * fs))
-    out = np.empty_like(peaks)
-    for k, p in enumerate(peaks):
-        a, b = max(0, p - w), min(band.size, p + w + dec)
-        out[k] = a + int(np.argmax(np.abs(band[a:b])))
+    width = 2 * w + dec
+    padded = np.full(band.size + 2 * width, -1.0)
+    np.abs(band, out=padded[width : width + band.size])
+    win = peaks[:, None] + (np.arange(-w, w + dec) + width)[None, :]
+    out = peaks - w + np.argmax(padded[win], axis=1)
     return drop_extra_beats(np.unique(out), band)
 
 
@@ -166,20 +171,31 @@ def build_template(filtered: FloatArray, beats: np.ndarray, *, fs: float) -> Ecg
 
 
 def subtract(filtered: FloatArray, beats: np.ndarray, tmpl: EcgTemplate) -> FloatArray:
-    """``filtered`` (1-D) with the template removed at every beat (in place; returned)."""
+    """``filtered`` (1-D) with the template removed at every beat (in place; returned).
+
+    Beat-to-beat amplitude (respiration, posture) is followed by a least-squares gain per
+    beat, bounded so that sEMG under the beat cannot inflate it; a beat whose gain is below
+    :data:`MIN_GAIN` has no QRS of this shape (a motion bump read as a beat) and is skipped.
+    """
     m = tmpl.template.size
     t = tmpl.template
     tt = float(t @ t)
-    for p in beats:
-        a = p + tmpl.lo
+    starts = np.asarray(beats, dtype=np.int64) + tmpl.lo
+    whole = (starts >= 0) & (starts + m <= filtered.size)
+    if tt > 0 and whole.all() and (starts.size < 2 or int(np.diff(starts).min()) >= m):
+        # Common case, no overlapping windows: all beats at once.
+        idx = starts[:, None] + np.arange(m)[None, :]
+        g = (filtered[idx] @ t) / tt
+        ok = g >= MIN_GAIN
+        filtered[idx[ok]] -= np.minimum(g[ok], 1.5)[:, None] * t
+        return filtered
+    for a in starts.tolist():
         s0, s1 = max(0, a), min(filtered.size, a + m)
         if s1 > s0:
             part = t[s0 - a : s1 - a]
-            # Beat-to-beat amplitude (respiration, posture): least-squares gain, bounded so
-            # that sEMG under the beat cannot inflate it.
             g = float(filtered[s0:s1] @ part) / tt if s1 - s0 == m and tt > 0 else 1.0
             if g < MIN_GAIN:
-                continue  # no QRS of this shape here (a motion bump read as a beat)
+                continue
             filtered[s0:s1] -= min(g, 1.5) * part
     return filtered
 
@@ -210,16 +226,23 @@ class EcgChannel:
 
 
 def detect_ecg_channels(
-    raw: FloatArray, filtered: FloatArray, *, fs: float, candidates: list[int] | None = None
+    raw: FloatArray,
+    filtered: FloatArray,
+    *,
+    fs: float,
+    candidates: list[int] | None = None,
+    band: FloatArray | None = None,
 ) -> list[EcgChannel]:
     """Contaminated channels of a recording head (raw and band-passed, channels x samples),
-    each with its template; channels without plausible beats or template are left out."""
+    each with its template; channels without plausible beats or template are left out.
+    ``band``: the QRS band of the candidate rows when already computed."""
     fs = check_fs(fs)
     x = check_signal(raw)
     if x.shape[1] < 5 * fs:
         return []
     chans = list(range(x.shape[0])) if candidates is None else candidates
-    band = qrs_band(x[chans], fs=fs)
+    if band is None:
+        band = qrs_band(x[chans], fs=fs)
     out: list[EcgChannel] = []
     for row, ch in enumerate(chans):
         beats = find_beats(band[row], fs=fs)

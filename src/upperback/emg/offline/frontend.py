@@ -16,7 +16,7 @@ import numpy as np
 from scipy import fft as sfft
 
 from upperback.emg._checks import FloatArray
-from upperback.emg.offline.ecg import EcgChannel, find_beats, qrs_band, subtract
+from upperback.emg.offline.ecg import EcgChannel, find_beats, subtract
 from upperback.emg.offline.envelope import block_mean_abs, block_mean_square, block_size
 from upperback.emg.offline.filters import CausalFilter, FilterPlan, ZeroPhaseFilter
 from upperback.errors import InvalidInput
@@ -49,6 +49,9 @@ class Features:
     n_at_max: FloatArray
     #: Beats whose QRS template was subtracted, per channel (ECG-contaminated channels only).
     ecg_beats: dict[int, int] | None = None
+    #: Offline with mains notches: ``ms`` with the notches run backward, for offsets (a
+    #: notch rings after a burst in the direction it runs); None otherwise.
+    ms_off: FloatArray | None = None
 
     @property
     def fs_env(self) -> float:
@@ -153,7 +156,12 @@ class FrontEnd:
         self.margin = round(plan.fs) if plan.zero_phase else 0
         if ecg and not plan.zero_phase:
             raise InvalidInput("ECG template subtraction needs the zero-phase (offline) plan")
-        self._parts: dict[str, list[FloatArray]] = {"ms": [], "mabs": [], "mdf": [], "mnf": []}
+        self._parts: dict[str, list[FloatArray]] = {
+            "ms": [], "mabs": [], "mdf": [], "mnf": [], "ms_off": []
+        }  # fmt: skip
+        #: Offline with notches: a second envelope with the notches run backward (offsets).
+        self.two_way = plan.zero_phase and any(g.notches_hz for g in plan.groups)
+        self._ms_off_all: np.ndarray[Any, np.dtype[np.float32]] | None = None
         self._n = 0
         self._done = False
         n = plan.n_channels
@@ -165,31 +173,39 @@ class FrontEnd:
         if n_samples is not None:
             # float32: 7 significant digits are plenty for an envelope and halve memory.
             self._ms_all = np.empty((n, n_samples // self.block), dtype=np.float32)
+            if self.two_way:
+                self._ms_off_all = np.empty_like(self._ms_all)
         self._low = min(gr.low_hz for gr in g)
         self._high = max(gr.high_hz for gr in g)
 
     def _filtered(
         self, xc: FloatArray, left: int, right: int, last: bool
-    ) -> list[tuple[list[int], FloatArray]]:
-        """Filter a chunk with its context, remove ECG templates, cut the context off."""
-        if self._zero is None:
-            groups = self._filter.filter_groups(xc)
-        else:
-            groups = self._zero.filter_groups(xc, at_start=self._n == 0, at_end=last)
+    ) -> list[tuple[list[int], FloatArray, FloatArray | None]]:
+        """Filter a chunk with its context and remove ECG templates.
+
+        Per group: channel indices, the filtered rows (notches forward) and, offline with
+        notches, the same with the notches run backward (else None); context included."""
         n = xc.shape[1]
-        if self.ecg:
-            band = qrs_band(xc[list(self.ecg)], fs=self.fs)
-            rows = {ch: k for k, ch in enumerate(self.ecg)}
-            for idx, y in groups:
-                for r, ch in enumerate(idx):
-                    if ch not in self.ecg:
-                        continue
-                    beats = find_beats(band[rows[ch]], fs=self.fs)
-                    subtract(y[r], beats, self.ecg[ch].template)
-                    inside = (beats >= left) & (beats < n - right)
-                    self.ecg_beats[ch] += int(np.count_nonzero(inside))
-        if left or right:
-            groups = [(idx, y[:, left : n - right]) for idx, y in groups]
+        groups: list[tuple[list[int], FloatArray, FloatArray | None]]
+        if self._zero is None:
+            groups = [(idx, y, None) for idx, y in self._filter.filter_groups(xc)]
+        else:
+            out = self._zero.filter_chunk(
+                xc, at_start=self._n == 0, at_end=last, qrs_rows=list(self.ecg) or None
+            )
+            groups = out.groups
+            if self.ecg and out.qrs is not None:
+                rows = {ch: k for k, ch in enumerate(self.ecg)}
+                for idx, y_f, y_b in groups:
+                    for r, ch in enumerate(idx):
+                        if ch not in self.ecg:
+                            continue
+                        beats = find_beats(out.qrs[rows[ch]], fs=self.fs)
+                        subtract(y_f[r], beats, self.ecg[ch].template)
+                        if y_b is not None:
+                            subtract(y_b[r], beats, self.ecg[ch].template)
+                        inside = (beats >= left) & (beats < n - right)
+                        self.ecg_beats[ch] += int(np.count_nonzero(inside))
         return groups
 
     def feed(self, x: FloatArray, *, last: bool = False, left: int = 0, right: int = 0) -> None:
@@ -210,9 +226,20 @@ class FrontEnd:
         mdf = np.empty((nch, x.shape[1] // self.epoch))
         mnf = np.empty_like(mdf)
         mabs = np.empty_like(ms) if self.keep_linear else None
+        ms_off = np.empty_like(ms) if self.two_way else None
         # Each filter group's output is reduced at once (no full-size filtered array).
-        for idx, y in self._filtered(xc, left, right, last):
+        n = xc.shape[1]
+        for idx, y_full, y_b in self._filtered(xc, left, right, last):
+            y = y_full[:, left : n - right]
             ms[idx] = block_mean_square(y, self.block)
+            if ms_off is not None:
+                # Backward notches ring before a burst, not after it: offsets come from
+                # this envelope, onsets and amplitudes from the forward one.
+                ms_off[idx] = (
+                    ms[idx]
+                    if y_b is None
+                    else block_mean_square(y_b[:, left : n - right], self.block)
+                )
             if mabs is not None:
                 # Rectified block means for the linear envelope; off by default (memory).
                 mabs[idx] = block_mean_abs(y, self.block)
@@ -221,9 +248,13 @@ class FrontEnd:
             )
         if self._ms_all is not None:
             self._ms_all[:, self._ms_pos : self._ms_pos + ms.shape[1]] = ms
+            if ms_off is not None and self._ms_off_all is not None:
+                self._ms_off_all[:, self._ms_pos : self._ms_pos + ms.shape[1]] = ms_off
             self._ms_pos += ms.shape[1]
         else:
             self._parts["ms"].append(ms)
+            if ms_off is not None:
+                self._parts["ms_off"].append(ms_off)
         if mabs is not None:
             self._parts["mabs"].append(mabs)
         self._parts["mdf"].append(mdf)
@@ -259,6 +290,8 @@ class FrontEnd:
         }
         if self._ms_all is not None:
             cat["ms"] = cast(FloatArray, self._ms_all[:, : self._ms_pos])
+            if self._ms_off_all is not None:
+                cat["ms_off"] = cast(FloatArray, self._ms_off_all[:, : self._ms_pos])
         return Features(
             fs=self.fs,
             block=self.block,
@@ -273,6 +306,7 @@ class FrontEnd:
             n_at_min=self._nmin,
             n_at_max=self._nmax,
             ecg_beats=dict(self.ecg_beats),
+            ms_off=cat["ms_off"] if self.two_way else None,
         )
 
 
