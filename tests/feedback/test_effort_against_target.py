@@ -19,6 +19,7 @@ from upperback.model.intake import Intake
 from upperback.model.profile import DeficitProfile, Severity
 from upperback.model.profile import FindingCode as F
 from upperback.model.program import Prescription, Program
+from upperback.model.session import SessionLogIn
 from upperback.sim.profiles import make_profile
 
 PROGRESS = {Action.progress_load, Action.progress_reps, Action.progress_exercise}
@@ -140,3 +141,42 @@ def test_a_fearful_client_changes_one_exercise_per_session(lib: ExerciseLibrary)
     assert plan is not None and len(all_moves) >= 2
     first = next(q.exercise_id for q in plan.prescriptions if q.exercise_id in all_moves)
     assert moved[0].exercise_id == first
+
+
+def test_a_fearful_clients_run_of_good_sessions_restarts_at_a_new_dose(
+    lib: ExerciseLibrary,
+) -> None:
+    """Graded exposure: two good sessions at the current dose earn a step. A session done at
+    a lower dose (before a step or the plan's own weekly rise) does not count, so the run
+    starts again (it used to progress on the first good session after every rise)."""
+    program = _program(lib, yellow_flags={"fear_of_movement": True})
+    assert program.graded_exposure
+    p = pick_prescription(program, lib, 3, 1, tuple(LoadMode), below_top=True)
+    dose = {
+        s.key: q.reps
+        for s in program.sessions
+        for q in s.prescriptions
+        if q.exercise_id == p.exercise_id
+    }
+    assert dose[(2, 3)] is not None and p.reps is not None and dose[(2, 3)] < p.reps
+    assert dose.get((3, 2)) == p.reps, "fixture: the exercise repeats at the same dose"
+
+    def easy(key: tuple[int, int]) -> SessionLogIn:
+        return edit_sets(neutral(program, *key), lambda s: s.exercise_id == p.exercise_id, rpe=1.0)
+
+    def steps(log: SessionLogIn, history: list[SessionLogIn]) -> list[str]:
+        result = adapt(program, log, history=history, library=lib)
+        return [
+            a.reason
+            for a in result.adaptations
+            if a.exercise_id == p.exercise_id and a.action in PROGRESS
+        ]
+
+    week2 = [neutral(program, 2, i) for i in (1, 2, 3)]
+    history = [*week1(program), *week2]
+    assert steps(easy((3, 1)), history) == [], "the last good session was at the lower dose"
+    assert steps(easy((3, 2)), [*history, easy((3, 1))]), "two good sessions at this dose"
+    # the same two sessions at the same dose earn a step on the first without graded exposure
+    free = program.model_copy(update={"graded_exposure": False})
+    moved = adapt(free, easy((3, 1)), history=history, library=lib).adaptations
+    assert [a for a in moved if a.exercise_id == p.exercise_id and a.action in PROGRESS]

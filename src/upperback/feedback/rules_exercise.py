@@ -185,18 +185,35 @@ def _complete(sets: Sequence[SetLog], p: Prescription) -> bool:
     return all(s.reps is not None and s.reps >= (p.reps or 0) for s in sets)
 
 
+def _at_dose(sets: Sequence[SetLog], p: Prescription) -> bool:
+    """Every set of an earlier session done at the dose prescribed now: complete, and at or
+    above its load or level where the client recorded one (an unrecorded load cannot tell)."""
+    if not _complete(sets, p):
+        return False
+    if p.load_kg is not None and any(
+        s.load_kg is not None and s.load_kg < p.load_kg - 1e-9 for s in sets
+    ):
+        return False
+    return p.level is None or all(s.level is None or s.level >= p.level for s in sets)
+
+
 def _good_run(ctx: Ctx, ex_id: str) -> bool:
     """Graded exposure: a progression needs `good_sessions_to_progress` good sessions in a
-    row (complete, pain in the guide), this one included; otherwise one is enough."""
+    row at the current dose (complete, pain in the guide), this one included; otherwise one
+    is enough. A session done before the last progression was at a lower dose, so it does
+    not count: after each step the run starts again."""
     need = ctx.rules.graded_exposure.good_sessions_to_progress if ctx.program.graded_exposure else 1
     if need <= 1:
         return True
+    p = ctx.prescribed(ex_id)
     earlier = [h for h in ctx.history if any(s.exercise_id == ex_id for s in h.sets)]
-    if len(earlier) < need - 1:
+    if p is None or len(earlier) < need - 1:
         return False
     limit = max(ctx.rules.effort.progress_max_pain, 0.0)
     for h in earlier[-(need - 1) :]:
         sets = [s for s in h.sets if s.exercise_id == ex_id]
+        if not _at_dose(sets, p):
+            return False
         reference = h.pain_before if h.pain_before is not None else 0.0
         if max(s.pain_during for s in sets) > max(limit, reference):
             return False
