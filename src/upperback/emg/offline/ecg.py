@@ -181,14 +181,23 @@ def subtract(filtered: FloatArray, beats: np.ndarray, tmpl: EcgTemplate) -> Floa
     t = tmpl.template
     tt = float(t @ t)
     starts = np.asarray(beats, dtype=np.int64) + tmpl.lo
+    if (starts.size > 1 and int(np.diff(starts).min()) < m) or tt <= 0:
+        return _subtract_each(filtered, starts, t, tt)
+    # Windows do not overlap (the usual case: RR longer than the template): the beats that
+    # lie wholly inside are done at once, the one or two cut by the edges one by one.
     whole = (starts >= 0) & (starts + m <= filtered.size)
-    if tt > 0 and whole.all() and (starts.size < 2 or int(np.diff(starts).min()) >= m):
-        # Common case, no overlapping windows: all beats at once.
-        idx = starts[:, None] + np.arange(m)[None, :]
-        g = (filtered[idx] @ t) / tt
-        ok = g >= MIN_GAIN
-        filtered[idx[ok]] -= np.minimum(g[ok], 1.5)[:, None] * t
-        return filtered
+    idx = starts[whole][:, None] + np.arange(m)[None, :]
+    g = (filtered[idx] @ t) / tt
+    ok = g >= MIN_GAIN
+    filtered[idx[ok]] -= np.minimum(g[ok], 1.5)[:, None] * t
+    return _subtract_each(filtered, starts[~whole], t, tt)
+
+
+def _subtract_each(
+    filtered: FloatArray, starts: np.ndarray, t: FloatArray, tt: float
+) -> FloatArray:
+    """:func:`subtract` one beat after the other (overlapping windows, edges)."""
+    m = t.size
     for a in starts.tolist():
         s0, s1 = max(0, a), min(filtered.size, a + m)
         if s1 > s0:
