@@ -21,6 +21,8 @@ subtraction over its RMS before.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,7 @@ from scipy.ndimage import uniform_filter1d
 
 from upperback.emg._checks import FloatArray, check_fs, check_signal
 from upperback.emg.offline.filters import extend_ends, line_free_spectrum, qrs_gain
+from upperback.errors import InvalidInput
 
 #: Rate the detector runs at (Hz); NeuroKit2's detector is tuned for ECG rates.
 DETECT_FS = 250.0
@@ -257,12 +260,58 @@ def detect_ecg_channels(
         beats = find_beats(band[row], fs=fs)
         if not plausible(beats, fs=fs):
             continue
-        tmpl = build_template(filtered[ch], beats, fs=fs)
-        if tmpl is None or not tmpl.contaminated:
-            continue
-        clean = subtract(filtered[ch].copy(), beats, tmpl)
-        out.append(EcgChannel(ch, tmpl, int(beats.size), residual(clean, beats, tmpl, fs=fs)))
+        found = channel_ecg(filtered[ch], beats, fs=fs, channel=ch)
+        if found is not None:
+            out.append(found)
     return out
+
+
+def channel_ecg(
+    filtered: FloatArray, beats: np.ndarray, *, fs: float, channel: int
+) -> EcgChannel | None:
+    """Template of one band-passed channel (1-D) at the given beats, or None when the channel
+    is not contaminated (its template does not stand out from the off-beat segments)."""
+    tmpl = build_template(filtered, beats, fs=fs)
+    if tmpl is None or not tmpl.contaminated:
+        return None
+    clean = subtract(filtered.copy(), beats, tmpl)
+    return EcgChannel(channel, tmpl, int(beats.size), residual(clean, beats, tmpl, fs=fs))
+
+
+#: Channel names read as an ECG reference lead by ``ecg_lead="auto"`` ([design]).
+LEAD_NAME = re.compile(r"^(ECG|EKG)", re.IGNORECASE)
+LEAD_METHOD = (
+    "beats: 5-25 Hz QRS-band energy peaks of the reference lead (as on a channel, scipy "
+    "find_peaks); each sEMG channel's median template at those beats subtracted where it "
+    "stands out, gain fitted per beat"
+)
+
+
+def find_ecg_lead(channels: Sequence[str], choice: str = "auto") -> int | None:
+    """Row of the ECG reference lead among ``channels``, or None.
+
+    ``choice``: ``"auto"`` (the first channel whose name starts with ECG or EKG), ``"none"``
+    (no lead: beats are sought on each sEMG channel), or a channel name (case-insensitive).
+    """
+    key = choice.strip()
+    if key.lower() == "none":
+        return None
+    if key.lower() == "auto":
+        hits = [i for i, c in enumerate(channels) if LEAD_NAME.match(c.strip())]
+        row = hits[0] if hits else None
+    else:
+        named = [i for i, c in enumerate(channels) if c.strip().lower() == key.lower()]
+        if not named:
+            raise InvalidInput(
+                f"ECG lead: no channel named {choice!r}; channels: {', '.join(channels)}"
+            )
+        row = named[0]
+    if row is not None and len(channels) < 2:
+        raise InvalidInput(
+            f"ECG lead: {channels[row]!r} is the only channel; there is no sEMG to analyse "
+            "(give --ecg-lead none to analyse it as sEMG)"
+        )
+    return row
 
 
 def detect_ecg(emg: FloatArray, *, fs: float) -> list[int]:

@@ -447,6 +447,14 @@ class ZeroPhaseFilter:
             qrs = sfft.irfft(band, n=n_fft, axis=-1)[:, pre : n - post]
         return ZeroPhaseChunk(groups, qrs)
 
+    def qrs(self, x: FloatArray, *, at_start: bool, at_end: bool) -> FloatArray:
+        """The 5-25 Hz QRS band of ``x`` (rows, samples; e.g. an ECG reference lead), its
+        ends extended as :meth:`filter_chunk` does."""
+        ext, pre, post = extend_ends(x, fs=self.plan.fs, at_start=at_start, at_end=at_end)
+        spec, n_fft = line_free_spectrum(ext, fs=self.plan.fs)
+        band = sfft.irfft(spec * self._qrs_response(n_fft), n=n_fft, axis=-1)
+        return np.asarray(band[:, pre : ext.shape[1] - post])
+
     def filter_groups(
         self, x: FloatArray, *, at_start: bool, at_end: bool
     ) -> list[tuple[list[int], FloatArray]]:

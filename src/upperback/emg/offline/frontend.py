@@ -137,8 +137,14 @@ class FrontEnd:
         keep_linear: bool = False,
         n_samples: int | None = None,
         ecg: tuple[EcgChannel, ...] = (),
+        lead_row: int | None = None,
+        lead_beats: bool = False,
     ) -> None:
         self.plan = plan
+        #: Row of an ECG reference lead in the chunks fed (dropped from the sEMG rows);
+        #: with ``lead_beats`` the beats of every chunk are found on it.
+        self.lead_row = lead_row
+        self.lead_beats = lead_beats and lead_row is not None
         self.ecg = {e.channel: e for e in ecg}
         self.ecg_beats = dict.fromkeys(self.ecg, 0)
         # With the total length known, block mean squares go straight into one array
@@ -179,7 +185,7 @@ class FrontEnd:
         self._high = max(gr.high_hz for gr in g)
 
     def _filtered(
-        self, xc: FloatArray, left: int, right: int, last: bool
+        self, xc: FloatArray, left: int, right: int, last: bool, lead: FloatArray | None = None
     ) -> list[tuple[list[int], FloatArray, FloatArray | None]]:
         """Filter a chunk with its context and remove ECG templates.
 
@@ -190,17 +196,29 @@ class FrontEnd:
         if self._zero is None:
             groups = [(idx, y, None) for idx, y in self._filter.filter_groups(xc)]
         else:
+            per_channel = bool(self.ecg) and lead is None
             out = self._zero.filter_chunk(
-                xc, at_start=self._n == 0, at_end=last, qrs_rows=list(self.ecg) or None
+                xc,
+                at_start=self._n == 0,
+                at_end=last,
+                qrs_rows=list(self.ecg) if per_channel else None,
             )
             groups = out.groups
-            if self.ecg and out.qrs is not None:
+            lead_beats = None
+            if self.ecg and lead is not None:
+                band = self._zero.qrs(lead[None, :], at_start=self._n == 0, at_end=last)[0]
+                lead_beats = find_beats(band, fs=self.fs)
+            qrs = out.qrs
+            if self.ecg and (qrs is not None or lead_beats is not None):
                 rows = {ch: k for k, ch in enumerate(self.ecg)}
                 for idx, y_f, y_b in groups:
                     for r, ch in enumerate(idx):
                         if ch not in self.ecg:
                             continue
-                        beats = find_beats(out.qrs[rows[ch]], fs=self.fs)
+                        if lead_beats is not None:
+                            beats = lead_beats
+                        elif qrs is not None:
+                            beats = find_beats(qrs[rows[ch]], fs=self.fs)
                         subtract(y_f[r], beats, self.ecg[ch].template)
                         if y_b is not None:
                             subtract(y_b[r], beats, self.ecg[ch].template)
@@ -216,6 +234,10 @@ class FrontEnd:
         """
         if self._done:
             raise InvalidInput("front end already finished")
+        lead = None
+        if self.lead_row is not None:
+            lead = x[self.lead_row] if self.lead_beats else None
+            x = np.delete(x, self.lead_row, axis=0)
         xc = x
         x = xc[:, left : xc.shape[1] - right]
         if not last and x.shape[1] % self.epoch:
@@ -229,7 +251,7 @@ class FrontEnd:
         ms_off = np.empty_like(ms) if self.two_way else None
         # Each filter group's output is reduced at once (no full-size filtered array).
         n = xc.shape[1]
-        for idx, y_full, y_b in self._filtered(xc, left, right, last):
+        for idx, y_full, y_b in self._filtered(xc, left, right, last, lead):
             y = y_full[:, left : n - right]
             ms[idx] = block_mean_square(y, self.block)
             if ms_off is not None:
