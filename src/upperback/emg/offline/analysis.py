@@ -27,6 +27,7 @@ from upperback.emg.offline.activation import (
     estimate_baseline,
     robust_smooth,
     robust_smooth_coarse,
+    row_percentiles,
 )
 from upperback.emg.offline.channel_results import ChannelContext, channel_outcome
 from upperback.emg.offline.ecg import (
@@ -273,7 +274,7 @@ def processing_notes(
         + (
             "; offsets on the envelope with the notches run backward (no notch ringing after "
             "a burst), the notches' envelope delay subtracted from onsets and added to offsets"
-            if feats.ms_off is not None
+            if feats.off_code is not None
             else " (zero-phase filters: no delay to subtract)"
             if plan.filters.zero_phase
             else ", minus the filters' envelope delay"
@@ -343,7 +344,7 @@ def channel_context(
         motion=np.asarray(plan.motion, dtype=np.float64),
         ecg_channels=plan.ecg_channels,
         noise_ms=np.asarray(base.mu, dtype=np.float64),
-        p95_ms=np.percentile(e, 95, axis=1) if nb else np.zeros(n),
+        p95_ms=row_percentiles(e, [95.0])[0] if nb else np.zeros(n),
         band_rms=band,
         near_flat=disconnected(band, units),
         rest_ms=rest_ms,
@@ -387,7 +388,7 @@ def analyze_features(
         baseline=base,
         smoothed=e,
         delay_s=plan.filters.channel_delays_s(),
-        ms_off=feats.ms_off,
+        ms_off=feats.ms_off if feats.off_code is not None else None,
     )
     mvc_rms = mvc_per_channel(infos, mvc, mvc_infos)
     reviewed = dict(activations or {})

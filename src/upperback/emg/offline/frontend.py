@@ -31,6 +31,20 @@ def epoch_length(*, fs: float) -> int:
     return b * max(1, round(EPOCH_S * fs / b))
 
 
+#: Steps per octave of :func:`ratio_code`: rounding within +-4.4 %, far below the spread of a
+#: 2-ms block mean square (tens of per cent); range 2^(+-15.9), wider than any ringing.
+RATIO_STEPS = 8.0
+
+
+def ratio_code(num: FloatArray, den: FloatArray) -> np.ndarray[Any, np.dtype[np.int8]]:
+    """``num / den`` as int8 steps of 2^(1/8), within 2^(+-15.9) (1 byte instead of 4: the
+    second envelope of a long record costs a quarter of the first)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.round(RATIO_STEPS * np.log2(num / den))
+    q = np.where(np.isnan(q), 0.0, q)
+    return np.clip(q, -127, 127).astype(np.int8)
+
+
 @dataclass
 class Features:
     """Per-channel features of a whole recording (small arrays)."""
@@ -49,9 +63,21 @@ class Features:
     n_at_max: FloatArray
     #: Beats whose QRS template was subtracted, per channel (ECG-contaminated channels only).
     ecg_beats: dict[int, int] | None = None
-    #: Offline with mains notches: ``ms`` with the notches run backward, for offsets (a
-    #: notch rings after a burst in the direction it runs); None otherwise.
-    ms_off: FloatArray | None = None
+    #: Offline with mains notches: ``ms`` with the notches run backward (for offsets: a
+    #: notch rings after a burst in the direction it runs), stored as its ratio to ``ms``
+    #: in int8 steps of 2^(1/8) (:func:`ratio_code`); None otherwise.
+    off_code: np.ndarray[Any, np.dtype[np.int8]] | None = None
+
+    def ms_off(self, i: int) -> FloatArray:
+        """Row ``i`` of ``ms`` with the notches run backward (``ms`` where not kept)."""
+        if self.off_code is None:
+            return np.asarray(self.ms[i], dtype=np.float64)
+        # float32 throughout: a long record's row is tens of MB per temporary.
+        g = self.off_code[i].astype(np.float32)
+        g *= np.float32(1.0 / RATIO_STEPS)
+        np.exp2(g, out=g)
+        g *= self.ms[i]
+        return cast(FloatArray, g)
 
     @property
     def fs_env(self) -> float:
@@ -162,12 +188,12 @@ class FrontEnd:
         self.margin = round(plan.fs) if plan.zero_phase else 0
         if ecg and not plan.zero_phase:
             raise InvalidInput("ECG template subtraction needs the zero-phase (offline) plan")
-        self._parts: dict[str, list[FloatArray]] = {
-            "ms": [], "mabs": [], "mdf": [], "mnf": [], "ms_off": []
+        self._parts: dict[str, list[Any]] = {
+            "ms": [], "mabs": [], "mdf": [], "mnf": [], "off": []
         }  # fmt: skip
         #: Offline with notches: a second envelope with the notches run backward (offsets).
         self.two_way = plan.zero_phase and any(g.notches_hz for g in plan.groups)
-        self._ms_off_all: np.ndarray[Any, np.dtype[np.float32]] | None = None
+        self._off_all: np.ndarray[Any, np.dtype[np.int8]] | None = None
         self._n = 0
         self._done = False
         n = plan.n_channels
@@ -180,7 +206,7 @@ class FrontEnd:
             # float32: 7 significant digits are plenty for an envelope and halve memory.
             self._ms_all = np.empty((n, n_samples // self.block), dtype=np.float32)
             if self.two_way:
-                self._ms_off_all = np.empty_like(self._ms_all)
+                self._off_all = np.empty(self._ms_all.shape, dtype=np.int8)
         self._low = min(gr.low_hz for gr in g)
         self._high = max(gr.high_hz for gr in g)
 
@@ -270,13 +296,13 @@ class FrontEnd:
             )
         if self._ms_all is not None:
             self._ms_all[:, self._ms_pos : self._ms_pos + ms.shape[1]] = ms
-            if ms_off is not None and self._ms_off_all is not None:
-                self._ms_off_all[:, self._ms_pos : self._ms_pos + ms.shape[1]] = ms_off
+            if ms_off is not None and self._off_all is not None:
+                self._off_all[:, self._ms_pos : self._ms_pos + ms.shape[1]] = ratio_code(ms_off, ms)
             self._ms_pos += ms.shape[1]
         else:
             self._parts["ms"].append(ms)
             if ms_off is not None:
-                self._parts["ms_off"].append(ms_off)
+                self._parts["off"].append(ratio_code(ms_off, ms))
         if mabs is not None:
             self._parts["mabs"].append(mabs)
         self._parts["mdf"].append(mdf)
@@ -312,8 +338,8 @@ class FrontEnd:
         }
         if self._ms_all is not None:
             cat["ms"] = cast(FloatArray, self._ms_all[:, : self._ms_pos])
-            if self._ms_off_all is not None:
-                cat["ms_off"] = cast(FloatArray, self._ms_off_all[:, : self._ms_pos])
+            if self._off_all is not None:
+                cat["off"] = cast(FloatArray, self._off_all[:, : self._ms_pos])
         return Features(
             fs=self.fs,
             block=self.block,
@@ -328,7 +354,7 @@ class FrontEnd:
             n_at_min=self._nmin,
             n_at_max=self._nmax,
             ecg_beats=dict(self.ecg_beats),
-            ms_off=cat["ms_off"] if self.two_way else None,
+            off_code=np.asarray(cat["off"], dtype=np.int8) if self.two_way else None,
         )
 
 
