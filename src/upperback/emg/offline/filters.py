@@ -413,12 +413,16 @@ class ZeroPhaseFilter:
                     _, hn_ = signal.sosfreqz(notch, worN=f, fs=self.plan.fs)
                     hn = np.asarray(hn_, dtype=np.complex64)
                 out.append((gain, hn))
-            self._cache = {n_fft: out}  # chunks share one length; keep one entry
+            if len(self._cache) >= 4:  # head, first, middle and last chunks
+                self._cache.clear()
+            self._cache[n_fft] = out
         return self._cache[n_fft]
 
     def _qrs_response(self, n_fft: int) -> np.ndarray:
         if n_fft not in self._qrs_cache:
-            self._qrs_cache = {n_fft: qrs_gain(n_fft, fs=self.plan.fs)}
+            if len(self._qrs_cache) >= 4:
+                self._qrs_cache.clear()
+            self._qrs_cache[n_fft] = qrs_gain(n_fft, fs=self.plan.fs)
         return self._qrs_cache[n_fft]
 
     def filter_chunk(
