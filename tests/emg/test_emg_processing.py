@@ -260,6 +260,29 @@ def test_zero_phase_fft_filter_matches_sosfiltfilt() -> None:
     assert np.abs(y[:, core] - ref[:, core]).max() <= 1e-5 * np.abs(ref[:, core]).max()
 
 
+def test_package_entry_point_imports_the_analysis_beside_the_read() -> None:
+    """``from upperback.emg import analyze_recording`` starts the SciPy import in a thread
+    (to overlap the reader's child process) and the call gives the analysis's own result."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, threading\n"
+        "from upperback.emg import analyze_recording, read_recording\n"
+        "names = [t.name for t in threading.enumerate()]\n"
+        "assert 'upperback-emg-import' in names or 'scipy.signal' in sys.modules, names\n"
+        "from upperback.emg.testing.synthetic import generate\n"
+        "import numpy as np\n"
+        "rec, _ = generate(np.random.default_rng(3), duration_s=8.0)\n"
+        "a = analyze_recording(rec, mains='50')\n"
+        "from upperback.emg.offline.analysis import analyze_recording as direct\n"
+        "assert a == direct(rec, mains='50')\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
 def test_controller_is_rate_limited_and_bounded() -> None:
     c = ResistanceController(target=2.0, max_rate=0.05, level=0.5)
     lv = [c.update(4.0, dt=0.05) for _ in range(400)]
