@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from upperback.emg import analyze_recording
+from upperback.emg import Recording, analyze_recording
 from upperback.emg.offline.analysis import Plan, analyze_features, extract_features, make_plan
 from upperback.emg.offline.chunked import analyze_chunked
 from upperback.emg.offline.ecg import find_beats, qrs_band
@@ -110,3 +110,22 @@ def test_unknown_reference_lead_is_one_clear_error() -> None:
     rec, _ = generate(np.random.default_rng(43), duration_s=10.0)
     with pytest.raises(InvalidInput, match="no channel named 'ECG2'"):
         analyze_recording(rec, ecg_lead="ECG2")
+
+
+def test_reference_lead_without_beats_falls_back_to_each_channel() -> None:
+    """A lead with no regular beats is stated, left out of the sEMG results, and the beats
+    are sought on each channel as without a lead."""
+    rec, _ = generate(np.random.default_rng(44), duration_s=30.0)
+    noise = 1e-5 * np.random.default_rng(45).standard_normal(rec.n_samples)
+    with_lead = Recording(
+        data=np.vstack([rec.data, noise[None, :]]),
+        fs=rec.fs,
+        channels=(*rec.channels, "EKG"),
+        units=(*rec.units, "V"),
+    )
+    res = analyze_recording(with_lead)
+    assert res.ecg_lead is None and "EKG" not in res.channels
+    assert any("EKG showed no regular beats" in n for n in res.processing)
+    plain = analyze_recording(rec)
+    for name, ch in plain.channels.items():
+        assert res.channels[name].quality.ecg_beats == ch.quality.ecg_beats
