@@ -202,8 +202,8 @@ class FilterPlan:
             (
                 f"zero-phase Butterworth band-pass (|H|^2 of order {order} per side, the "
                 f"sosfiltfilt response, by FFT), {lo:g}-{hi:g} Hz, chunks overlapped by 1 s; "
-                "notches (if any) run forward and backward separately, the smaller envelope "
-                "kept (no notch ringing before onsets or after offsets)"
+                "notches (if any) run forward (onsets, amplitudes, spectra) and, separately, "
+                "backward (offsets): no notch ringing before onsets or after offsets"
                 if zero_phase
                 else f"causal Butterworth band-pass order {order} per side, {lo:g}-{hi:g} Hz "
                 f"(SOS, state carried across chunks)"
