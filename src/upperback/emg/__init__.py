@@ -49,8 +49,14 @@ def _start_prefetch() -> None:
     with _prefetch_lock:
         if _prefetch or "upperback.emg.offline.analysis" in sys.modules:
             return
-        import upperback.emg.readers
-        import upperback.emg.readers.isolated  # noqa: F401
+        import contextlib
+        import importlib
+
+        import upperback.emg.readers  # noqa: F401
+
+        # The child-process reader, which the file readers import when first called.
+        with contextlib.suppress(ImportError):
+            importlib.import_module("upperback.emg.readers.isolated")
 
         t = threading.Thread(target=_import_analysis, name="upperback-emg-import")
         _prefetch.append(t)
