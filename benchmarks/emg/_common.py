@@ -53,3 +53,25 @@ def match_onsets(
             errs.append(abs(det[best] - on))
     tp = len(used)
     return tp, len(det) - tp, len(true) - tp, errs
+
+
+def match_activations(
+    det: list[tuple[float, float]], true: list[tuple[float, float]], tol: float = 0.1
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Pairs (true, detected) of activations matched one-to-one by onset within ``tol`` s
+    (the same greedy matching as :func:`match_onsets`), for offset errors."""
+    used: set[int] = set()
+    pairs = []
+    for t in true:
+        best = None
+        for k, d in enumerate(det):
+            if (
+                k not in used
+                and abs(d[0] - t[0]) <= tol
+                and (best is None or abs(d[0] - t[0]) < abs(det[best][0] - t[0]))
+            ):
+                best = k
+        if best is not None:
+            used.add(best)
+            pairs.append((t, det[best]))
+    return pairs

@@ -3,7 +3,8 @@
 Same synthetic recordings for all (SNR 6-20 dB, fs 1000-2048 Hz, mains + harmonics, ECG on
 trunk channels, baseline wander, motion artefacts). Peers get one channel at a time with
 their defaults; their amplitude for ratios is the mean of their envelope within their own
-activations of the UT channel. Only upperback estimates fatigue slopes.
+activations of the UT channel. Only upperback estimates fatigue slopes. Onset and offset timing per SNR (median and p90
+absolute error, signed median) follow for upperback. ``--upperback-only`` skips the peers.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import match_onsets
+from _common import match_activations, match_onsets
 
 from upperback.emg import analyze_recording
 from upperback.emg.testing.synthetic import generate
@@ -50,22 +51,49 @@ def _installed(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
+def _timing_table(rows: dict[float, dict[str, list[float]]]) -> None:
+    """Onset and offset error per SNR: median |error|, p90 |error|, signed median (bias)."""
+    print("upperback onset / offset timing per SNR (ms; signed: + = late)")
+    rows = {
+        **rows,
+        float("inf"): {k: [e for r in rows.values() for e in r[k]] for k in ("on", "off")},
+    }
+    print(
+        f"{'SNR dB':>6s} {'n':>4s} {'on med':>7s} {'on p90':>7s} {'on bias':>8s} {'off med':>8s} {'off p90':>8s} {'off bias':>9s}"
+    )
+    for snr in sorted(rows):
+        on = np.asarray(rows[snr]["on"]) * 1e3
+        off = np.asarray(rows[snr]["off"]) * 1e3
+        print(
+            f"{'all' if snr == float('inf') else f'{snr:g}':>6s} {on.size:4d} {np.median(np.abs(on)):7.1f} {np.percentile(np.abs(on), 90):7.1f} "
+            f"{np.median(on):+8.1f} {np.median(np.abs(off)):8.1f} {np.percentile(np.abs(off), 90):8.1f} "
+            f"{np.median(off):+9.1f}"
+        )
+
+
 def main() -> None:
     warnings.filterwarnings("ignore")
-    peers = [k for k in ("neurokit2", "biosppy") if _installed(k)]
+    only = "--upperback-only" in sys.argv
+    peers = [] if only else [k for k in ("neurokit2", "biosppy") if _installed(k)]
     missing = sorted({"neurokit2", "biosppy"} - set(peers))
-    if missing:
+    if missing and not only:
         print(f"not installed here (rows left out, not scored as zero): {', '.join(missing)}")
     stats = {
         k: {"tp": 0, "fp": 0, "fn": 0, "err": [], "ratio": [], "slope": []}
         for k in ("upperback", *peers)
     }
+    timing: dict[float, dict[str, list[float]]] = {}
     for snr, fs, seed in CASES:
         rec, truth = generate(
             np.random.default_rng(1000 + seed), fs=fs, duration_s=30.0, snr_db=snr
         )
         res = analyze_recording(rec)
+        row = timing.setdefault(snr, {"on": [], "off": []})
         for ch, acts in truth.activations.items():
+            found = [(a.onset_s, a.offset_s) for a in res.channels[ch].activations]
+            for (t_on, t_off), (d_on, d_off) in match_activations(found, acts):
+                row["on"].append(d_on - t_on)
+                row["off"].append(d_off - t_off)
             true_on = [a for a, _ in acts]
             got = {"upperback": [a.onset_s for a in res.channels[ch].activations]}
             x = rec.data[rec.channels.index(ch)]
@@ -90,6 +118,8 @@ def main() -> None:
             r = res.ratios.get(key)
             if r is not None:
                 stats["upperback"]["ratio"].append(abs(r - true) / true)
+        if only:
+            continue
         # NeuroKit2 ratio: mean amplitude inside UT's true bursts.
         amp = {}
         for ch in rec.channels:
@@ -138,6 +168,8 @@ def main() -> None:
         print(
             f"{k:10s} {f1:6.3f} {s['tp']:4d} {s['fp']:4d} {s['fn']:4d} {med:>10s} {p90:>10s} {rat:>11s} {slo:>16s}"
         )
+
+    _timing_table(timing)
 
 
 if __name__ == "__main__":

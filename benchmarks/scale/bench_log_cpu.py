@@ -5,8 +5,10 @@ not wall time (on a shared machine wall time mostly measures the neighbours). Th
 `services.sessions.log_session` for `--logs` sessions (over `--clients` planned clients,
 each logging its next session in turn, as phones would) and reports:
 - process CPU per log (`time.process_time`, this process only: PostgreSQL's own server
-  work is in its processes, SQLite's is in this one);
-- wall per log, and SQL statements per log (counted on the engine);
+  work is in its processes, SQLite's is in this one), and beside it the CPU of the read
+  that precedes each log (the next session, with its audit entry, as GET /next does): a
+  log now puts the version it stores into the program cache, which the read then finds;
+- wall per log, and SQL statements per log (the log only, counted on the engine);
 - with `--profile`, the functions that take the most CPU (cProfile, cumulative and own).
 
 Usage: python benchmarks/scale/bench_log_cpu.py [--logs 500] [--clients 50]
@@ -66,19 +68,26 @@ def run(url: str, n_logs: int, n_clients: int, profile: bool) -> dict[str, Any]:
     event.listen(db.engine, "before_cursor_execute", count)
     prof = cProfile.Profile() if profile else None
     rng = random.Random(0)
-    cpu = wall = 0.0
+    cpu = wall = read_cpu = 0.0
     done = 0
     warm = min(len(ids), 10)  # first logs import and compile: not measured
     while done < n_logs + warm:
         for cid in ids:
             if done >= n_logs + warm:
                 break
-            view = program.next_view(db, actor, cid)
+            before = statements[0]
+            n0 = time.process_time()
+            if prof is not None and done >= warm:
+                prof.enable()
+            # the phone's read of its next session, audited in its transaction as the API does
+            view = program.next_view(db, actor, cid, audit_read=True)
+            if prof is not None:
+                prof.disable()
+            n1 = time.process_time()
             if view.session is None:
                 continue
             plan = view.session
             log = perform(plan, view.program.session_date(plan.week, plan.index), plan.week, rng)
-            before = statements[0]
             c0, w0 = time.process_time(), time.perf_counter()
             if prof is not None and done >= warm:
                 prof.enable()
@@ -89,6 +98,7 @@ def run(url: str, n_logs: int, n_clients: int, profile: bool) -> dict[str, Any]:
             if done >= warm:
                 cpu += c1 - c0
                 wall += w1 - w0
+                read_cpu += n1 - n0
             else:
                 statements[0] = before  # not counted either
             done += 1
@@ -96,6 +106,8 @@ def run(url: str, n_logs: int, n_clients: int, profile: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "logs": n,
         "cpu_ms_per_log": 1000 * cpu / n,
+        # the GET of the next session before each log (next_view + its audit entry)
+        "read_cpu_ms_per_log": 1000 * read_cpu / n,
         "wall_ms_per_log": 1000 * wall / n,
         "statements_per_log": None,
     }
@@ -159,7 +171,8 @@ def main() -> int:
             res = run(url, args.logs, args.clients, args.profile)
             res["statements_per_log"] = count_statements(url2, 6)
             results[kind] = res
-            print(f"{kind:<11} {res['logs']} logs: CPU {res['cpu_ms_per_log']:.2f} ms/log, "
+            print(f"{kind:<11} {res['logs']} logs: CPU {res['cpu_ms_per_log']:.2f} ms/log "
+                  f"(+ {res['read_cpu_ms_per_log']:.2f} ms for the read of the next session), "
                   f"wall {res['wall_ms_per_log']:.2f} ms/log, "
                   f"{res['statements_per_log']:.0f} SQL statements/log", flush=True)  # fmt: skip
             if args.profile:

@@ -44,10 +44,11 @@ from bench_logging import prepare  # noqa: E402
 from server_load import bench_headers, build_log, free_port, pct, run_load, stop  # noqa: E402
 
 SECRET = "bench-secret-key-0123456789abcdef"
-# Fresh connections (workers take turns; a kept-alive one may be closed by the server
-# between a client's requests). Costly for the load generator, whose CPU per log is
-# reported beside the server's. Long timeouts for PostgreSQL x4 bursts.
-LOAD: dict[str, Any] = {"timeout": 120, "keepalive": False}
+# One kept-alive connection per simulated client, as a phone keeps one (a connection
+# stays with the worker that accepted it). A fresh connection per request cost the load
+# generator, on the same two cores, 5-17 ms of CPU per log with httpx (1.3 ms with
+# aiohttp). Long timeouts for PostgreSQL x4 bursts.
+LOAD: dict[str, Any] = {"timeout": 120, "keepalive": True}
 
 
 def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
@@ -90,6 +91,29 @@ def server_cpu(pid: int) -> float:
         try:
             t = p.cpu_times()
             total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def pg_cpu(pg: Any) -> float:
+    """CPU seconds used so far by the PostgreSQL server: the postmaster, its live processes
+    (backends, WAL writer, checkpointer) and the backends that have already exited (reaped
+    by the postmaster, so counted in its children's times)."""
+    import psutil
+
+    try:
+        pid = int((pg.data / "db" / "postmaster.pid").read_text().split()[0])
+        root = psutil.Process(pid)
+        t = root.cpu_times()
+        total = t.user + t.system + t.children_user + t.children_system
+        procs = root.children(recursive=True)
+    except (OSError, ValueError, psutil.Error):
+        return 0.0
+    for p in procs:
+        try:
+            c = p.cpu_times()
+            total += c.user + c.system
         except psutil.Error:
             pass
     return total
@@ -138,17 +162,22 @@ def stored(url: str) -> tuple[set[tuple[int, int, int]], int]:
 
 
 def run_config(
-    kind: str, workers: int, url: str, ids: list[int], n: int, rate: float
+    kind: str, workers: int, url: str, ids: list[int], n: int, rate: float, pg: Any = None
 ) -> dict[str, Any]:
     proc, base = start_server(url, workers)
     result: dict[str, Any] = {"config": f"{kind} x{workers}", "load_before": os.getloadavg()[0]}
     try:
-        # warm-up, not measured: the first log in each worker imports and compiles a lot
-        asyncio.run(run_load(base, ids[-2 * workers :], 1, 0.0, **LOAD))
+        # warm-up, not measured: the first logs in each worker compile statements and
+        # validators. 8 connections per worker, so that every worker gets some (each
+        # connection stays with the worker that accepted it); was 2 per worker, which left
+        # a worker cold now and then and charged its warm-up to the burst
+        asyncio.run(run_load(base, ids[-8 * workers :], 1, 0.0, **LOAD))
         for label, r in (("burst", 0.0), ("paced", rate)):
             cpu0, mine0 = server_cpu(proc.pid), time.process_time()
+            db0 = pg_cpu(pg) if pg is not None else 0.0
             out = asyncio.run(run_load(base, ids, n, r, **LOAD))
             cpu, mine = server_cpu(proc.pid) - cpu0, time.process_time() - mine0
+            db_cpu = pg_cpu(pg) - db0 if pg is not None else 0.0
             lat = [x * 1000 for x in out["latency"]]
             result[label] = {
                 # web server processes' CPU per logged session (its GET /next included):
@@ -156,6 +185,8 @@ def run_config(
                 "server_cpu_ms_per_log": 1000 * cpu / max(1, len(lat)),
                 # the load generator's own CPU (on 2 cores it competes with the server)
                 "client_cpu_ms_per_log": 1000 * mine / max(1, len(lat)),
+                # the PostgreSQL server's processes (0 on SQLite: its work is in the server)
+                "db_cpu_ms_per_log": 1000 * db_cpu / max(1, len(lat)),
                 "n": len(lat),
                 "p50": statistics.median(lat) if lat else float("nan"),
                 "p99": pct(lat, 0.99) if lat else float("nan"),
@@ -216,13 +247,28 @@ def main() -> int:
             else:
                 assert pg is not None
                 url = pg.url(pg.create_database("run", template=name))
-            res = run_config(kind, workers, url, ids, args.sessions, args.rate)
+            res = run_config(
+                kind,
+                workers,
+                url,
+                ids,
+                args.sessions,
+                args.rate,
+                pg if kind == "postgresql" else None,
+            )
             results.append(res)
             b, p = res["burst"], res["paced"]
-            print(f"{res['config']:<14} (load {res['load_before']:.1f}->{res['load_after']:.1f}) burst {b['rate']:6.1f} logs/s p50 {b['p50']:6.1f} ms p99 {b['p99']:7.1f} ms (CPU/log server {b['server_cpu_ms_per_log']:.1f} ms, load generator {b['client_cpu_ms_per_log']:.1f} ms) | "
-                  f"paced {p['rate']:5.1f} logs/s p50 {p['p50']:6.1f} p99 {p['p99']:7.1f} ms | errors {b['errors'] + p['errors']} "
-                  f"lost {res['lost']} duplicated {res['duplicated']} | same log twice: {res['dup_ok']} one stored, {res['dup_bad']} not",
-                  flush=True)  # fmt: skip
+            print(
+                f"{res['config']:<14} (load average {res['load_before']:.1f} -> {res['load_after']:.1f}) "
+                f"errors {b['errors'] + p['errors']}, lost {res['lost']}, duplicated {res['duplicated']}, "
+                f"same log twice: {res['dup_ok']} stored once, {res['dup_bad']} not",
+                flush=True,
+            )
+            for label, r in (("burst", b), ("paced", p)):
+                print(f"  {label}: {r['rate']:5.1f} logs/s, p50 {r['p50']:6.1f} ms, p99 {r['p99']:7.1f} ms | "
+                      f"CPU per log: server {r['server_cpu_ms_per_log']:4.1f} ms, load generator "
+                      f"{r['client_cpu_ms_per_log']:4.1f} ms, PostgreSQL {r['db_cpu_ms_per_log']:4.1f} ms",
+                      flush=True)  # fmt: skip
             for label in ("burst", "paced"):
                 if "first_error" in res[label]:
                     print(f"  {label} error: {res[label]['first_error']}")

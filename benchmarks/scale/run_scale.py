@@ -60,15 +60,22 @@ def table(results: dict[str, Any]) -> list[str]:
     out = []
     c = results.get("log_cpu", {}).get("figures") or {}
     for db, r in c.items():
+        read = r.get("read_cpu_ms_per_log")
         out.append(f"CPU per log, {db:<10}  {r['cpu_ms_per_log']:6.2f} ms  "
-                   f"({r['statements_per_log']:.0f} SQL statements)")  # fmt: skip
+                   + (f"(+ {read:.2f} ms to read the next session) " if read is not None else "")
+                   + f"({r['statements_per_log']:.0f} SQL statements)")  # fmt: skip
     lg = results.get("logging", {}).get("figures") or {}
     for r in lg.get("runs", []):
-        b, p = r["burst"], r["paced"]
-        cpu = b.get("server_cpu_ms_per_log", float("nan"))
-        out.append(f"{r['config']:<16} burst {b['rate']:5.1f} logs/s p99 {b['p99']:7.0f} ms, server CPU {cpu:4.1f} ms/log | paced "
-                   f"{p['rate']:4.1f} logs/s p50 {p['p50']:5.0f} p99 {p['p99']:6.0f} ms (target < 100) | "
-                   f"lost {r['lost']} dup {r['duplicated']} | load {r['load_before']:.1f}")  # fmt: skip
+        out.append(f"{r['config']:<16} lost {r['lost']} dup {r['duplicated']} | load average "
+                   f"{r['load_before']:.1f} -> {r['load_after']:.1f}")  # fmt: skip
+        for label in ("burst", "paced"):
+            x = r[label]
+            nan = float("nan")
+            out.append(f"  {label}: {x['rate']:5.1f} logs/s p50 {x['p50']:6.0f} ms p99 {x['p99']:6.0f} ms"
+                       f"{' (target < 100)' if label == 'paced' else ''} | CPU per log: server "
+                       f"{x.get('server_cpu_ms_per_log', nan):4.1f} ms, load generator "
+                       f"{x.get('client_cpu_ms_per_log', nan):4.1f} ms, PostgreSQL "
+                       f"{x.get('db_cpu_ms_per_log', nan):4.1f} ms")  # fmt: skip
     if lg.get("pg2_over_pg1") is not None:
         out.append(f"PostgreSQL 2 workers / 1 worker: {lg['pg2_over_pg1']:.2f}x (target >= 1.5)")
     e = results.get("cohort_emg", {}).get("figures") or {}

@@ -49,6 +49,20 @@ def test_analyze_json_contract(tmp_path: Path) -> None:
     assert doc["ratio_basis"] == "raw" and "no --mvc" in doc["normalization"]
 
 
+def test_analyze_names_the_ecg_reference_lead(tmp_path: Path) -> None:
+    rec, _ = generate(np.random.default_rng(5), duration_s=12.0, fs=2000.0, ecg_lead=True)
+    p = tmp_path / "with_ecg.csv"
+    cols = np.vstack([np.arange(rec.n_samples) / rec.fs, rec.data]).T
+    np.savetxt(p, cols, delimiter=",", header="time," + ",".join(rec.channels), comments="")
+    doc = json.loads(runner.invoke(emg_app, ["analyze", str(p), "--json"]).stdout)
+    assert doc["ecg_lead"] == "ECG" and "ECG" not in doc["channels"]
+    text = runner.invoke(emg_app, ["analyze", str(p), "--ecg-lead", "none"])
+    assert text.exit_code == 0 and "ECG reference lead: none" in text.stdout
+    bad = runner.invoke(emg_app, ["analyze", str(p), "--ecg-lead", "EKG9"])
+    assert bad.exit_code == 2 and "no channel named 'EKG9'" in bad.output
+    assert len(bad.output.strip().splitlines()) == 1
+
+
 def test_analyze_with_mvc_and_fs(tmp_path: Path) -> None:
     p = tmp_path / "trial.csv"
     m = tmp_path / "mvc.csv"

@@ -119,3 +119,23 @@ def test_history_read_back_equals_what_was_logged(tmp_path: Path) -> None:
     assert [b.model_dump(exclude={"id"}) for b in back] == [s.model_dump() for s in sent]
     assert back[0].date >= START
     db.close()
+
+
+def test_a_version_stored_by_a_log_is_cached_once_committed(db_url: str) -> None:
+    """The phone's read after a log that adapted the program finds the new version in the
+    cache (no snapshot + patches rebuild), and it equals a fresh read from the store."""
+    db = Database.open(db_url)
+    actor = clients.ensure_clinician(db, "Sam Physio")
+    cid = client_with_logs(db, actor, 3, n_logs=2, reassess=False)
+    first = program.current_program(db, actor, cid)
+    rng = random.Random(7)
+    misses = PROGRAMS.misses
+    made = set()
+    for _ in range(12):
+        stored = _log_next(db, actor, cid, rng)
+        now = program.current_program(db, actor, cid)
+        assert now.version == stored and now == _fresh(db, cid)
+        made.add(stored)
+    assert made - {first.version}, "the run must have stored new versions"
+    assert PROGRAMS.misses == misses, "every read after a log was a cache hit"
+    db.close()

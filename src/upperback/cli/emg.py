@@ -45,6 +45,12 @@ def analyze(
         "--meta",
         help="Electrode/amplifier detail KEY=VALUE, e.g. inter_electrode_distance_mm=20",
     ),
+    ecg_lead: str = typer.Option(
+        "auto",
+        "--ecg-lead",
+        help="ECG reference lead: auto (a channel named ECG or EKG), none, or a channel name; "
+        "beats found there are removed from the sEMG channels",
+    ),
 ) -> None:
     """Analyse a recording and print the results (JSON with --json)."""
     from upperback.emg import analyze_recording, read_recording
@@ -57,7 +63,12 @@ def analyze(
         recording = read_recording(rec, fs=fs, mapping=mapping or None)
         mvc_rec = read_recording(mvc, fs=fs) if mvc is not None else None
         result = analyze_recording(
-            recording, mvc=mvc_rec, mains=mains, hold_s=hold_s, metadata=metadata
+            recording,
+            mvc=mvc_rec,
+            mains=mains,
+            hold_s=hold_s,
+            metadata=metadata,
+            ecg_lead=ecg_lead,
         )
     except UpperbackError as exc:
         raise _fail(exc) from None
@@ -102,6 +113,10 @@ def analyze(
         if ch.fatigue_note:
             console.print(f"{name}: {ch.fatigue_note}", markup=False)
     console.print(f"normalization: {result.normalization}", markup=False)
+    console.print(
+        f"ECG reference lead: {result.ecg_lead or 'none (beats sought on each channel)'}",
+        markup=False,
+    )
     for line in result.processing:
         console.print(f"processing: {line}", markup=False)
     for key, value in result.metadata.items():

@@ -37,7 +37,9 @@ def serve(
 
     from upperback.services.database import Database
     from upperback.web.app import create_app, server_options
+    from upperback.web.settings import threads_from_env
 
+    threads_from_env()  # a bad UPPERBACK_THREADS is refused before anything starts
     if workers > 1:
         _require_server(db, workers)
     if seed_demo:

@@ -92,6 +92,11 @@ class EmgAnalysis(BaseModel):
     notches_hz: list[float] = Field(default_factory=list)
     processing: list[str] = Field(default_factory=list)
     normalization: str = "none"
+    ecg_lead: str | None = Field(
+        None,
+        description="channel used as the ECG reference lead (beats found there, templates "
+        "subtracted on the sEMG channels); None: beats sought on each channel",
+    )
     metadata: dict[str, str] = Field(
         default_factory=dict,
         description="electrode and amplifier details as given (SENIAM/ISEK reporting items)",

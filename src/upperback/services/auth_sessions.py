@@ -11,15 +11,16 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 
 from upperback.errors import NotFound
 from upperback.services.access import audit
-from upperback.services.accounts import Account, account_row_active
+from upperback.services.accounts import Account
 from upperback.services.database import Database
 from upperback.services.login_limit import utcnow
-from upperback.store.tables import AccountRow, ApiTokenRow, LoginSessionRow
+from upperback.store.tables import AccountRow, AccountSecurityRow, ApiTokenRow, LoginSessionRow
 
 TOKEN_PREFIX = "ubt_"
 MAX_TOKENS_PER_ACCOUNT = 20
@@ -61,21 +62,50 @@ def start_session(db: Database, account: Account, address: str | None, max_age_s
     return secret
 
 
-def _active(s: object, row: AccountRow | None) -> bool:
-    return row is not None and account_row_active(s, row)  # type: ignore[arg-type]
+def _credential_owner(credential: Any, key: Any) -> Select[Any]:
+    """The account behind a stored credential (the session or token row whose `key` is the
+    secret's hash), with the credential's expiry and the account's disabled flag: one
+    query, asked on every request (nothing cached, so a logout, a revoked token or a
+    disabled login counts at once)."""
+    return (
+        select(
+            AccountRow.id,
+            AccountRow.username,
+            AccountRow.role,
+            AccountRow.clinician_id,
+            AccountRow.client_id,
+            credential.expires,
+            AccountSecurityRow.disabled,
+        )
+        .join(AccountRow, AccountRow.id == credential.account_id)
+        .outerjoin(AccountSecurityRow, AccountSecurityRow.account_id == AccountRow.id)
+        .where(key == bindparam("hashed"))
+        .limit(1)
+    )
+
+
+_SESSION_OWNER = _credential_owner(LoginSessionRow, LoginSessionRow.id)
+_TOKEN_OWNER = _credential_owner(ApiTokenRow, ApiTokenRow.secret_hash)
+
+
+def _live_owner(db: Database, query: Select[Any], secret: str) -> Account | None:
+    """The account if the credential exists, has not expired and its login is enabled.
+
+    One statement needs no transaction around it: on a database server it runs in
+    autocommit (no BEGIN and ROLLBACK round trips; two per request saved). SQLite keeps
+    its deferred BEGIN (store.db), which costs no round trip."""
+    with db.engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        row = conn.execute(query, {"hashed": digest(secret)}).first()
+    if row is None or row.expires < utcnow() or row.disabled:
+        return None
+    return Account(row.id, row.username, row.role, row.clinician_id, row.client_id)
 
 
 def session_account(db: Database, secret: str) -> Account | None:
     """The account of a live session; None once logged out, expired or disabled."""
-    with db.uow() as uow:
-        s = uow.session
-        row = s.get(LoginSessionRow, digest(secret))
-        if row is None or row.expires < utcnow():
-            return None
-        acc = s.get(AccountRow, row.account_id)
-        if acc is None or not _active(s, acc):
-            return None
-        return Account(acc.id, acc.username, acc.role, acc.clinician_id, acc.client_id)
+    return _live_owner(db, _SESSION_OWNER, secret)
 
 
 def end_session(db: Database, secret: str) -> None:
@@ -132,17 +162,7 @@ def token_account(db: Database, secret: str) -> Account | None:
     """The account of a live, unrevoked token; None for anything else."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    with db.uow() as uow:
-        s = uow.session
-        row = s.scalars(
-            select(ApiTokenRow).where(ApiTokenRow.secret_hash == digest(secret))
-        ).first()
-        if row is None or row.expires < utcnow():
-            return None
-        acc = s.get(AccountRow, row.account_id)
-        if acc is None or not _active(s, acc):
-            return None
-        return Account(acc.id, acc.username, acc.role, acc.clinician_id, acc.client_id)
+    return _live_owner(db, _TOKEN_OWNER, secret)
 
 
 def revoke_secret(db: Database, account: Account, secret: str) -> None:

@@ -123,14 +123,22 @@ class NextView:
         return self.program.session_date(s.week, s.index) if s is not None else None
 
 
-def next_view(db: Database, actor: Actor, client_id: int) -> NextView:
+def next_view(db: Database, actor: Actor, client_id: int, *, audit_read: bool = False) -> NextView:
     """The next session with its cues, or why there is none (suspended, finished), with the
-    changes that produced the current version (one unit of work)."""
-    with db.uow() as uow:
+    changes that produced the current version (one unit of work).
+
+    `audit_read`: the read's audit entry goes into this same transaction (the web layer's
+    GET of a phone's next session, the hottest read), instead of a second transaction of
+    its own after the response (web.guard): one commit per read instead of two."""
+    with db.uow(write=audit_read) as uow:
         s = uow.session
         records = Records(s)
         client_for(s, actor, client_id)
-        return _next_in(records, client_id, require_program(records, client_id))
+        view = _next_in(records, client_id, require_program(records, client_id))
+        if audit_read:
+            audit(s, actor, "read", client_id)
+            uow.commit()
+        return view
 
 
 def _next_in(records: Records, client_id: int, program: Program) -> NextView:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, delete, insert
+from sqlalchemy import Table, delete, event, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -157,7 +157,19 @@ class Writer:
         elif program.version > 1:
             prev = Records(self.session).program_document(client_id, upto=program.version - 1)
         document, patch = versions.encode(program.version, prev, doc)
-        self.session.add(program_to_row(client_id, program, document=document, patch=patch))
+        row = program_to_row(client_id, program, document=document, patch=patch)
+        self.session.add(row)
+        # Once committed, the new version is the newest: keep it validated in this
+        # process's cache (store.program_cache), so the phone's next read does not rebuild
+        # it from the snapshot and patches. Validated from the stored document (what any
+        # other worker would read), never the in-memory copy.
+        url = str(self.session.get_bind().engine.url)
+
+        def remember(_session: Session) -> None:
+            key = (url, row.id, row.version, row.created)
+            PROGRAMS.put(key, Program.model_validate(doc), doc)
+
+        event.listen(self.session, "after_commit", remember, once=True)
 
     def lock_client(self, client_id: int) -> None:
         """Serialise this client's writers (SELECT ... FOR UPDATE on PostgreSQL; SQLite's

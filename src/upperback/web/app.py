@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+import anyio.to_thread
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from upperback import __version__
 from upperback.services.database import Database
@@ -48,6 +50,60 @@ _DOCS_CSP = (
 )
 
 
+class SecurityHeaders:
+    """Health-data headers on every response (no caching outside /static/, no framing,
+    scripts only from here; HSTS behind HTTPS; no `server` header).
+
+    Plain ASGI, not `@app.middleware("http")`: Starlette's BaseHTTPMiddleware runs every
+    request in an extra task with memory streams, a cost paid on each API call."""
+
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool) -> None:
+        self.app = app
+        extra = {"Strict-Transport-Security": HSTS} if secure_cookies else {}
+        self._headers = [
+            (k.lower().encode(), v.encode()) for k, v in {**_SECURITY_HEADERS, **extra}.items()
+        ]
+        self._docs_csp = (b"content-security-policy", _DOCS_CSP.encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        add = list(self._headers)
+        if path == "/api/v1/docs":
+            add = [h for h in add if h[0] != b"content-security-policy"] + [self._docs_csp]
+        if not path.startswith("/static/"):
+            add.append((b"cache-control", b"no-store"))
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = [(k.lower(), v) for k, v in message.get("headers", [])]
+                docs = path == "/api/v1/docs"
+                kept = [
+                    (k, v)
+                    for k, v in raw
+                    if k != b"server" and not (docs and k == b"content-security-policy")
+                ]
+                present = {k for k, _ in kept}
+                message["headers"] = kept + [(k, v) for k, v in add if k not in present]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def load_knowledge() -> None:
+    """Load the packaged clinical knowledge (YAML, validated) at start-up, not inside the
+    first request that needs it (each worker process loads its own copy once); loaded
+    before tune_gc_for_serving, so the collector never walks it again."""
+    from upperback.knowledge.loader import exercise_library
+    from upperback.knowledge.loading_rules import loading_rules
+    from upperback.knowledge.red_flags import red_flag_catalogue
+    from upperback.knowledge.tests_catalog import battery
+
+    exercise_library(), loading_rules(), red_flag_catalogue(), battery()
+
+
 def tune_gc_for_serving() -> None:
     """Keep full garbage collections off the request path of a long-running server.
 
@@ -60,11 +116,25 @@ def tune_gc_for_serving() -> None:
     gc.set_threshold(50_000, 50, 1000)
 
 
+#: Seconds an idle kept-alive connection stays open. [design] A phone logging a session
+#: reads what comes next and posts the log seconds apart; uvicorn's 5 s default made it
+#: reconnect (TCP set-up, a new accept) between most of its requests.
+KEEP_ALIVE_S = 30
+
+
 def server_options() -> dict[str, Any]:
-    """uvicorn options for serving: no `server` header naming the software and version, and
-    no rewriting of the client address from X-Forwarded-For (the app trusts that header only
-    from configured proxies, see Settings.trusted_proxies)."""
-    return {"server_header": False, "proxy_headers": False}
+    """uvicorn options for serving: no `server` header naming the software and version, no
+    rewriting of the client address from X-Forwarded-For (the app trusts that header only
+    from configured proxies, see Settings.trusted_proxies), no access log line per request
+    (the audit trail records who read and wrote what) and idle connections kept for
+    KEEP_ALIVE_S. The event loop and HTTP parser stay uvicorn's "auto" choice: uvloop and
+    httptools (both installed with uvicorn[standard]) where they exist."""
+    return {
+        "server_header": False,
+        "proxy_headers": False,
+        "access_log": False,
+        "timeout_keep_alive": KEEP_ALIVE_S,
+    }
 
 
 def create_app(
@@ -82,7 +152,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        load_knowledge()
         tune_gc_for_serving()
+        # blocking work of at most this many requests at once (web.settings.DEFAULT_THREADS)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = cfg.worker_threads
         yield
         db.close()
 
@@ -109,22 +182,7 @@ def create_app(
         https_only=cfg.secure_cookies,
     )
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in _SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path == "/api/v1/docs":
-            response.headers["Content-Security-Policy"] = _DOCS_CSP
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        if cfg.secure_cookies:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if "server" in response.headers:
-            del response.headers["server"]
-        return response
+    app.add_middleware(SecurityHeaders, secure_cookies=cfg.secure_cookies)
 
     install_error_handlers(app)
     app.include_router(api_router)

@@ -6,6 +6,10 @@ layer's access check, so another clinician's client is a 404 everywhere. Both ki
 credential are looked up in the database on each request (revocation is immediate), and the
 account is left on the request state for the audit trail.
 
+Dependencies that only read the app state are `async def`: FastAPI runs a plain `def`
+dependency in the thread pool, one hop (a thread wake-up and a GIL hand-over) each; only
+those that reach the database run there.
+
 There is no application lock: writes serialise only inside the database transaction
 (SQLite: BEGIN IMMEDIATE with a busy timeout, see store.db), so password hashing and sEMG
 analysis never hold up another user's write.
@@ -32,12 +36,12 @@ MAX_ID = 2**31 - 1
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -72,7 +76,7 @@ def current_account(
 CurrentAccount = Annotated[Account, Depends(current_account)]
 
 
-def current_actor(account: CurrentAccount) -> Actor:
+async def current_actor(account: CurrentAccount) -> Actor:
     return account.actor()
 
 
@@ -105,7 +109,7 @@ def page_account(request: Request, db: DbDep) -> Account:
 PageAccount = Annotated[Account, Depends(page_account)]
 
 
-def page_actor(account: PageAccount) -> Actor:
+async def page_actor(account: PageAccount) -> Actor:
     return account.actor()
 
 

@@ -34,12 +34,16 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _CLIENT_PATH = re.compile(r"^(?:/api/v1)?/clients/(\d{1,10})(?:/|$)")
-_UPLOAD_PATH = re.compile(r"^(?:/api/v1)?/clients/\d{1,10}/(?:emg(?:/exposure)?|posture)/?$")  # files, photos
+_UPLOAD_PATH = re.compile(
+    r"^(?:/api/v1)?/clients/\d{1,10}/(?:emg(?:/exposure)?|posture)/?$"
+)  # files, photos
 _ANONYMOUS_POSTS = {"/login", "/login/code", "/logout", "/api/v1/auth/token"}
 _LOGIN_PATHS = {"/login", "/login/code", "/api/v1/auth/token"}
 _WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _REFUSED = {401, 403, 413, 429}
 _EXPORT_HINTS = ("export", ".csv", ".pdf", "/audit")
+#: Set on the request state by a route whose use case audited the read itself.
+READ_AUDITED = "read_audited"
 
 
 class BodyTooLarge(Exception):
@@ -190,6 +194,8 @@ class Guard:
             action, outcome = ("export" if export else "read"), "ok"
         else:
             return
+        if action == "read" and (scope.get("state") or {}).get(READ_AUDITED):
+            return  # the use case wrote this read's entry in its own transaction
         if path.endswith("/audit") or path.endswith("/audit.csv"):
             return  # reading the audit trail is audited by the service itself
         if path in _LOGIN_PATHS:

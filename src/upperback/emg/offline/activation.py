@@ -47,6 +47,7 @@ Times are returned in seconds from the first sample. Always allow visual QC (DOM
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,9 +88,18 @@ class ActivationParams:
     fit_level: float = 0.8
 
 
+def row_percentiles(e: FloatArray, q: list[float]) -> FloatArray:
+    """Percentiles ``q`` of each row of ``e`` in float64, (len(q), rows); one row at a time,
+    so a long record needs no full-size copy."""
+    out = np.empty((len(q), e.shape[0]))
+    for i in range(e.shape[0]):
+        out[:, i] = np.percentile(np.asarray(e[i], dtype=np.float64), q)
+    return out
+
+
 def estimate_baseline(e: FloatArray) -> Baseline:
     """Estimate the noise floor of the smoothed mean-square envelope ``e`` (ch, n)."""
-    p5, p20 = np.percentile(e, [5.0, 20.0], axis=1)
+    p5, p20 = row_percentiles(e, [5.0, 20.0])
     sd = (p20 - p5) / 0.8
     mu = p5 + 1.645 * sd
     # A floor spread below 5 % of the floor happens for quantised or synthetic-clean data;
@@ -129,7 +139,9 @@ def running_median(x: FloatArray, w: int) -> FloatArray:
     Equal to ``scipy.ndimage.median_filter(x, size=(1, w), mode="nearest")``; a partial
     sort of a strided window view is about twice as fast for the short windows used here.
     """
-    x = np.asarray(x, dtype=np.float64)
+    # float32 input stays float32: a median picks input values, so nothing is lost, and a
+    # long record's envelope takes half the memory.
+    x = np.asarray(x, dtype=np.float32 if np.asarray(x).dtype == np.float32 else np.float64)
     if w <= 1 or x.shape[-1] == 0:
         return x.copy()
     h = w // 2
@@ -261,6 +273,16 @@ def _merge(
     return starts[keep], ends[keep]
 
 
+def _trim_ends(ok: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Each run's end moved back to just after its last ``ok`` index (kept if it has none)."""
+    out = ends.copy()
+    for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        hit = np.flatnonzero(ok[a:b])
+        if hit.size:
+            out[k] = a + int(hit[-1]) + 1
+    return out
+
+
 def detect_activations(
     ms: FloatArray,
     *,
@@ -269,6 +291,7 @@ def detect_activations(
     baseline: Baseline | None = None,
     smoothed: FloatArray | None = None,
     delay_s: FloatArray | float = 0.0,
+    ms_off: Callable[[int], FloatArray] | None = None,
 ) -> list[list[tuple[float, float]]]:
     """Detect activations on block mean squares ``ms`` (channels, blocks).
 
@@ -286,7 +309,11 @@ def detect_activations(
         :func:`robust_smooth_coarse` of ``ms`` if the caller already has it.
     delay_s : float or ndarray (channels,)
         Delay of the envelope behind the raw signal (the causal filters' group delay),
-        subtracted from onsets and offsets.
+        subtracted from onsets and offsets (added to offsets found on ``ms_off``).
+    ms_off : callable, optional
+        Channel index -> the envelope its offsets are refined on (a row like ``ms``'s):
+        offline, ``ms`` with the mains notches run backward, which do not ring after a
+        burst; default ``ms``.
 
     Returns
     -------
@@ -309,6 +336,14 @@ def detect_activations(
     on_thr = base.mu + p.k_on * base.sd
     off_thr = base.mu + p.k_off * base.sd
     above_off = e > off_thr[:, None]
+    # Runs end where ``ms_off`` last stood above the threshold: the forward notches ring
+    # after a burst and would carry the run on (the backward ones ring before it instead).
+    tail_ok = None
+    if ms_off is not None:
+        tail_ok = np.zeros(above_off.shape, dtype=bool)
+        for ch in range(nch):
+            e_off, _ = robust_smooth_coarse(ms_off(ch)[None, :], fs_env=fs_env, window_s=p.smooth_s)
+            tail_ok[ch] = e_off[0] > off_thr[ch]
     above_on = e > on_thr[:, None]
     min_on = max(1, round(p.min_on_s * fs_env))
     min_on_c = max(1, round(p.min_on_s * fs_env / kc))
@@ -332,9 +367,11 @@ def detect_activations(
         if starts.size == 0:
             out.append([])
             continue
+        ends_off = ends if tail_ok is None else _trim_ends(tail_ok[ch], starts, ends)
         # Coarse (20 ms) indices -> block indices.
         starts = np.minimum(starts * kc, n)
         ends = np.minimum(ends * kc, n)
+        ends_off = np.minimum(ends_off * kc, n)
         mu = float(base.mu[ch])
         cm = np.empty(n + 1)
         cm[0] = 0.0
@@ -354,6 +391,13 @@ def detect_activations(
         onsets = refine_onsets(cm, starts, ends, np.maximum(prev_end, starts - before), **kw)
         # Offsets: the same in reversed time (index i -> n - i, exclusive ends). The reversed
         # cumulative sum is total - cm[n - i]: computed in place (long records) and viewed.
+        if ms_off is not None:
+            # Offsets on the envelope whose notches ran backward, from the run's trimmed
+            # end, with the rise level of that run (onsets above are as without it).
+            np.cumsum(ms_off(ch), dtype=np.float64, out=cm[1:])
+            ends = ends_off
+            excess = (cm[ends] - cm[starts]) / np.maximum(ends - starts, 1) - mu
+            kw["level"] = mu + p.fit_level * excess
         np.subtract(cm[-1], cm, out=cm)
         cm_rev = cm[::-1]
         upper = np.minimum(next_start, ends + before)
@@ -361,9 +405,10 @@ def detect_activations(
         offsets = np.maximum(offsets, onsets + 1)
         onsets, offsets = _merge(onsets, offsets, 0, min_on)
         d = float(delays[ch]) * fs_env
+        d_off = -d if ms_off is not None else d  # a backward filter advances by its delay
         out.append(
             [
-                (max(0.0, (a - d) / fs_env), max(0.0, (b - d) / fs_env))
+                (max(0.0, (a - d) / fs_env), max(0.0, (b - d_off) / fs_env))
                 for a, b in zip(onsets.tolist(), offsets.tolist(), strict=True)
             ]
         )

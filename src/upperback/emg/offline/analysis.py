@@ -27,10 +27,20 @@ from upperback.emg.offline.activation import (
     estimate_baseline,
     robust_smooth,
     robust_smooth_coarse,
+    row_percentiles,
 )
 from upperback.emg.offline.channel_results import ChannelContext, channel_outcome
+from upperback.emg.offline.ecg import (
+    LEAD_METHOD,
+    EcgChannel,
+    channel_ecg,
+    detect_ecg,
+    detect_ecg_channels,
+    find_beats,
+    find_ecg_lead,
+    plausible,
+)
 from upperback.emg.offline.ecg import METHOD as ECG_METHOD
-from upperback.emg.offline.ecg import EcgChannel, detect_ecg, detect_ecg_channels
 from upperback.emg.offline.filters import FilterPlan, ZeroPhaseFilter
 from upperback.emg.offline.frontend import Features, FrontEnd, run_front_end
 from upperback.emg.offline.mains import MAINS_OPTIONS, MainsDetection, detect_mains, head_spectrum
@@ -134,14 +144,32 @@ class Plan:
     motion: FloatArray
     #: Offline: channels whose QRS template is subtracted (with the template).
     ecg: tuple[EcgChannel, ...] = ()
+    #: Row of the ECG reference lead in the recording (not an sEMG channel), or None.
+    lead_row: int | None = None
+    #: Beats found on the lead in the head (0: none regular, beats sought per channel).
+    lead_beats: int = 0
 
 
-def make_plan(head: FloatArray, *, fs: float, mains: str = "auto", offline: bool = False) -> Plan:
+def make_plan(
+    head: FloatArray,
+    *,
+    fs: float,
+    mains: str = "auto",
+    offline: bool = False,
+    lead_row: int | None = None,
+) -> Plan:
     """Decide filters from the first seconds ``head`` (channels, samples) of a recording.
 
     ``offline``: zero-phase filters and ECG template subtraction (templates from the head);
-    otherwise (live) causal filters and a 30 Hz high-pass on ECG channels.
+    otherwise (live) causal filters and a 30 Hz high-pass on ECG channels. ``lead_row``
+    (offline): a row of ``head`` that is an ECG reference lead: beats are found on it and
+    every sEMG channel's template is taken at those beats; the row is not sEMG and is left
+    out of the plan's channels.
     """
+    lead = None
+    if lead_row is not None:
+        lead = head[lead_row]
+        head = np.delete(head, lead_row, axis=0)
     check_option("mains", str(mains), MAINS_OPTIONS)
     spectrum = head_spectrum(head, fs=fs) if head.shape[1] >= int(fs) else None
     det = detect_mains(head, fs=fs, mains=mains, spectrum=spectrum)
@@ -156,33 +184,63 @@ def make_plan(head: FloatArray, *, fs: float, mains: str = "auto", offline: bool
         fs=fs, n_channels=head.shape[0], notches_hz=list(det.harmonics_hz), zero_phase=True
     )
     found: tuple[EcgChannel, ...] = ()
+    n_lead = 0
     if head.shape[1] >= 5 * fs:
-        filtered = np.empty_like(head)
-        for idx, y in ZeroPhaseFilter(plan).filter_groups(head, at_start=True, at_end=True):
+        zp = ZeroPhaseFilter(plan)
+        beats = np.zeros(0, dtype=np.int64)
+        if lead is not None:
+            beats = find_beats(zp.qrs(lead[None, :], at_start=True, at_end=True)[0], fs=fs)
+            n_lead = int(beats.size) if plausible(beats, fs=fs) else 0
+        out = zp.filter_chunk(
+            head,
+            at_start=True,
+            at_end=True,
+            qrs_rows=None if n_lead else list(range(head.shape[0])),
+        )
+        filtered = np.empty(head.shape)
+        for idx, y, _ in out.groups:
             filtered[idx] = y
-        found = tuple(detect_ecg_channels(head, filtered, fs=fs))
-    return Plan(plan, det, tuple(e.channel for e in found), motion, found)
+        if n_lead:
+            chans = (channel_ecg(filtered[ch], beats, fs=fs, channel=ch) for ch in range(len(head)))
+            found = tuple(e for e in chans if e is not None)
+        else:
+            found = tuple(detect_ecg_channels(head, filtered, fs=fs, band=out.qrs))
+    return Plan(plan, det, tuple(e.channel for e in found), motion, found, lead_row, n_lead)
+
+
+def front_end_for(plan: Plan, *, n_samples: int) -> FrontEnd:
+    """The offline front end of a plan (ECG templates, the reference lead's row)."""
+    return FrontEnd(
+        plan.filters,
+        n_samples=n_samples,
+        ecg=plan.ecg,
+        lead_row=plan.lead_row,
+        lead_beats=plan.lead_beats > 0,
+    )
 
 
 def extract_features(data: FloatArray, plan: Plan) -> Features:
     """Run the front end over an in-memory array, in :data:`CHUNK_S` pieces."""
-    fe = FrontEnd(plan.filters, n_samples=data.shape[1], ecg=plan.ecg)
+    fe = front_end_for(plan, n_samples=data.shape[1])
     return run_front_end(
         fe, lambda a, b: data[:, a:b], n_samples=data.shape[1], chunk_s=CHUNK_S, head=data
     )
 
 
 def mvc_amplitudes(
-    mvc: Recording, *, mains: str = "auto", window_s: float = 0.5
+    mvc: Recording, *, mains: str = "auto", window_s: float = 0.5, ecg_lead: str = "auto"
 ) -> dict[str, float]:
-    """MVC RMS per channel: maximum of the noise-corrected moving RMS over ``window_s``."""
+    """MVC RMS per sEMG channel (an ECG lead left out): maximum of the noise-corrected
+    moving RMS over ``window_s``."""
+    lead_row = find_ecg_lead(mvc.channels, ecg_lead)
     head = mvc.data[:, : int(HEAD_S * mvc.fs)]
-    plan = make_plan(head, fs=mvc.fs, mains=mains, offline=True)
+    plan = make_plan(head, fs=mvc.fs, mains=mains, offline=True, lead_row=lead_row)
     feats = extract_features(mvc.data, plan)
     e = robust_smooth(feats.ms, fs_env=feats.fs_env, window_s=window_s)
     base = estimate_baseline(robust_smooth(feats.ms, fs_env=feats.fs_env))
     peak = e.max(axis=1) - np.minimum(base.mu, 0.5 * e.max(axis=1))
-    return {name: float(np.sqrt(max(float(peak[i]), 0.0))) for i, name in enumerate(mvc.channels)}
+    names = [c for i, c in enumerate(mvc.channels) if i != lead_row]
+    return {name: float(np.sqrt(max(float(peak[i]), 0.0))) for i, name in enumerate(names)}
 
 
 def match_mvc(
@@ -199,12 +257,14 @@ def match_mvc(
     return None
 
 
-def processing_notes(plan: Plan, feats: Features, channels: tuple[str, ...] = ()) -> list[str]:
+def processing_notes(
+    plan: Plan, feats: Features, channels: tuple[str, ...] = (), lead: str | None = None
+) -> list[str]:
     """How the numbers were made (filters, notches, envelope, detector, fatigue), for every
     output, text and JSON."""
     return [
         *list(plan.filters.description),
-        *ecg_notes(plan, feats, channels),
+        *ecg_notes(plan, feats, channels, lead),
         f"envelope: block mean square and mean |x| over {feats.block} samples "
         f"({feats.fs_env:g} Hz)",
         "activations: robust noise floor + double threshold with hysteresis, min on/off 0.1 s "
@@ -212,7 +272,10 @@ def processing_notes(plan: Plan, feats: Features, channels: tuple[str, ...] = ()
         "a continuous two-phase (floor + linear rise) change point (Hudson 1966; Hinkley 1971; "
         "after Staude 2001)"
         + (
-            " (zero-phase filters: no delay to subtract)"
+            "; offsets on the envelope with the notches run backward (no notch ringing after "
+            "a burst), the notches' envelope delay subtracted from onsets and added to offsets"
+            if feats.off_code is not None
+            else " (zero-phase filters: no delay to subtract)"
             if plan.filters.zero_phase
             else ", minus the filters' envelope delay"
         ),
@@ -221,19 +284,37 @@ def processing_notes(plan: Plan, feats: Features, channels: tuple[str, ...] = ()
     ]
 
 
-def ecg_notes(plan: Plan, feats: Features, channels: tuple[str, ...] = ()) -> list[str]:
-    """The ECG statement of an offline analysis: detected or not, beats, method, residual."""
+def ecg_notes(
+    plan: Plan, feats: Features, channels: tuple[str, ...] = (), lead: str | None = None
+) -> list[str]:
+    """The ECG statement of an offline analysis: detected or not, beats, method, residual,
+    and the reference lead when one was used (``channels``: the sEMG channels)."""
     if not plan.filters.zero_phase:
         return []
+    notes = []
+    if lead is not None and plan.lead_beats:
+        notes.append(
+            f"ECG reference lead: {lead} ({plan.lead_beats} beats in the first "
+            f"{HEAD_S:g} s; not analysed as sEMG)"
+        )
+    elif lead is not None:
+        notes.append(
+            f"ECG reference lead: {lead} showed no regular beats in the first {HEAD_S:g} s; "
+            "beats were sought on each sEMG channel instead (not analysed as sEMG)"
+        )
     if not plan.ecg:
-        return ["ECG: no QRS template found on any channel (no ECG reduction applied)"]
+        return [
+            *notes,
+            "ECG: no QRS template found on any channel (no ECG reduction applied)",
+        ]
     beats = feats.ecg_beats or {}
     per = "; ".join(
         f"{channels[e.channel] if e.channel < len(channels) else e.channel + 1}: {beats.get(e.channel, 0)} beats, template "
         f"{e.template.ratio:.1f}x the off-beat level, residual {100 * e.residual:.0f} %"
         for e in plan.ecg
     )
-    return [f"ECG detected and removed ({ECG_METHOD}): {per}"]
+    method = LEAD_METHOD if plan.lead_beats else ECG_METHOD
+    return [*notes, f"ECG detected and removed ({method}): {per}"]
 
 
 def channel_context(
@@ -263,7 +344,7 @@ def channel_context(
         motion=np.asarray(plan.motion, dtype=np.float64),
         ecg_channels=plan.ecg_channels,
         noise_ms=np.asarray(base.mu, dtype=np.float64),
-        p95_ms=np.percentile(e, 95, axis=1) if nb else np.zeros(n),
+        p95_ms=row_percentiles(e, [95.0])[0] if nb else np.zeros(n),
         band_rms=band,
         near_flat=disconnected(band, units),
         rest_ms=rest_ms,
@@ -288,7 +369,15 @@ def analyze_features(
     activations: Mapping[str, list[tuple[float, float]]] | None = None,
 ) -> EmgAnalysis:
     """Turn front-end features into an :class:`EmgAnalysis`: per-channel results
-    (:mod:`.channel_results`), then ratios and onset delays (:mod:`.ratios`)."""
+    (:mod:`.channel_results`), then ratios and onset delays (:mod:`.ratios`).
+
+    ``channels``/``units``: of the whole recording; an ECG reference lead of the plan is
+    taken out (it is not sEMG) and named in the result."""
+    lead = None
+    if plan.lead_row is not None:
+        lead = channels[plan.lead_row]
+        channels = channels[: plan.lead_row] + channels[plan.lead_row + 1 :]
+        units = units[: plan.lead_row] + units[plan.lead_row + 1 :]
     infos = resolve_channels(channels, mapping)
     p = params or ActivationParams()
     ctx, base, e = channel_context(feats, plan, smooth_s=p.smooth_s, units=units, rest_s=rest_s)
@@ -299,6 +388,7 @@ def analyze_features(
         baseline=base,
         smoothed=e,
         delay_s=plan.filters.channel_delays_s(),
+        ms_off=feats.ms_off if feats.off_code is not None else None,
     )
     mvc_rms = mvc_per_channel(infos, mvc, mvc_infos)
     reviewed = dict(activations or {})
@@ -323,7 +413,7 @@ def analyze_features(
     )  # fmt: skip
     onsets = [[a.onset_s for a in o.result.activations] for o in outs]
     delays, refs = delay_table(infos, onsets, usable)
-    notes = processing_notes(plan, feats, tuple(channels))
+    notes = processing_notes(plan, feats, tuple(channels), lead)
     if reviewed:
         notes.append(f"onsets/offsets of {', '.join(sorted(reviewed))} set by the reviewer")
     return EmgAnalysis(
@@ -340,6 +430,7 @@ def analyze_features(
         processing=notes,
         metadata=dict(metadata or {}),
         normalization=BASIS[use_mvc][1],
+        ecg_lead=lead if plan.lead_beats else None,
     )
 
 
@@ -354,6 +445,7 @@ def analyze_recording(
     metadata: Mapping[str, str] | None = None,
     rest_s: tuple[float, float] | None = None,
     activations: Mapping[str, list[tuple[float, float]]] | None = None,
+    ecg_lead: str = "auto",
 ) -> EmgAnalysis:
     """Analyse a recording: activations, amplitudes, ratios, onset delays, fatigue, quality.
 
@@ -377,6 +469,10 @@ def analyze_recording(
         A rest segment (seconds): SNR is judged against it instead of the estimated floor.
     metadata : mapping, optional
         Electrode and amplifier details to state with the results (see :data:`METADATA_KEYS`).
+    ecg_lead : str
+        ECG reference lead: ``"auto"`` (a channel named ECG.../EKG... if there is one),
+        ``"none"``, or a channel name. Beats are found on the lead and each sEMG channel's
+        QRS template is subtracted at them; the lead is not analysed as sEMG.
     """
     if hold_s is not None and not 0 <= hold_s[0] < hold_s[1]:
         raise InvalidInput(
@@ -402,14 +498,18 @@ def analyze_recording(
     if not np.isfinite(recording.data).all():
         raise InvalidInput(f"{recording.source or 'recording'}: data has NaN or infinite values")
     mp = mapping if mapping is not None else recording.mapping
+    lead_row = find_ecg_lead(recording.channels, ecg_lead)
     head = recording.data[:, : int(HEAD_S * recording.fs)]
-    plan = make_plan(head, fs=recording.fs, mains=mains, offline=True)
+    plan = make_plan(head, fs=recording.fs, mains=mains, offline=True, lead_row=lead_row)
     feats = extract_features(recording.data, plan)
     mvc_vals = None
     mvc_infos = None
     if mvc is not None:
-        mvc_vals = mvc_amplitudes(mvc, mains=mains)
-        mvc_infos = resolve_channels(mvc.channels, mvc.mapping or None)
+        known = ecg_lead.lower() in ("auto", "none") or ecg_lead in mvc.channels
+        mvc_vals = mvc_amplitudes(mvc, mains=mains, ecg_lead=ecg_lead if known else "auto")
+        mvc_infos = resolve_channels(
+            tuple(c for c in mvc.channels if c in mvc_vals), mvc.mapping or None
+        )
     return analyze_features(
         feats,
         plan,

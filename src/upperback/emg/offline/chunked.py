@@ -1,9 +1,9 @@
 """Bounded-memory analysis of long recordings, chunk by chunk with carried filter state.
 
 Only the head (30 s, for the filter plan) and one chunk of samples are in memory at a time;
-what is kept are the small feature arrays (about 1/4 of the samples at 2 kHz as block mean
-squares plus epoch spectra). Because the front end is causal with carried state and chunks
-are whole epochs, the results equal the in-memory path's.
+what is kept are the small feature arrays (block mean squares at ~500 Hz plus epoch
+spectra). Chunks overlap by 1 s for the zero-phase filters and are whole epochs, so the
+results equal the in-memory path's (to float32 rounding and beats at chunk edges).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from upperback.emg._checks import FloatArray
-from upperback.emg.offline.analysis import HEAD_S, analyze_features, make_plan
-from upperback.emg.offline.frontend import FrontEnd, run_front_end
+from upperback.emg.offline.analysis import HEAD_S, analyze_features, front_end_for, make_plan
+from upperback.emg.offline.ecg import find_ecg_lead
+from upperback.emg.offline.frontend import run_front_end
 from upperback.errors import InvalidInput
 from upperback.model.emg import EmgAnalysis
 
@@ -33,13 +34,16 @@ def analyze_chunked(
     mains: str = "auto",
     mapping: Mapping[str, str] | None = None,
     source: str = "",
+    ecg_lead: str = "auto",
 ) -> EmgAnalysis:
-    """Analyse a recording given ``read(start, stop) -> (channels, stop - start)`` samples."""
+    """Analyse a recording given ``read(start, stop) -> (channels, stop - start)`` samples
+    (``ecg_lead`` as in :func:`~upperback.emg.offline.analysis.analyze_recording`)."""
     if n_samples < int(fs):
         raise InvalidInput(f"{source or 'recording'}: shorter than 1 s; too short to analyse")
+    lead_row = find_ecg_lead(channels, ecg_lead)
     head = read(0, min(n_samples, int(HEAD_S * fs)))
-    plan = make_plan(head, fs=fs, mains=mains, offline=True)
-    fe = FrontEnd(plan.filters, n_samples=n_samples, ecg=plan.ecg)
+    plan = make_plan(head, fs=fs, mains=mains, offline=True, lead_row=lead_row)
+    fe = front_end_for(plan, n_samples=n_samples)
     del head
 
     def checked(start: int, stop: int) -> FloatArray:

@@ -21,17 +21,20 @@ subtraction over its RMS before.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import fft as sfft
 from scipy import signal
 from scipy.ndimage import uniform_filter1d
 
 from upperback.emg._checks import FloatArray, check_fs, check_signal
+from upperback.emg.offline.filters import extend_ends, line_free_spectrum, qrs_gain
+from upperback.errors import InvalidInput
 
-#: QRS band for beat detection, Hz ([design]: most QRS energy, little trapezius sEMG).
-QRS_BAND_HZ = (5.0, 25.0)
 #: Rate the detector runs at (Hz); NeuroKit2's detector is tuned for ECG rates.
 DETECT_FS = 250.0
 #: QRS-band energy over its 2 s moving mean that marks a beat ([design]; Pan & Tompkins
@@ -56,9 +59,13 @@ METHOD = (
 
 
 def qrs_band(x: FloatArray, *, fs: float) -> FloatArray:
-    """Zero-phase 5-25 Hz band of ``x`` (channels, samples)."""
-    sos = signal.butter(2, QRS_BAND_HZ, btype="bandpass", fs=fs, output="sos")
-    return np.asarray(signal.sosfiltfilt(sos, x, axis=-1), dtype=np.float64)
+    """Zero-phase 5-25 Hz band of ``x`` (channels, samples): the ``sosfiltfilt`` response of
+    an order-2 Butterworth band-pass applied in the frequency domain, the ends extended as the
+    front end does (:func:`~upperback.emg.offline.filters.extend_ends`)."""
+    ext, pre, post = extend_ends(x, fs=fs, at_start=True, at_end=True)
+    spec, n_fft = line_free_spectrum(ext, fs=fs)
+    band = sfft.irfft(spec * qrs_gain(n_fft, fs=fs), n=n_fft, axis=-1)
+    return np.asarray(band[:, pre : ext.shape[1] - post])
 
 
 def find_beats(band: FloatArray, *, fs: float, detector: str = "energy") -> np.ndarray:
@@ -77,7 +84,7 @@ def find_beats(band: FloatArray, *, fs: float, detector: str = "energy") -> np.n
     # Mean over blocks of ``dec`` after a zero-phase 5-25 Hz band-pass: no aliasing to care
     # about (the band ends far below the decimated Nyquist).
     n = (band.size // dec) * dec
-    low = band[:n].reshape(-1, dec).mean(axis=1)
+    low = band[:n].reshape(-1, dec) @ np.full(dec, 1.0 / dec, dtype=band.dtype)
     fe = fs / dec
     if detector == "neurokit":
         from neurokit2 import ecg_findpeaks
@@ -93,10 +100,11 @@ def find_beats(band: FloatArray, *, fs: float, detector: str = "energy") -> np.n
         return peaks
     # Refine to the largest |band| within 25 ms at full rate (polarity-free).
     w = max(1, round(0.025 * fs))
-    out = np.empty_like(peaks)
-    for k, p in enumerate(peaks):
-        a, b = max(0, p - w), min(band.size, p + w + dec)
-        out[k] = a + int(np.argmax(np.abs(band[a:b])))
+    width = 2 * w + dec
+    padded = np.full(band.size + 2 * width, -1.0)
+    np.abs(band, out=padded[width : width + band.size])
+    win = peaks[:, None] + (np.arange(-w, w + dec) + width)[None, :]
+    out = peaks - w + np.argmax(padded[win], axis=1)
     return drop_extra_beats(np.unique(out), band)
 
 
@@ -166,20 +174,40 @@ def build_template(filtered: FloatArray, beats: np.ndarray, *, fs: float) -> Ecg
 
 
 def subtract(filtered: FloatArray, beats: np.ndarray, tmpl: EcgTemplate) -> FloatArray:
-    """``filtered`` (1-D) with the template removed at every beat (in place; returned)."""
+    """``filtered`` (1-D) with the template removed at every beat (in place; returned).
+
+    Beat-to-beat amplitude (respiration, posture) is followed by a least-squares gain per
+    beat, bounded so that sEMG under the beat cannot inflate it; a beat whose gain is below
+    :data:`MIN_GAIN` has no QRS of this shape (a motion bump read as a beat) and is skipped.
+    """
     m = tmpl.template.size
     t = tmpl.template
     tt = float(t @ t)
-    for p in beats:
-        a = p + tmpl.lo
+    starts = np.asarray(beats, dtype=np.int64) + tmpl.lo
+    if (starts.size > 1 and int(np.diff(starts).min()) < m) or tt <= 0:
+        return _subtract_each(filtered, starts, t, tt)
+    # Windows do not overlap (the usual case: RR longer than the template): the beats that
+    # lie wholly inside are done at once, the one or two cut by the edges one by one.
+    whole = (starts >= 0) & (starts + m <= filtered.size)
+    idx = starts[whole][:, None] + np.arange(m)[None, :]
+    g = (filtered[idx] @ t) / tt
+    ok = g >= MIN_GAIN
+    filtered[idx[ok]] -= np.minimum(g[ok], 1.5)[:, None] * t
+    return _subtract_each(filtered, starts[~whole], t, tt)
+
+
+def _subtract_each(
+    filtered: FloatArray, starts: np.ndarray, t: FloatArray, tt: float
+) -> FloatArray:
+    """:func:`subtract` one beat after the other (overlapping windows, edges)."""
+    m = t.size
+    for a in starts.tolist():
         s0, s1 = max(0, a), min(filtered.size, a + m)
         if s1 > s0:
             part = t[s0 - a : s1 - a]
-            # Beat-to-beat amplitude (respiration, posture): least-squares gain, bounded so
-            # that sEMG under the beat cannot inflate it.
             g = float(filtered[s0:s1] @ part) / tt if s1 - s0 == m and tt > 0 else 1.0
             if g < MIN_GAIN:
-                continue  # no QRS of this shape here (a motion bump read as a beat)
+                continue
             filtered[s0:s1] -= min(g, 1.5) * part
     return filtered
 
@@ -210,27 +238,80 @@ class EcgChannel:
 
 
 def detect_ecg_channels(
-    raw: FloatArray, filtered: FloatArray, *, fs: float, candidates: list[int] | None = None
+    raw: FloatArray,
+    filtered: FloatArray,
+    *,
+    fs: float,
+    candidates: list[int] | None = None,
+    band: FloatArray | None = None,
 ) -> list[EcgChannel]:
     """Contaminated channels of a recording head (raw and band-passed, channels x samples),
-    each with its template; channels without plausible beats or template are left out."""
+    each with its template; channels without plausible beats or template are left out.
+    ``band``: the QRS band of the candidate rows when already computed."""
     fs = check_fs(fs)
     x = check_signal(raw)
     if x.shape[1] < 5 * fs:
         return []
     chans = list(range(x.shape[0])) if candidates is None else candidates
-    band = qrs_band(x[chans], fs=fs)
+    if band is None:
+        band = qrs_band(x[chans], fs=fs)
     out: list[EcgChannel] = []
     for row, ch in enumerate(chans):
         beats = find_beats(band[row], fs=fs)
         if not plausible(beats, fs=fs):
             continue
-        tmpl = build_template(filtered[ch], beats, fs=fs)
-        if tmpl is None or not tmpl.contaminated:
-            continue
-        clean = subtract(filtered[ch].copy(), beats, tmpl)
-        out.append(EcgChannel(ch, tmpl, int(beats.size), residual(clean, beats, tmpl, fs=fs)))
+        found = channel_ecg(filtered[ch], beats, fs=fs, channel=ch)
+        if found is not None:
+            out.append(found)
     return out
+
+
+def channel_ecg(
+    filtered: FloatArray, beats: np.ndarray, *, fs: float, channel: int
+) -> EcgChannel | None:
+    """Template of one band-passed channel (1-D) at the given beats, or None when the channel
+    is not contaminated (its template does not stand out from the off-beat segments)."""
+    tmpl = build_template(filtered, beats, fs=fs)
+    if tmpl is None or not tmpl.contaminated:
+        return None
+    clean = subtract(filtered.copy(), beats, tmpl)
+    return EcgChannel(channel, tmpl, int(beats.size), residual(clean, beats, tmpl, fs=fs))
+
+
+#: Channel names read as an ECG reference lead by ``ecg_lead="auto"`` ([design]).
+LEAD_NAME = re.compile(r"^(ECG|EKG)", re.IGNORECASE)
+LEAD_METHOD = (
+    "beats: 5-25 Hz QRS-band energy peaks of the reference lead (as on a channel, scipy "
+    "find_peaks); each sEMG channel's median template at those beats subtracted where it "
+    "stands out, gain fitted per beat"
+)
+
+
+def find_ecg_lead(channels: Sequence[str], choice: str = "auto") -> int | None:
+    """Row of the ECG reference lead among ``channels``, or None.
+
+    ``choice``: ``"auto"`` (the first channel whose name starts with ECG or EKG), ``"none"``
+    (no lead: beats are sought on each sEMG channel), or a channel name (case-insensitive).
+    """
+    key = choice.strip()
+    if key.lower() == "none":
+        return None
+    if key.lower() == "auto":
+        hits = [i for i, c in enumerate(channels) if LEAD_NAME.match(c.strip())]
+        row = hits[0] if hits else None
+    else:
+        named = [i for i, c in enumerate(channels) if c.strip().lower() == key.lower()]
+        if not named:
+            raise InvalidInput(
+                f"ECG lead: no channel named {choice!r}; channels: {', '.join(channels)}"
+            )
+        row = named[0]
+    if row is not None and len(channels) < 2:
+        raise InvalidInput(
+            f"ECG lead: {channels[row]!r} is the only channel; there is no sEMG to analyse "
+            "(give --ecg-lead none to analyse it as sEMG)"
+        )
+    return row
 
 
 def detect_ecg(emg: FloatArray, *, fs: float) -> list[int]:

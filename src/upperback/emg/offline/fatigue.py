@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit
 
 from upperback.emg._checks import FloatArray
 
@@ -88,7 +88,7 @@ def trend(t_s: FloatArray, v: FloatArray, *, min_points: int = MIN_EPOCHS) -> Tr
     sse = float(resid @ resid)
     syy = float(((y - y.mean()) ** 2).sum())
     se = np.sqrt(sse / (n - 2) / sxx) if n > 2 else np.inf
-    half = float(stats.t.ppf(0.975, n - 2)) * float(se)
+    half = float(stdtrit(n - 2, 0.975)) * float(se)
     start = a + b * float(t[0])
     return Trend(
         slope_per_min=b * 60.0,

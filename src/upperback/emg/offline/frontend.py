@@ -16,7 +16,7 @@ import numpy as np
 from scipy import fft as sfft
 
 from upperback.emg._checks import FloatArray
-from upperback.emg.offline.ecg import EcgChannel, find_beats, qrs_band, subtract
+from upperback.emg.offline.ecg import EcgChannel, find_beats, subtract
 from upperback.emg.offline.envelope import block_mean_abs, block_mean_square, block_size
 from upperback.emg.offline.filters import CausalFilter, FilterPlan, ZeroPhaseFilter
 from upperback.errors import InvalidInput
@@ -29,6 +29,20 @@ def epoch_length(*, fs: float) -> int:
     """Samples per spectral epoch: about 0.5 s, a whole number of envelope blocks."""
     b = block_size(fs=fs)
     return b * max(1, round(EPOCH_S * fs / b))
+
+
+#: Steps per octave of :func:`ratio_code`: rounding within +-4.4 %, far below the spread of a
+#: 2-ms block mean square (tens of per cent); range 2^(+-15.9), wider than any ringing.
+RATIO_STEPS = 8.0
+
+
+def ratio_code(num: FloatArray, den: FloatArray) -> np.ndarray[Any, np.dtype[np.int8]]:
+    """``num / den`` as int8 steps of 2^(1/8), within 2^(+-15.9) (1 byte instead of 4: the
+    second envelope of a long record costs a quarter of the first)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.round(RATIO_STEPS * np.log2(num / den))
+    q = np.where(np.isnan(q), 0.0, q)
+    return np.clip(q, -127, 127).astype(np.int8)
 
 
 @dataclass
@@ -49,6 +63,21 @@ class Features:
     n_at_max: FloatArray
     #: Beats whose QRS template was subtracted, per channel (ECG-contaminated channels only).
     ecg_beats: dict[int, int] | None = None
+    #: Offline with mains notches: ``ms`` with the notches run backward (for offsets: a
+    #: notch rings after a burst in the direction it runs), stored as its ratio to ``ms``
+    #: in int8 steps of 2^(1/8) (:func:`ratio_code`); None otherwise.
+    off_code: np.ndarray[Any, np.dtype[np.int8]] | None = None
+
+    def ms_off(self, i: int) -> FloatArray:
+        """Row ``i`` of ``ms`` with the notches run backward (``ms`` where not kept)."""
+        if self.off_code is None:
+            return np.asarray(self.ms[i], dtype=np.float64)
+        # float32 throughout: a long record's row is tens of MB per temporary.
+        g = self.off_code[i].astype(np.float32)
+        g *= np.float32(1.0 / RATIO_STEPS)
+        np.exp2(g, out=g)
+        g *= self.ms[i]
+        return cast(FloatArray, g)
 
     @property
     def fs_env(self) -> float:
@@ -134,8 +163,14 @@ class FrontEnd:
         keep_linear: bool = False,
         n_samples: int | None = None,
         ecg: tuple[EcgChannel, ...] = (),
+        lead_row: int | None = None,
+        lead_beats: bool = False,
     ) -> None:
         self.plan = plan
+        #: Row of an ECG reference lead in the chunks fed (dropped from the sEMG rows);
+        #: with ``lead_beats`` the beats of every chunk are found on it.
+        self.lead_row = lead_row
+        self.lead_beats = lead_beats and lead_row is not None
         self.ecg = {e.channel: e for e in ecg}
         self.ecg_beats = dict.fromkeys(self.ecg, 0)
         # With the total length known, block mean squares go straight into one array
@@ -153,7 +188,12 @@ class FrontEnd:
         self.margin = round(plan.fs) if plan.zero_phase else 0
         if ecg and not plan.zero_phase:
             raise InvalidInput("ECG template subtraction needs the zero-phase (offline) plan")
-        self._parts: dict[str, list[FloatArray]] = {"ms": [], "mabs": [], "mdf": [], "mnf": []}
+        self._parts: dict[str, list[Any]] = {
+            "ms": [], "mabs": [], "mdf": [], "mnf": [], "off": []
+        }  # fmt: skip
+        #: Offline with notches: a second envelope with the notches run backward (offsets).
+        self.two_way = plan.zero_phase and any(g.notches_hz for g in plan.groups)
+        self._off_all: np.ndarray[Any, np.dtype[np.int8]] | None = None
         self._n = 0
         self._done = False
         n = plan.n_channels
@@ -165,31 +205,51 @@ class FrontEnd:
         if n_samples is not None:
             # float32: 7 significant digits are plenty for an envelope and halve memory.
             self._ms_all = np.empty((n, n_samples // self.block), dtype=np.float32)
+            if self.two_way:
+                self._off_all = np.empty(self._ms_all.shape, dtype=np.int8)
         self._low = min(gr.low_hz for gr in g)
         self._high = max(gr.high_hz for gr in g)
 
     def _filtered(
-        self, xc: FloatArray, left: int, right: int, last: bool
-    ) -> list[tuple[list[int], FloatArray]]:
-        """Filter a chunk with its context, remove ECG templates, cut the context off."""
-        if self._zero is None:
-            groups = self._filter.filter_groups(xc)
-        else:
-            groups = self._zero.filter_groups(xc, at_start=self._n == 0, at_end=last)
+        self, xc: FloatArray, left: int, right: int, last: bool, lead: FloatArray | None = None
+    ) -> list[tuple[list[int], FloatArray, FloatArray | None]]:
+        """Filter a chunk with its context and remove ECG templates.
+
+        Per group: channel indices, the filtered rows (notches forward) and, offline with
+        notches, the same with the notches run backward (else None); context included."""
         n = xc.shape[1]
-        if self.ecg:
-            band = qrs_band(xc[list(self.ecg)], fs=self.fs)
-            rows = {ch: k for k, ch in enumerate(self.ecg)}
-            for idx, y in groups:
-                for r, ch in enumerate(idx):
-                    if ch not in self.ecg:
-                        continue
-                    beats = find_beats(band[rows[ch]], fs=self.fs)
-                    subtract(y[r], beats, self.ecg[ch].template)
-                    inside = (beats >= left) & (beats < n - right)
-                    self.ecg_beats[ch] += int(np.count_nonzero(inside))
-        if left or right:
-            groups = [(idx, y[:, left : n - right]) for idx, y in groups]
+        groups: list[tuple[list[int], FloatArray, FloatArray | None]]
+        if self._zero is None:
+            groups = [(idx, y, None) for idx, y in self._filter.filter_groups(xc)]
+        else:
+            per_channel = bool(self.ecg) and lead is None
+            out = self._zero.filter_chunk(
+                xc,
+                at_start=self._n == 0,
+                at_end=last,
+                qrs_rows=list(self.ecg) if per_channel else None,
+            )
+            groups = out.groups
+            lead_beats = None
+            if self.ecg and lead is not None:
+                band = self._zero.qrs(lead[None, :], at_start=self._n == 0, at_end=last)[0]
+                lead_beats = find_beats(band, fs=self.fs)
+            qrs = out.qrs
+            if self.ecg and (qrs is not None or lead_beats is not None):
+                rows = {ch: k for k, ch in enumerate(self.ecg)}
+                for idx, y_f, y_b in groups:
+                    for r, ch in enumerate(idx):
+                        if ch not in self.ecg:
+                            continue
+                        if lead_beats is not None:
+                            beats = lead_beats
+                        elif qrs is not None:
+                            beats = find_beats(qrs[rows[ch]], fs=self.fs)
+                        subtract(y_f[r], beats, self.ecg[ch].template)
+                        if y_b is not None:
+                            subtract(y_b[r], beats, self.ecg[ch].template)
+                        inside = (beats >= left) & (beats < n - right)
+                        self.ecg_beats[ch] += int(np.count_nonzero(inside))
         return groups
 
     def feed(self, x: FloatArray, *, last: bool = False, left: int = 0, right: int = 0) -> None:
@@ -200,6 +260,10 @@ class FrontEnd:
         """
         if self._done:
             raise InvalidInput("front end already finished")
+        lead = None
+        if self.lead_row is not None:
+            lead = x[self.lead_row] if self.lead_beats else None
+            x = np.delete(x, self.lead_row, axis=0)
         xc = x
         x = xc[:, left : xc.shape[1] - right]
         if not last and x.shape[1] % self.epoch:
@@ -210,9 +274,20 @@ class FrontEnd:
         mdf = np.empty((nch, x.shape[1] // self.epoch))
         mnf = np.empty_like(mdf)
         mabs = np.empty_like(ms) if self.keep_linear else None
+        ms_off = np.empty_like(ms) if self.two_way else None
         # Each filter group's output is reduced at once (no full-size filtered array).
-        for idx, y in self._filtered(xc, left, right, last):
+        n = xc.shape[1]
+        for idx, y_full, y_b in self._filtered(xc, left, right, last, lead):
+            y = y_full[:, left : n - right]
             ms[idx] = block_mean_square(y, self.block)
+            if ms_off is not None:
+                # Backward notches ring before a burst, not after it: offsets come from
+                # this envelope, onsets and amplitudes from the forward one.
+                ms_off[idx] = (
+                    ms[idx]
+                    if y_b is None
+                    else block_mean_square(y_b[:, left : n - right], self.block)
+                )
             if mabs is not None:
                 # Rectified block means for the linear envelope; off by default (memory).
                 mabs[idx] = block_mean_abs(y, self.block)
@@ -221,9 +296,13 @@ class FrontEnd:
             )
         if self._ms_all is not None:
             self._ms_all[:, self._ms_pos : self._ms_pos + ms.shape[1]] = ms
+            if ms_off is not None and self._off_all is not None:
+                self._off_all[:, self._ms_pos : self._ms_pos + ms.shape[1]] = ratio_code(ms_off, ms)
             self._ms_pos += ms.shape[1]
         else:
             self._parts["ms"].append(ms)
+            if ms_off is not None:
+                self._parts["off"].append(ratio_code(ms_off, ms))
         if mabs is not None:
             self._parts["mabs"].append(mabs)
         self._parts["mdf"].append(mdf)
@@ -259,6 +338,8 @@ class FrontEnd:
         }
         if self._ms_all is not None:
             cat["ms"] = cast(FloatArray, self._ms_all[:, : self._ms_pos])
+            if self._off_all is not None:
+                cat["off"] = cast(FloatArray, self._off_all[:, : self._ms_pos])
         return Features(
             fs=self.fs,
             block=self.block,
@@ -273,6 +354,7 @@ class FrontEnd:
             n_at_min=self._nmin,
             n_at_max=self._nmax,
             ecg_beats=dict(self.ecg_beats),
+            off_code=np.asarray(cat["off"], dtype=np.int8) if self.two_way else None,
         )
 
 

@@ -121,6 +121,7 @@ def generate(
     fatigue_mdf_drop: float = 0.0,
     sustained: bool = False,
     units_scale: float = 1e-4,
+    ecg_lead: bool = False,
 ) -> tuple[Recording, Truth]:
     """Generate a recording and its ground truth.
 
@@ -148,6 +149,9 @@ def generate(
         Volts per unit amplitude.
     ecg_gain : float
         ECG R-wave peak relative to the largest plateau RMS (trunk channels).
+    ecg_lead : bool
+        One heart for all trunk channels (each with its own gain and polarity) and an extra
+        last channel ``ECG``: that heart as a reference lead (1 mV R wave, 1 % noise).
     """
     fs = check_fs(fs)
     n = round(duration_s * fs)
@@ -170,6 +174,9 @@ def generate(
             length = float(rng.uniform(*burst_s))
             bursts.append((cursor, cursor + length, float(rng.uniform(0.5, 1.5))))
             cursor += length + float(rng.uniform(1.0, 2.5))
+    heart: tuple[FloatArray, list[float]] | None = None
+    if ecg_lead:
+        heart = _ecg(rng, n, fs=fs, hr_bpm=float(rng.uniform(60, 80)))
     hop = round(0.25 * fs) // 2
     scale_t = None
     if fatigue_mdf_drop:
@@ -213,7 +220,11 @@ def generate(
             for h, rel in zip((1, 3, 5), (1.0, 0.3, 0.1), strict=True):
                 if h * mains_hz < 0.45 * fs:
                     x += a0 * rel * np.sin(2 * np.pi * h * mains_hz * t + ph[h // 2])
-        if ecg and info.muscle in TRUNK_MUSCLES:
+        if ecg and info.muscle in TRUNK_MUSCLES and heart is not None:
+            gain = float(rng.uniform(0.5, 1.0) * rng.choice([-1.0, 1.0]))
+            x += gain * ecg_gain * max(amp.values()) * heart[0]
+            ecg_beats[ch] = list(heart[1])
+        elif ecg and info.muscle in TRUNK_MUSCLES:
             wave, ecg_beats[ch] = _ecg(rng, n, fs=fs, hr_bpm=float(rng.uniform(60, 80)))
             x += ecg_gain * max(amp.values()) * wave
         if wander:
@@ -233,9 +244,13 @@ def generate(
     ref = channels[0]
     ratios = {f"{ref}/{c}": amp[ref] / amp[c] for c in channels[1:]}
     delays = {c: [dl[c] - dl[ref]] * len(bursts) for c in channels[1:]} if not sustained else {}
-    rec = Recording(
-        data=data, fs=fs, channels=tuple(channels), units=("V",) * len(channels), source="synthetic"
-    )
+    names = tuple(channels)
+    if heart is not None:
+        lead = 1e-3 * (heart[0] + 0.01 * rng.standard_normal(n) + 0.1 * np.sin(0.6 * t))
+        data = np.vstack([data, lead[None, :]])
+        names = (*names, "ECG")
+        ecg_beats["ECG"] = list(heart[1])
+    rec = Recording(data=data, fs=fs, channels=names, units=("V",) * len(names), source="synthetic")
     truth = Truth(
         activations=truth_acts,
         amplitude={c: amp[c] * units_scale for c in channels},

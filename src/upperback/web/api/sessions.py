@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
+from starlette.concurrency import run_in_threadpool
 
 from upperback.model.session import SessionLog, SessionLogIn
 from upperback.services import sessions
@@ -20,10 +21,14 @@ router = APIRouter(prefix="/clients/{client_id}", tags=["sessions"])
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "Already logged, or the program is suspended"}},
 )
-def log_session(client_id: ClientId, db: DbDep, actor: CurrentActor, log: SessionLogIn) -> LogOut:
+async def log_session(
+    client_id: ClientId, db: DbDep, actor: CurrentActor, log: SessionLogIn
+) -> LogOut:
     """Store a performed session (client or clinician); the adaptive engine re-doses what follows."""
     check_dates(log)
-    out = sessions.log_session(db, actor, client_id, log)
+    # One hop into the thread pool for the use case; the answer is checked against LogOut
+    # on the event loop (a sync route would take a second hop for that).
+    out = await run_in_threadpool(sessions.log_session, db, actor, client_id, log)
     return LogOut(
         log_id=out.log_id,
         program_version=out.program_version,
