@@ -75,6 +75,18 @@ def analyze_upload(
     }
 
 
+def channel_title(name: str, analysis: dict[str, Any]) -> str:
+    """A plot's label: the channel's quality flags, or what a channel that is not analysed
+    as sEMG is (the ECG reference lead gives the beats for ECG removal)."""
+    result = analysis.get("channels", {}).get(name)
+    if result is None:
+        if name == analysis.get("ecg_lead"):
+            return f"{name}: ECG reference lead (beats for ECG removal; not analysed as sEMG)"
+        return f"{name}: not analysed"
+    flags = ", ".join(result.get("quality", {}).get("flags", [])) or "ok"
+    return f"{name}: quality {flags}"
+
+
 def emg_plot_png(stored: dict[str, Any]) -> bytes:
     """Envelopes per channel with detected activations shaded and quality flags in the label."""
     env = stored.get("envelope", {})
@@ -90,10 +102,8 @@ def emg_plot_png(stored: dict[str, Any]) -> bytes:
         result = analysis.get("channels", {}).get(name, {})
         for act in result.get("activations", []):
             ax.axvspan(act["onset_s"], act["offset_s"], color="#f0b429", alpha=0.25, linewidth=0)
-        q = result.get("quality", {})
-        flags = ", ".join(q.get("flags", [])) or "ok"
         ax.set_ylabel(name, fontsize=8)
-        ax.set_title(f"{name}: quality {flags}", fontsize=8, loc="left")
+        ax.set_title(channel_title(name, analysis), fontsize=8, loc="left")
         ax.grid(True, alpha=0.3)
     axes[-1].set_xlabel("time (s); shaded = detected activation")
     buf = io.BytesIO()
