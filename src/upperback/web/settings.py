@@ -20,9 +20,13 @@ THREADS_ENV = "UPPERBACK_THREADS"
 #: waits for one of the 8 pooled database connections (store.db). Measured on PostgreSQL,
 #: 100-client burst, load average ~6: anyio's default 40 threads cost 29 ms of server CPU
 #: and 7.1 ms of PostgreSQL CPU per logged session with 1 worker and 45.5 / 7.4 ms with 2;
-#: 6 threads cost 24.0 / 4.9 ms and 30.7 / 5.2 ms. Requests beyond it wait on the event
-#: loop, which costs nothing.
-DEFAULT_THREADS = 8
+#: 6 threads cost 24.0 / 4.9 ms and 30.7 / 5.2 ms. Quiet machine (load ~1), PostgreSQL,
+#: 100 clients: 8 threads gave 1 worker 34-40 logs/s in a burst and a paced p99 of 61-147
+#: ms (7 runs), 2 workers 45-58 logs/s; 4 threads gave 41-47 logs/s and p99 57-66 ms
+#: (4 runs), 2 workers 68-69 logs/s, p99 43-52 ms; 2 threads 43.5 logs/s, p99 45 ms, but
+#: two slow requests (an sEMG upload's analysis) would then hold every thread. Requests
+#: beyond it wait on the event loop, which costs nothing.
+DEFAULT_THREADS = 4
 
 
 def threads_from_env() -> int:
