@@ -86,6 +86,13 @@ def server_cpu(pid: int) -> float:
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
         return 0.0
+    return _cpu_of(procs)
+
+
+def _cpu_of(procs: list[Any]) -> float:
+    """User + system CPU seconds of live processes (one that has exited counts 0)."""
+    import psutil
+
     total = 0.0
     for p in procs:
         try:
@@ -110,13 +117,7 @@ def pg_cpu(pg: Any) -> float:
         procs = root.children(recursive=True)
     except (OSError, ValueError, psutil.Error):
         return 0.0
-    for p in procs:
-        try:
-            c = p.cpu_times()
-            total += c.user + c.system
-        except psutil.Error:
-            pass
-    return total
+    return float(total) + _cpu_of(procs)
 
 
 async def duplicates(base: str, ids: list[int]) -> tuple[int, int]:
