@@ -159,15 +159,15 @@ class Writer:
         document, patch = versions.encode(program.version, prev, doc)
         row = program_to_row(client_id, program, document=document, patch=patch)
         self.session.add(row)
-        # Once committed, the new version is the newest: keep it validated in this
-        # process's cache (store.program_cache), so the phone's next read does not rebuild
-        # it from the snapshot and patches. Validated from the stored document (what any
-        # other worker would read), never the in-memory copy.
+        # Once committed, the new version is the newest: keep it in this process's cache
+        # (store.program_cache), so the phone's next read does not rebuild it from the
+        # snapshot and patches. `program` is already validated and frozen, and `doc` is its
+        # dump (what is stored), so validating `doc` again would only repeat that work.
         url = str(self.session.get_bind().engine.url)
 
         def remember(_session: Session) -> None:
             key = (url, row.id, row.version, row.created)
-            PROGRAMS.put(key, Program.model_validate(doc), doc)
+            PROGRAMS.put(key, program, doc)
 
         event.listen(self.session, "after_commit", remember, once=True)
 
