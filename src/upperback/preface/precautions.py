@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from upperback.knowledge.red_flags import RedFlagCatalogue, red_flag_catalogue
+from upperback.knowledge.red_flags import RedFlagCatalogue, RedFlagItem, red_flag_catalogue
 from upperback.model.intake import ScreeningResult
 
 
@@ -34,23 +34,27 @@ def precautions_text(screening: ScreeningResult | None) -> str | None:
     return "Precautions: " + "; ".join(lines) if lines else None
 
 
-def client_notes(
-    screening: ScreeningResult | None, catalogue: RedFlagCatalogue | None = None
-) -> list[str]:
-    """The client's plain safety notes (no ids, no rule names), one per precaution that has one."""
+def _precaution_items(
+    screening: ScreeningResult | None, catalogue: RedFlagCatalogue | None
+) -> list[RedFlagItem]:
+    """The catalogue entries of this screening's precautions (those the catalogue knows)."""
     if screening is None:
         return []
     cat = catalogue if catalogue is not None else red_flag_catalogue()
     items = [cat.item(h.flag_id) for h in screening.precautions]
-    return [i.client_note for i in items if i is not None and i.client_note]
+    return [i for i in items if i is not None]
+
+
+def client_notes(
+    screening: ScreeningResult | None, catalogue: RedFlagCatalogue | None = None
+) -> list[str]:
+    """The client's plain safety notes (no ids, no rule names), one per precaution that has one."""
+    return [i.client_note for i in _precaution_items(screening, catalogue) if i.client_note]
 
 
 def checkin_questions(
     screening: ScreeningResult | None, catalogue: RedFlagCatalogue | None = None
 ) -> list[CheckinQuestion]:
     """Yes/no questions the morning check-in adds for this client's precautions."""
-    if screening is None:
-        return []
-    cat = catalogue if catalogue is not None else red_flag_catalogue()
-    items = [cat.item(h.flag_id) for h in screening.precautions]
-    return [CheckinQuestion(i.id, i.checkin_question) for i in items if i and i.checkin_question]
+    items = _precaution_items(screening, catalogue)
+    return [CheckinQuestion(i.id, i.checkin_question) for i in items if i.checkin_question]
